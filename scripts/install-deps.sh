@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs every Debian package Portlens needs to build, test and benchmark.
+# Idempotent and quiet when everything is present, so `make run` / `make test` can call it
+# on every invocation. Needs root (apt-get) only when something is missing.
+set -euo pipefail
+
+packages=(
+  # build
+  cmake ninja-build g++ clang make pkg-config
+  # libraries
+  libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  liburing-dev
+  # fuzzing (libFuzzer runtime for clang)
+  libclang-rt-14-dev
+  # lab and integration tests
+  iproute2 nftables procps util-linux
+  # peers and tools for tests and benchmarks
+  nmap ndiff hyperfine time
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ "${#missing[@]}" -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: run as root (or install them) and retry" >&2
+  exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+# A fresh machine has no package lists yet; refresh once when any package is unknown.
+if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/portlens-apt.log 2>&1; then
+  apt-get update >/tmp/portlens-apt-update.log 2>&1
+  apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/portlens-apt.log 2>&1 || {
+    cat /tmp/portlens-apt.log >&2
+    exit 1
+  }
+fi

@@ -1,0 +1,58 @@
+// What Portlens knows about TCP ports: IANA service names and descriptions (compiled in from
+// the shipped data file), the range category, and a top-ports ranking. Read-only after
+// construction, so one instance can be shared by every thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace portlens::registry {
+
+// IANA's three ranges (RFC 6335): well-known 0-1023, registered 1024-49151,
+// dynamic/private 49152-65535.
+enum class PortRange : std::uint8_t { kWellKnown, kRegistered, kDynamic };
+PortRange rangeOf(std::uint16_t port);
+std::string_view toString(PortRange range);  // "well-known", "registered", "dynamic"
+
+struct ServiceEntry {
+  std::uint16_t port = 0;
+  std::string name;         // IANA service name, e.g. "https"
+  std::string description;  // IANA description, e.g. "http protocol over TLS/SSL"
+};
+
+// Where the top-ports ranking comes from.
+enum class RankingSource : std::uint8_t {
+  kBuiltin,  // the project's own ranking (docs/port-ranking.md)
+  kNmap,     // nmap-services open frequencies, read at run time from an installed nmap
+};
+
+class PortRegistry {
+ public:
+  // The compiled-in IANA data and the built-in ranking.
+  static PortRegistry builtin();
+
+  // Replaces the ranking with the open frequencies from an nmap-services file (TCP lines).
+  // Returns false (and keeps the built-in ranking) when the file is missing or unreadable.
+  bool loadNmapRanking(const std::string& path = "/usr/share/nmap/nmap-services");
+  RankingSource rankingSource() const { return ranking_source_; }
+
+  // The primary IANA TCP entry for a port, or nullptr when IANA lists none.
+  const ServiceEntry* lookup(std::uint16_t port) const;
+  // The service name for display ("" when unknown).
+  std::string_view serviceName(std::uint16_t port) const;
+  // Every TCP port registered under `name` (case-insensitive); empty when unknown.
+  std::vector<std::uint16_t> portsForName(std::string_view name) const;
+  // The `count` highest-ranked ports (count is capped at 65536), in rank order.
+  std::vector<std::uint16_t> topPorts(std::size_t count) const;
+
+ private:
+  std::vector<ServiceEntry> entries_;            // sorted by port; one primary entry per port
+  std::vector<std::uint16_t> ranking_;           // every port 0..65535 (0 last), best first
+  std::vector<std::pair<std::string, std::uint16_t>> names_;  // lowercase name -> port, sorted
+  RankingSource ranking_source_ = RankingSource::kBuiltin;
+};
+
+}  // namespace portlens::registry
