@@ -109,8 +109,12 @@ class IntervalSet {
     std::uint64_t total = 0;
     for (const auto& iv : intervals_) {
       T span = static_cast<T>(iv.last - iv.first);
-      std::uint64_t count = span >= static_cast<T>(UINT64_MAX) ? UINT64_MAX
-                                                               : static_cast<std::uint64_t>(span) + 1;
+      // Only a type at least 64 bits wide can hold a span whose count does not fit (for
+      // uint32_t, static_cast<T>(UINT64_MAX) is 0xffffffff and [0, 0xffffffff] has 2^32).
+      std::uint64_t count = static_cast<std::uint64_t>(span) + 1;
+      if constexpr (sizeof(T) >= sizeof(std::uint64_t)) {
+        if (span >= static_cast<T>(UINT64_MAX)) count = UINT64_MAX;
+      }
       total = (UINT64_MAX - total < count) ? UINT64_MAX : total + count;
       prefix_.push_back(total);
     }

@@ -28,6 +28,7 @@ class IpAddress {
 
   Family family() const { return family_; }
   bool isV4() const { return family_ == Family::kIpv4; }
+  bool isV6() const { return family_ == Family::kIpv6; }
   std::uint32_t v4() const { return static_cast<std::uint32_t>(value_); }
   Uint128 v6() const { return value_; }
   std::array<std::uint8_t, 16> v6Bytes() const;

@@ -19,19 +19,20 @@ class PortSet {
   void remove(std::uint16_t port);
 
   bool contains(std::uint16_t port) const { return bits_.test(port); }
-  std::size_t size() const { return ports_.size(); }
-  bool empty() const { return ports_.empty(); }
-  std::uint16_t at(std::size_t index) const { return ports_[index]; }
-  const std::vector<std::uint16_t>& ports() const { return ports_; }
+  std::size_t size() const { return bits_.count(); }
+  bool empty() const { return bits_.none(); }
+  std::uint16_t at(std::size_t index) const { return ports()[index]; }
+  const std::vector<std::uint16_t>& ports() const;
 
   // Compact nmap-style text, e.g. "1-1024,3306,8080-8081".
   std::string toString() const;
 
  private:
-  void rebuild();
-
   std::bitset<65536> bits_;
-  std::vector<std::uint16_t> ports_;  // ascending
+  // Ascending list derived from bits_ on first use after a change, so building a set from
+  // many tokens costs one pass, not one per token.
+  mutable std::vector<std::uint16_t> ports_;
+  mutable bool ports_stale_ = false;
 };
 
 }  // namespace portlens::core

@@ -1,0 +1,9 @@
+// The portlens command line: subcommands registered on one CLI11 app. Every error that is the
+// user's (bad option, bad target, bad port) prints one line on stderr and returns 2.
+#pragma once
+
+namespace portlens::cli {
+
+int runCli(int argc, char** argv);
+
+}  // namespace portlens::cli

@@ -1,0 +1,156 @@
+#include "cli/scan_command.h"
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/scan_options.h"
+#include "cli/scan_reporter.h"
+#include "cli/signals.h"
+#include "core/error.h"
+#include "net/resolver.h"
+#include "scan/engine.h"
+#include "scan/target_space.h"
+#include "scan/transports/connect_transport.h"
+
+namespace portlens::cli {
+namespace {
+
+// Probes in flight when the user does not choose: enough to hide the timeouts of filtered
+// ports behind other work; beyond it the kernel's connect path, not waiting, is the limit.
+constexpr std::uint32_t kDefaultParallel = 4096;
+// Host bookkeeping is ~100 bytes a host; a connect scan of more hosts than this is refused.
+constexpr std::uint64_t kMaxConnectHosts = std::uint64_t{1} << 24;
+
+// Raises the soft RLIMIT_NOFILE to the hard limit and returns the usable soft limit.
+std::uint64_t raiseFileLimit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  return limit.rlim_cur;
+}
+
+std::uint32_t chooseCapacity(std::uint32_t requested) {
+  const std::uint64_t fds = raiseFileLimit();
+  const std::uint64_t usable = fds > 128 ? fds - 64 : 64;  // leave room for output files etc.
+  std::uint64_t want = requested == 0 ? kDefaultParallel : requested;
+  if (requested != 0 && want > usable) {
+    throw core::UsageError(fmt::format(
+        "--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`", want,
+        usable));
+  }
+  return static_cast<std::uint32_t>(std::min(want, usable));
+}
+
+void checkScanSize(const core::TargetSet& targets, const core::PortSet& ports) {
+  const std::uint64_t hosts = targets.size();
+  if (hosts > kMaxConnectHosts) {
+    throw core::UsageError(fmt::format(
+        "{} target hosts is more than a connect scan handles ({}); narrow the targets or use "
+        "--exclude",
+        hosts, kMaxConnectHosts));
+  }
+  if (hosts * ports.size() > scan::TargetSpace::kMaxSize) {
+    throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
+  }
+}
+
+void runScanCommand(const ScanOptions& options, CommandContext& context) {
+  auto registry = registry::PortRegistry::builtin();
+  if (options.port_ranking == "nmap" && !registry.loadNmapRanking()) {
+    throw core::UsageError("--port-ranking nmap: nmap-services is not installed");
+  }
+  const core::PortSet ports = resolvePorts(options, registry);
+  const core::TargetSet targets = resolveTargets(options, net::resolveHostname);
+  checkScanSize(targets, ports);
+  const scan::ScanConfig config = makeScanConfig(options);
+
+  bool states_explicit = false;
+  auto shown = resolveShownStates(options, states_explicit);
+  const output::Format format = output::parseFormat(options.format);
+
+  std::ofstream file;
+  if (!options.output_file.empty()) {
+    file.open(options.output_file, std::ios::out | std::ios::trunc);
+    if (!file) throw core::UsageError("cannot write output file '" + options.output_file + "'");
+  }
+  std::ostream& out = options.output_file.empty() ? std::cout : file;
+
+  output::FormatOptions format_options;
+  format_options.shown_states = shown;
+  format_options.states_explicit = states_explicit;
+  auto formatter = output::makeFormatter(format, out, registry, format_options);
+
+  const std::uint32_t capacity = chooseCapacity(options.max_parallel);
+  scan::ConnectTransport transport(capacity);
+  StopSignal stop;
+  ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
+
+  scan::ScanInfo info;
+  info.command_line = context.command_line;
+  info.version = PORTLENS_VERSION;
+  info.type = scan::ScanType::kConnect;
+  info.ports_spec = ports.toString();
+  info.port_count = ports.size();
+  info.host_count = targets.size();
+  info.started = std::chrono::system_clock::now();
+  formatter->begin(info);
+
+  const scan::ScanSummary summary = scan::runScan(config, targets, ports, transport, reporter, stop.flag());
+  reporter.clearProgress();
+  formatter->end(summary);
+  out.flush();
+  if (!out) throw std::system_error(errno, std::generic_category(), "writing the output");
+  context.exit_code = summary.interrupted ? core::kExitInterrupted : core::kExitOk;
+}
+
+}  // namespace
+
+void addScanCommand(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<ScanOptions>();
+  CLI::App* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts (connect scan)");
+  cmd->add_option("targets", options->targets,
+                  "Hosts: 198.18.0.7, 2001:2::7, 198.18.0.0/16, 198.18.0-3.1-254, names");
+  cmd->add_option("--input-list", options->input_list, "Read targets from FILE (nmap: -iL)");
+  cmd->add_option("--exclude", options->exclude, "Comma-separated targets to skip");
+  cmd->add_option("--exclude-file", options->exclude_file, "Read targets to skip from FILE");
+  cmd->add_option("-p,--ports", options->ports,
+                  "Ports: 22,80,443  1-1024  -  http,ssh  (default: top 1000)");
+  cmd->add_option("--top-ports", options->top_ports, "Scan the N most common ports");
+  cmd->add_option("--port-ranking", options->port_ranking,
+                  "Ranking for --top-ports: builtin, or nmap (installed nmap-services)")
+      ->check(CLI::IsMember({"builtin", "nmap"}));
+  cmd->add_flag("--connect", options->connect,
+                "TCP connect scan (the default; needs no privileges)");
+  cmd->add_option("--format", options->format, "text, json, ndjson, csv, xml, grep")
+      ->check(CLI::IsMember({"text", "json", "ndjson", "csv", "xml", "grep"}));
+  cmd->add_option("-o,--output", options->output_file, "Write the output to FILE");
+  cmd->add_option("--states", options->states,
+                  "Port states to list: open,closed,filtered or all (default open,filtered)");
+  cmd->add_flag("--open", options->open_only, "List only open ports");
+  cmd->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
+  cmd->add_option("--seed", options->seed, "Seed of the random scan order");
+  cmd->add_option("--max-retries", options->max_retries, "Extra probes for a silent port")
+      ->capture_default_str();
+  cmd->add_option("--rate", options->rate, "At most this many probes per second");
+  cmd->add_option("--max-parallel", options->max_parallel, "Probes in flight at most");
+  cmd->add_option("--min-rtt-timeout", options->min_rtt_timeout_ms, "Probe timeout floor, ms")
+      ->capture_default_str();
+  cmd->add_option("--max-rtt-timeout", options->max_rtt_timeout_ms, "Probe timeout ceiling, ms")
+      ->capture_default_str();
+  cmd->add_option("--initial-rtt-timeout", options->initial_rtt_timeout_ms,
+                  "Probe timeout before any RTT is measured, ms")
+      ->capture_default_str();
+  cmd->callback([options, &context] { runScanCommand(*options, context); });
+}
+
+}  // namespace portlens::cli

@@ -1,0 +1,111 @@
+#include "cli/scan_options.h"
+
+#include <fstream>
+#include <random>
+
+#include "core/error.h"
+#include "scan/target_space.h"
+
+namespace portlens::cli {
+namespace {
+
+std::vector<std::string> readTokenFile(const std::string& path, const char* what) {
+  std::ifstream in(path);
+  if (!in) throw core::UsageError(std::string("cannot read ") + what + " '" + path + "'");
+  return core::readTargetTokens(in);
+}
+
+std::chrono::nanoseconds fromMs(double ms, const char* option) {
+  if (!(ms > 0) || ms > 3'600'000) {
+    throw core::UsageError(std::string(option) + " must be between 0 and 3600000 ms");
+  }
+  return std::chrono::nanoseconds(static_cast<long long>(ms * 1e6));
+}
+
+}  // namespace
+
+core::PortSet resolvePorts(const ScanOptions& options, const registry::PortRegistry& registry) {
+  auto lookup = [&registry](std::string_view name) { return registry.portsForName(name); };
+  if (!options.ports.empty() && !options.top_ports) {
+    return core::parsePortSpec(options.ports, lookup);
+  }
+  std::size_t count = options.top_ports.value_or(1000);
+  if (count == 0) throw core::UsageError("--top-ports needs a number above 0");
+  core::PortSet result;
+  if (options.ports.empty()) {
+    for (auto port : registry.topPorts(count)) result.add(port);
+    return result;
+  }
+  // Both given: the N best-ranked ports among those -p names.
+  const core::PortSet allowed = core::parsePortSpec(options.ports, lookup);
+  for (auto port : registry.topPorts(65536)) {
+    if (result.size() == count) break;
+    if (allowed.contains(port)) result.add(port);
+  }
+  return result;
+}
+
+core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResolver& resolver) {
+  core::TargetSet targets;
+  std::vector<std::string> tokens = options.targets;
+  if (!options.input_list.empty()) {
+    auto more = readTokenFile(options.input_list, "target list");
+    tokens.insert(tokens.end(), more.begin(), more.end());
+  }
+  if (tokens.empty()) throw core::UsageError("no targets given (name hosts, or use -iL FILE)");
+  for (const auto& token : tokens) core::addTargetSpec(targets, token, resolver);
+
+  core::TargetSet excluded;
+  if (!options.exclude.empty()) core::addTargetList(excluded, options.exclude, resolver);
+  if (!options.exclude_file.empty()) {
+    for (const auto& token : readTokenFile(options.exclude_file, "exclude file")) {
+      core::addTargetSpec(excluded, token, resolver);
+    }
+  }
+  if (!excluded.empty()) targets.subtract(excluded);
+  if (targets.empty()) throw core::UsageError("every target is excluded; nothing to scan");
+  return targets;
+}
+
+std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice) {
+  explicit_choice = options.open_only || !options.states.empty();
+  if (options.open_only) return {scan::PortState::kOpen};
+  if (options.states.empty()) return {scan::PortState::kOpen, scan::PortState::kFiltered};
+  if (options.states == "all") {
+    return {scan::kAllPortStates.begin(), scan::kAllPortStates.end()};
+  }
+  std::set<scan::PortState> states;
+  std::string_view rest = options.states;
+  while (true) {
+    auto comma = rest.find(',');
+    auto item = rest.substr(0, comma);
+    auto state = scan::parsePortState(item);
+    if (!state) {
+      throw core::UsageError("unknown port state '" + std::string(item) +
+                             "' in --states (open, closed, filtered, all)");
+    }
+    states.insert(*state);
+    if (comma == rest.npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return states;
+}
+
+scan::ScanConfig makeScanConfig(const ScanOptions& options) {
+  scan::ScanConfig config;
+  config.seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL;
+  if (options.max_retries > 50) throw core::UsageError("--max-retries must be at most 50");
+  config.max_retries = options.max_retries;
+  if (options.rate < 0) throw core::UsageError("--rate must not be negative");
+  config.rate = options.rate;
+  config.max_parallel = options.max_parallel;
+  config.rtt.floor = fromMs(options.min_rtt_timeout_ms, "--min-rtt-timeout");
+  config.rtt.ceiling = fromMs(options.max_rtt_timeout_ms, "--max-rtt-timeout");
+  config.rtt.initial = fromMs(options.initial_rtt_timeout_ms, "--initial-rtt-timeout");
+  if (config.rtt.floor > config.rtt.ceiling) {
+    throw core::UsageError("--min-rtt-timeout is above --max-rtt-timeout");
+  }
+  return config;
+}
+
+}  // namespace portlens::cli

@@ -1,0 +1,55 @@
+// The options of `portlens scan` as typed, and their translation into what the engine needs.
+// Pure apart from the injected resolver and file reading, so tests can check every rule.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/port_set.h"
+#include "core/port_spec.h"
+#include "core/target_spec.h"
+#include "output/formatter.h"
+#include "registry/port_registry.h"
+#include "scan/scan_config.h"
+
+namespace portlens::cli {
+
+struct ScanOptions {
+  std::vector<std::string> targets;
+  std::string input_list;  // -iL FILE
+  std::string exclude;     // comma-separated
+  std::string exclude_file;
+  std::string ports;       // -p SPEC
+  std::optional<std::size_t> top_ports;
+  std::string port_ranking = "builtin";  // builtin | nmap
+  std::string format = "text";
+  std::string output_file;
+  std::string states;  // "open,filtered"; "all"
+  bool connect = true;  // the only scan type until raw SYN scanning lands
+  bool open_only = false;
+  bool quiet = false;
+  std::optional<std::uint64_t> seed;
+  unsigned max_retries = 4;
+  double rate = 0;
+  std::uint32_t max_parallel = 0;
+  double min_rtt_timeout_ms = 10;
+  double max_rtt_timeout_ms = 3000;
+  double initial_rtt_timeout_ms = 1000;
+};
+
+// The port list: -p and/or --top-ports (top N within -p when both), default top 1000.
+core::PortSet resolvePorts(const ScanOptions& options, const registry::PortRegistry& registry);
+
+// Targets from arguments and -iL, minus --exclude and --exclude-file. Throws UsageError when
+// nothing is left, or the scan would be larger than the engine supports.
+core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResolver& resolver);
+
+// --states / --open as a set, and whether the user chose it.
+std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice);
+
+scan::ScanConfig makeScanConfig(const ScanOptions& options);
+
+}  // namespace portlens::cli

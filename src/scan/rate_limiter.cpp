@@ -1,0 +1,36 @@
+#include "scan/rate_limiter.h"
+
+#include <algorithm>
+
+namespace portlens::scan {
+
+RateLimiter::RateLimiter(double rate, TimePoint now, double burst)
+    : rate_(rate),
+      // Default burst: 1 ms worth of probes, at least one.
+      burst_(burst > 0 ? burst : std::max(1.0, rate / 1000.0)),
+      tokens_(1.0),
+      last_(now) {}
+
+void RateLimiter::refill(TimePoint now) {
+  if (now <= last_) return;
+  double elapsed = std::chrono::duration<double>(now - last_).count();
+  tokens_ = std::min(burst_, tokens_ + elapsed * rate_);
+  last_ = now;
+}
+
+bool RateLimiter::tryAcquire(TimePoint now) {
+  if (unlimited()) return true;
+  refill(now);
+  if (tokens_ < 1.0) return false;
+  tokens_ -= 1.0;
+  return true;
+}
+
+std::chrono::nanoseconds RateLimiter::waitTime(TimePoint now) {
+  if (unlimited()) return std::chrono::nanoseconds(0);
+  refill(now);
+  if (tokens_ >= 1.0) return std::chrono::nanoseconds(0);
+  return std::chrono::nanoseconds(static_cast<long long>((1.0 - tokens_) / rate_ * 1e9) + 1);
+}
+
+}  // namespace portlens::scan

@@ -1,0 +1,35 @@
+// TCP connect() probes without privileges: one non-blocking socket per probe, completions
+// from epoll. The kernel does the handshake; the state comes from the connect result, and
+// IP_RECVERR / IPV6_RECVERR tell ICMP errors (filtered, with nmap's reason) apart from a real
+// TCP reset (closed). An open port's socket is closed with an RST (SO_LINGER 0), so a scan
+// leaves no TIME_WAIT behind and the target's services see a reset, not a session.
+#pragma once
+
+#include <vector>
+
+#include "net/unique_fd.h"
+#include "scan/transport.h"
+
+namespace portlens::scan {
+
+class ConnectTransport final : public Transport {
+ public:
+  // `capacity` probes in flight at most; it must fit the process's file-descriptor limit.
+  explicit ConnectTransport(std::uint32_t capacity);
+
+  std::uint32_t capacity() const override { return static_cast<std::uint32_t>(fds_.size()); }
+  StartStatus start(std::uint32_t slot, const core::IpAddress& address,
+                    std::uint16_t port) override;
+  void abandon(std::uint32_t slot) override;
+  void poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) override;
+
+ private:
+  void finish(std::uint32_t slot, int error, std::chrono::steady_clock::time_point seen,
+              std::vector<ProbeAnswer>& answers);
+
+  net::UniqueFd epoll_;
+  std::vector<int> fds_;  // per slot; -1 when free
+  std::vector<ProbeAnswer> immediate_;  // answers known when connect() returned
+};
+
+}  // namespace portlens::scan
