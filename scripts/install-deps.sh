@@ -16,6 +16,10 @@ packages=(
   iproute2 nftables procps util-linux
   # peers and tools for tests and benchmarks
   nmap ndiff hyperfine time
+  # lab result checks (tests/lab/truth_check.py)
+  python3
+  # XML well-formedness checks in tests/unit/output
+  libxml2-utils
 )
 
 missing=()

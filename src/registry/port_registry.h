@@ -3,10 +3,12 @@
 // construction, so one instance can be shared by every thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace portlens::registry {
@@ -31,8 +33,12 @@ enum class RankingSource : std::uint8_t {
 
 class PortRegistry {
  public:
-  // The compiled-in IANA data and the built-in ranking.
+  // The compiled-in IANA data and the built-in ranking. The data is parsed once per process;
+  // each call returns a copy, so callers may load another ranking into theirs.
   static PortRegistry builtin();
+  // A registry over `tsv` (the format of src/registry/data/iana_tcp.tsv) with the built-in
+  // ranking. For tests and tools; throws std::runtime_error naming the line when malformed.
+  static PortRegistry fromTsv(std::string_view tsv);
 
   // Replaces the ranking with the open frequencies from an nmap-services file (TCP lines).
   // Returns false (and keeps the built-in ranking) when the file is missing or unreadable.
@@ -48,9 +54,15 @@ class PortRegistry {
   // The `count` highest-ranked ports (count is capped at 65536), in rank order.
   std::vector<std::uint16_t> topPorts(std::size_t count) const;
 
+  // Every IANA TCP name for a port, primary first; empty when IANA lists none.
+  std::vector<std::string_view> namesFor(std::uint16_t port) const;
+  // 1-based position of `port` in the current ranking (1 = most likely open).
+  std::size_t rankOf(std::uint16_t port) const;
+
  private:
-  std::vector<ServiceEntry> entries_;            // sorted by port; one primary entry per port
-  std::vector<std::uint16_t> ranking_;           // every port 0..65535 (0 last), best first
+  std::vector<ServiceEntry> entries_;   // sorted by port; one primary entry per port
+  std::vector<ServiceEntry> aliases_;   // the other names, sorted by port, IANA order
+  std::vector<std::uint16_t> ranking_;  // every port 0..65535 (0 last), best first
   std::vector<std::pair<std::string, std::uint16_t>> names_;  // lowercase name -> port, sorted
   RankingSource ranking_source_ = RankingSource::kBuiltin;
 };

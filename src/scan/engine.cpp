@@ -76,6 +76,10 @@ class ScanRun {
       }
       transport_.poll(std::max(wait, nanoseconds(0)), answers_);
       handleAnswers();
+      while (transport_.moreReady()) {
+        transport_.poll(nanoseconds(0), answers_);
+        handleAnswers();
+      }
 
       now = Clock::now();
       if (now >= next_progress) {
@@ -111,7 +115,11 @@ class ScanRun {
   // Starts probes until the in-flight limit, the rate or the work runs out. Returns true when
   // the transport reported a local shortage, so the caller polls briefly and tries again.
   bool fill(Clock::time_point now) {
-    while (in_flight_ < parallel_limit_ && hasWork()) {
+    // Starting probes costs syscalls; a bounded batch keeps answers from waiting behind
+    // thousands of connect() calls (which would inflate RTTs and time out answered probes).
+    constexpr int kMaxStartsPerRound = 256;
+    for (int started = 0; started < kMaxStartsPerRound && in_flight_ < parallel_limit_ && hasWork();
+         ++started) {
       if (!rate_.tryAcquire(now)) return false;
       PendingProbe probe;
       if (!retries_.empty()) {
@@ -178,6 +186,7 @@ class ScanRun {
     const ProbeTarget target = space_.decompose(flat);
     PortRecord record;
     record.ip = targets_.at(target.host_index);
+    record.hostname = targets_.hostnameOf(record.ip);
     record.port = ports_[target.port_index];
     record.state = state;
     record.reason = reason;

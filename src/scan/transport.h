@@ -38,6 +38,10 @@ class Transport {
   virtual void abandon(std::uint32_t slot) = 0;
   // Waits at most `timeout` for answers and appends them to `answers`.
   virtual void poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) = 0;
+  // True when the last poll() may have left answers behind (it returned a full batch). The
+  // engine drains them before it expires timeouts, so a slow loop never times out a probe
+  // whose answer is already waiting.
+  virtual bool moreReady() const { return false; }
 };
 
 }  // namespace portlens::scan

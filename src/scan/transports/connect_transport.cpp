@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <system_error>
+#include <utility>
 
 #include "net/socket_address.h"
 #include "scan/transports/icmp_reason.h"
@@ -58,13 +59,14 @@ bool isResourceShortage(int error) {
 }  // namespace
 
 ConnectTransport::ConnectTransport(std::uint32_t capacity)
-    : epoll_(epoll_create1(EPOLL_CLOEXEC)), fds_(capacity, -1) {
+    : epoll_(epoll_create1(EPOLL_CLOEXEC)), fds_(capacity, -1), targets_(capacity) {
   if (!epoll_.valid()) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   immediate_.reserve(64);
 }
 
 StartStatus ConnectTransport::start(std::uint32_t slot, const core::IpAddress& address,
                                     std::uint16_t port) {
+  targets_[slot] = {address, port};
   const auto target = net::toSocketAddress(address, port);
   int fd = socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
   if (fd < 0) {
@@ -106,10 +108,27 @@ StartStatus ConnectTransport::start(std::uint32_t slot, const core::IpAddress& a
 }
 
 void ConnectTransport::abandon(std::uint32_t slot) {
+  std::erase(retry_, slot);
+  std::erase_if(immediate_, [slot](const ProbeAnswer& a) { return a.slot == slot; });
   if (fds_[slot] >= 0) {
     ::close(fds_[slot]);  // closing also removes it from the epoll set
     fds_[slot] = -1;
   }
+}
+
+// A connect to a loopback port nobody listens on can pick that same port as its ephemeral
+// source and "succeed" by simultaneous open. That socket talks to itself; it says nothing
+// about the port, so the probe is started again (a new socket gets another source port).
+bool ConnectTransport::isSelfConnect(int fd) const {
+  sockaddr_storage local{};
+  sockaddr_storage peer{};
+  socklen_t local_length = sizeof(local);
+  socklen_t peer_length = sizeof(peer);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
+      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) != 0) {
+    return false;
+  }
+  return local_length == peer_length && std::memcmp(&local, &peer, local_length) == 0;
 }
 
 void ConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point seen,
@@ -120,6 +139,11 @@ void ConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point s
     // ECONNREFUSED is a reset *or* an ICMP port-unreachable; EHOSTUNREACH covers several
     // ICMP codes. The error queue says which.
     readIcmpError(fd, result);
+  } else if (isSelfConnect(fd)) {
+    ::close(fd);
+    fds_[slot] = -1;
+    retry_.push_back(slot);
+    return;
   } else {
     // Open: leave with a reset so neither side keeps TIME_WAIT state.
     linger hard_close{1, 0};
@@ -130,7 +154,29 @@ void ConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point s
   answers.push_back({slot, result.state, result.reason, seen});
 }
 
+void ConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point seen,
+                                       std::vector<ProbeAnswer>& answers) {
+  int fd = fds_[slot];
+  StateAndReason result{PortState::kClosed, Reason::kConnRefused};
+  if (!readIcmpError(fd, result)) {
+    // No ICMP error queued: the error is TCP's own. In SYN_SENT that is a reset (refused);
+    // our sockets never live long enough for the kernel's own timeout.
+    int error = 0;
+    socklen_t length = sizeof(error);
+    getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length);
+    if (error != 0 && error != ECONNREFUSED) result = fromConnectErrno(error);
+  }
+  ::close(fd);
+  fds_[slot] = -1;
+  answers.push_back({slot, result.state, result.reason, seen});
+}
+
 void ConnectTransport::poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) {
+  for (std::uint32_t slot : std::exchange(retry_, {})) {
+    if (start(slot, targets_[slot].address, targets_[slot].port) == StartStatus::kBusy) {
+      answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, Clock::now()});
+    }
+  }
   if (!immediate_.empty()) {
     answers.insert(answers.end(), immediate_.begin(), immediate_.end());
     immediate_.clear();
@@ -148,11 +194,13 @@ void ConnectTransport::poll(std::chrono::nanoseconds timeout, std::vector<ProbeA
   const auto seen = Clock::now();
   for (int i = 0; i < n; ++i) {
     std::uint32_t slot = events[i].data.u32;
-    int error = 0;
-    socklen_t length = sizeof(error);
-    if (getsockopt(fds_[slot], SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
-    finish(slot, error, seen, answers);
+    if ((events[i].events & EPOLLERR) != 0) {
+      finishWithError(slot, seen, answers);
+    } else {
+      finish(slot, 0, seen, answers);
+    }
   }
+  last_poll_full_ = n == kMaxEvents;
 }
 
 }  // namespace portlens::scan

@@ -22,14 +22,29 @@ class ConnectTransport final : public Transport {
                     std::uint16_t port) override;
   void abandon(std::uint32_t slot) override;
   void poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) override;
+  bool moreReady() const override { return last_poll_full_; }
 
  private:
+  struct Target {
+    core::IpAddress address;
+    std::uint16_t port = 0;
+  };
+
+  // connect() completed without error (or returned 0 at once): open, unless it connected to
+  // itself.
   void finish(std::uint32_t slot, int error, std::chrono::steady_clock::time_point seen,
               std::vector<ProbeAnswer>& answers);
+  // epoll reported an error: an ICMP error (from the error queue) or TCP's reset.
+  void finishWithError(std::uint32_t slot, std::chrono::steady_clock::time_point seen,
+                       std::vector<ProbeAnswer>& answers);
+  bool isSelfConnect(int fd) const;
 
   net::UniqueFd epoll_;
-  std::vector<int> fds_;  // per slot; -1 when free
+  std::vector<int> fds_;                // per slot; -1 when free
+  std::vector<Target> targets_;         // per slot, for restarting a self-connected probe
   std::vector<ProbeAnswer> immediate_;  // answers known when connect() returned
+  std::vector<std::uint32_t> retry_;    // slots whose probe connected to itself
+  bool last_poll_full_ = false;
 };
 
 }  // namespace portlens::scan

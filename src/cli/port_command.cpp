@@ -1,0 +1,95 @@
+#include "cli/port_command.h"
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "registry/ephemeral_range.h"
+#include "registry/port_explanation.h"
+#include "registry/port_query.h"
+#include "registry/port_registry.h"
+
+namespace portlens::cli {
+namespace {
+
+constexpr const char* kLocalPortRangePath = "/proc/sys/net/ipv4/ip_local_port_range";
+
+struct PortOptions {
+  std::vector<std::string> tokens;
+  std::string format = "text";
+};
+
+// nullopt when /proc is missing or says something unexpected: the explanation then reports
+// the range as unknown instead of guessing the kernel default.
+std::optional<registry::EphemeralRange> readEphemeralRange() {
+  std::ifstream in(kLocalPortRangePath);
+  if (!in) return std::nullopt;
+  std::ostringstream content;
+  content << in.rdbuf();
+  const auto parsed = registry::parseEphemeralRange(content.str());
+  if (const auto* range = std::get_if<registry::EphemeralRange>(&parsed)) return *range;
+  return std::nullopt;
+}
+
+int runPortCommand(const PortOptions& options, std::ostream& out, std::ostream& err) {
+  // Validate every token before printing anything, so bad input never yields partial output.
+  std::vector<registry::PortQuery> queries;
+  queries.reserve(options.tokens.size());
+  for (const std::string& token : options.tokens)
+    queries.push_back(registry::parsePortQuery(token));
+
+  const registry::PortRegistry ports = registry::PortRegistry::builtin();
+  const std::optional<registry::EphemeralRange> ephemeral = readEphemeralRange();
+
+  int exit_code = core::kExitOk;
+  std::vector<std::uint16_t> seen;
+  std::vector<registry::Explanation> explanations;
+  for (const registry::PortQuery& query : queries) {
+    const std::vector<std::uint16_t> resolved = registry::resolvePortQuery(ports, query);
+    if (resolved.empty()) {
+      err << "portlens: unknown TCP service name '" << query.name << "'\n";
+      exit_code = core::kExitNotFound;
+      continue;
+    }
+    for (std::uint16_t port : resolved) {
+      if (std::find(seen.begin(), seen.end(), port) != seen.end()) continue;  // "80 http"
+      seen.push_back(port);
+      explanations.push_back(registry::explainPort(ports, port, ephemeral));
+    }
+  }
+
+  if (options.format == "json") {
+    out << registry::renderJson(explanations);
+  } else {
+    for (std::size_t i = 0; i < explanations.size(); ++i) {
+      out << (i == 0 ? "" : "\n") << registry::renderText(explanations[i]);
+    }
+  }
+  out.flush();
+  return exit_code;
+}
+
+}  // namespace
+
+void addPortCommand(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<PortOptions>();
+  CLI::App* command = app.add_subcommand(
+      "port", "Explain TCP ports: IANA service names, range, ephemeral use, top-ports rank");
+  command
+      ->add_option("PORT-OR-NAME", options->tokens,
+                   "Port numbers (0-65535) or IANA service names, e.g. 443 https x11")
+      ->required();
+  command->add_option("--format", options->format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  command->callback(
+      [options, &context] { context.exit_code = runPortCommand(*options, std::cout, std::cerr); });
+}
+
+}  // namespace portlens::cli

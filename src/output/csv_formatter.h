@@ -1,0 +1,27 @@
+// CSV, one row per reported port: ip,hostname,port,proto,state,reason,rtt_ms,service.
+// Fields are quoted per RFC 4180 when they hold a comma, quote or line break; lines end in
+// "\n" (what Unix tools and every CSV reader accept). Rows are written and flushed as the
+// records arrive, so an interrupted scan keeps every row found so far.
+#pragma once
+
+#include <ostream>
+
+#include "output/formatter.h"
+
+namespace portlens::output {
+
+class CsvFormatter final : public Formatter {
+ public:
+  CsvFormatter(std::ostream& out, const registry::PortRegistry& registry);
+
+  void begin(const scan::ScanInfo& info) override;
+  void port(const scan::PortRecord& record) override;
+  void host(const scan::HostRecord& record) override;
+  void end(const scan::ScanSummary& summary) override;
+
+ private:
+  std::ostream& out_;
+  const registry::PortRegistry& registry_;
+};
+
+}  // namespace portlens::output
