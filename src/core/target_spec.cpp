@@ -107,8 +107,9 @@ std::vector<unsigned> octetValues(const OctetIntervals& intervals) {
 }
 
 // Expands "198.18.0-3.1-254" into intervals. Trailing whole octets ("10.0.*.*") fold into
-// wider intervals, so only genuinely fragmented specs produce many intervals.
-void addOctetRange(TargetSet& set, std::string_view token) {
+// wider intervals, so only genuinely fragmented specs produce many intervals. `budget` is how
+// many more intervals the caller allows (shared by the items of one target list).
+void addOctetRange(TargetSet& set, std::string_view token, std::size_t& budget) {
   std::array<OctetIntervals, 4> octets;
   std::size_t pos = 0;
   for (std::size_t i = 0; i < 4; ++i) {
@@ -133,10 +134,15 @@ void addOctetRange(TargetSet& set, std::string_view token) {
     prefix_values.push_back(octetValues(octets[i]));
     count *= prefix_values.back().size();
   }
-  if (count > kMaxTargetIntervals) {
-    throw UsageError("octet range " + quoted(token) + " is too fragmented (" +
-                     std::to_string(count) + " separate ranges); use CIDR blocks instead");
+  if (count > budget) {
+    std::string detail = std::to_string(count) + " separate ranges";
+    if (budget < kMaxTargetIntervals) {
+      detail += " on top of " + std::to_string(kMaxTargetIntervals - budget) + " in this list";
+    }
+    throw UsageError("octet range " + quoted(token) + " is too fragmented (" + detail +
+                     "); use CIDR blocks instead");
   }
+  budget -= static_cast<std::size_t>(count);
 
   std::vector<std::size_t> index(last_varying, 0);
   while (true) {
@@ -209,9 +215,8 @@ void addResolved(TargetSet& set, std::string_view name, std::optional<unsigned> 
   }
 }
 
-}  // namespace
-
-void addTargetSpec(TargetSet& set, std::string_view token, const HostResolver& resolver) {
+void addTargetSpecWithin(TargetSet& set, std::string_view token, const HostResolver& resolver,
+                         std::size_t& budget) {
   if (token.empty()) throw UsageError("empty target");
 
   std::string_view body = token;
@@ -224,11 +229,10 @@ void addTargetSpec(TargetSet& set, std::string_view token, const HostResolver& r
     prefix = value;
     body = token.substr(0, slash);
   }
-  if (body.size() >= 2 && body.front() == '[' && body.back() == ']') {
-    body = body.substr(1, body.size() - 2);
-  }
+  const bool bracketed = body.size() >= 2 && body.front() == '[' && body.back() == ']';
+  if (bracketed) body = body.substr(1, body.size() - 2);
 
-  if (body.find(':') != body.npos) {
+  if (bracketed || body.find(':') != body.npos) {  // brackets are for IPv6 only ("[]" too)
     auto address = IpAddress::parse(body);
     if (!address || !address->isV6()) throw UsageError("invalid IPv6 address " + quoted(token));
     if (prefix && *prefix > 128) throw UsageError("invalid prefix length in " + quoted(token));
@@ -249,20 +253,29 @@ void addTargetSpec(TargetSet& set, std::string_view token, const HostResolver& r
       }
       addAddressWithPrefix(set, *address, *prefix);
     } else {
-      addOctetRange(set, body);
+      addOctetRange(set, body, budget);
     }
     return;
   }
   addResolved(set, body, prefix, token, resolver);
 }
 
+}  // namespace
+
+void addTargetSpec(TargetSet& set, std::string_view token, const HostResolver& resolver) {
+  std::size_t budget = kMaxTargetIntervals;
+  addTargetSpecWithin(set, token, resolver, budget);
+}
+
 void addTargetList(TargetSet& set, std::string_view comma_list, const HostResolver& resolver) {
+  // One budget for the whole list, so "a,b,c,..." cannot multiply the per-token limit.
+  std::size_t budget = kMaxTargetIntervals;
   std::size_t pos = 0;
   while (pos <= comma_list.size()) {
     auto comma = comma_list.find(',', pos);
     auto item = comma_list.substr(pos, comma == comma_list.npos ? comma_list.npos : comma - pos);
     if (item.empty()) throw UsageError("empty item in target list " + quoted(comma_list));
-    addTargetSpec(set, item, resolver);
+    addTargetSpecWithin(set, item, resolver, budget);
     if (comma == comma_list.npos) break;
     pos = comma + 1;
   }
