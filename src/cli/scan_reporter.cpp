@@ -15,6 +15,7 @@ void ScanReporter::onPort(const scan::PortRecord& record) {
 void ScanReporter::onHost(const scan::HostRecord& record) { formatter_.host(record); }
 
 void ScanReporter::onProgress(const scan::ScanProgress& p) {
+  formatter_.flush();  // live readers (tail -f, a pipe) see records within a second
   if (!show_progress_) return;
   double percent = p.ports_total == 0 ? 100.0
                                       : 100.0 * static_cast<double>(p.ports_done) /

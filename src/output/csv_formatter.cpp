@@ -39,7 +39,6 @@ void CsvFormatter::port(const scan::PortRecord& record) {
   out_ << fmt::format("{},{},{},tcp,{},{},{},{}\n", record.ip.toString(), csvField(record.hostname),
                       record.port, scan::toString(record.state), scan::toString(record.reason),
                       rttField(record.rtt), csvField(registry_.serviceName(record.port)));
-  out_.flush();
 }
 
 // Host and summary records have no row of their own in a per-port table.

@@ -1,7 +1,7 @@
 // CSV, one row per reported port: ip,hostname,port,proto,state,reason,rtt_ms,service.
 // Fields are quoted per RFC 4180 when they hold a comma, quote or line break; lines end in
-// "\n" (what Unix tools and every CSV reader accept). Rows are written and flushed as the
-// records arrive, so an interrupted scan keeps every row found so far.
+// "\n" (what Unix tools and every CSV reader accept). Rows are written as the records
+// arrive and flushed by flush() and end(), so an interrupted scan keeps every row found.
 #pragma once
 
 #include <ostream>
@@ -18,6 +18,7 @@ class CsvFormatter final : public Formatter {
   void port(const scan::PortRecord& record) override;
   void host(const scan::HostRecord& record) override;
   void end(const scan::ScanSummary& summary) override;
+  void flush() override { out_.flush(); }
 
  private:
   std::ostream& out_;

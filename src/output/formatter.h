@@ -3,8 +3,10 @@
 // all arrive before that host's host() call), then end() exactly once, also after Ctrl-C.
 // port() receives only records whose state the user asked to see (--states / --open);
 // host() and end() carry the counts of every state. Formatters write to the ostream they were
-// constructed with and flush at end(); streaming formats (ndjson, csv, grep's per-port
-// lines) write each record as it arrives so an interrupted scan keeps what it found.
+// constructed with and flush at end(). Streaming formats (ndjson, csv) write each record as it
+// arrives but leave flushing to flush(), which the CLI calls about once a second: a write
+// syscall per record would cost more than the scan itself on a full-range scan. Ctrl-C still
+// reaches end(), so an interrupted scan keeps everything it found.
 #pragma once
 
 #include <memory>
@@ -25,6 +27,8 @@ class Formatter {
   virtual void port(const scan::PortRecord& record) = 0;
   virtual void host(const scan::HostRecord& record) = 0;
   virtual void end(const scan::ScanSummary& summary) = 0;
+  // Pushes what has been written so far to the output (live readers see it).
+  virtual void flush() {}
 };
 
 enum class Format { kText, kJson, kNdjson, kCsv, kXml, kGrep };

@@ -22,11 +22,11 @@ void NdjsonFormatter::host(const scan::HostRecord& record) {
 
 void NdjsonFormatter::end(const scan::ScanSummary& summary) {
   writeLine(dumpJson(typed("summary", summaryJson(summary, command_line_))));
+  out_.flush();
 }
 
 void NdjsonFormatter::writeLine(const std::string& line) {
   out_ << line << '\n';
-  out_.flush();
 }
 
 }  // namespace portlens::output

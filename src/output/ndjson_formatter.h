@@ -1,6 +1,6 @@
 // Newline-delimited JSON: one self-contained object per line ("type": scan, port, host,
-// summary), each written and flushed as its record arrives, so an interrupted scan — or a
-// consumer reading a pipe — has every line written so far.
+// summary), each written as its record arrives; flush() (about once a second) hands them to a
+// consumer reading a pipe, and end() (also after Ctrl-C) writes the rest.
 #pragma once
 
 #include <ostream>
@@ -18,6 +18,7 @@ class NdjsonFormatter final : public Formatter {
   void port(const scan::PortRecord& record) override;
   void host(const scan::HostRecord& record) override;
   void end(const scan::ScanSummary& summary) override;
+  void flush() override { out_.flush(); }
 
  private:
   void writeLine(const std::string& line);

@@ -32,7 +32,7 @@ TEST(CsvFormatterTest, QuotesFieldsPerRfc4180) {
   EXPECT_EQ(out.str(), "198.18.0.7,\"a,b\nc\",1002,tcp,open,syn-ack,1.000,\n");
 }
 
-TEST(CsvFormatterTest, WritesAndFlushesEachRow) {
+TEST(CsvFormatterTest, WritesEachRecordAndFlushesOnRequest) {
   testing::FlushCounter buffer;
   std::ostream out(&buffer);
   CsvFormatter formatter(out, testing::testRegistry());
@@ -40,6 +40,7 @@ TEST(CsvFormatterTest, WritesAndFlushesEachRow) {
   const int after_begin = buffer.flushes();
   formatter.port(
       testing::portRecord("198.18.0.7", 22, scan::PortState::kOpen, scan::Reason::kSynAck, 1ms));
+  formatter.flush();
   EXPECT_GT(buffer.flushes(), after_begin);
   EXPECT_EQ(testing::splitLines(buffer.str()).size(), 2u);
 }
