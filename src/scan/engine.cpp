@@ -48,9 +48,10 @@ class ScanRun {
         rate_(config.rate, Clock::now()),
         slots_(transport.capacity()),
         in_use_(transport.capacity(), false),
-        parallel_limit_(std::min<std::uint32_t>(
+        max_parallel_(std::min<std::uint32_t>(
             config.max_parallel == 0 ? transport.capacity() : config.max_parallel,
-            transport.capacity())) {
+            transport.capacity())),
+        parallel_limit_(std::min(kInitialWindow, max_parallel_)) {
     free_slots_.reserve(slots_.size());
     for (std::uint32_t i = static_cast<std::uint32_t>(slots_.size()); i-- > 0;) {
       free_slots_.push_back(i);
@@ -161,16 +162,30 @@ class ScanRun {
     for (const ProbeAnswer& answer : answers_) {
       const Slot& slot = slots_[answer.slot];
       const nanoseconds rtt = answer.seen - slot.sent;
-      hosts_.rtt(slot.flat / space_.portCount()).addSample(rtt);
+      const std::uint64_t host = slot.flat / space_.portCount();
+      const bool first_sample = !hosts_.rtt(host).hasSample();
+      hosts_.rtt(host).addSample(rtt);
+      if (first_sample) rearmDeadlines(host);
       release(answer.slot);
       finalize(slot.flat, answer.state, answer.reason, rtt, slot.attempt);
-      // Recover the window slowly after a shortage.
-      if (parallel_limit_ < transport_.capacity() &&
-          (config_.max_parallel == 0 || parallel_limit_ < config_.max_parallel)) {
-        ++parallel_limit_;
-      }
+      // Slow start: one more probe in flight per answer doubles the window every round trip,
+      // up to the maximum (also how the window recovers after a shortage).
+      if (parallel_limit_ < max_parallel_) ++parallel_limit_;
     }
     answers_.clear();
+  }
+
+  // Probes sent to a host before its first answer carry the long initial timeout. Once the
+  // host has a measured RTT they get a deadline from it too (an extra heap entry with the same
+  // serial; whichever fires first while the probe is live counts), so probes lost to ARP/NDP
+  // at first contact are re-sent after milliseconds, not after a second.
+  void rearmDeadlines(std::uint64_t host) {
+    const nanoseconds timeout = hosts_.rtt(host).timeout(config_.rtt);
+    for (std::uint32_t i = 0; i < slots_.size(); ++i) {
+      if (in_use_[i] && slots_[i].flat / space_.portCount() == host) {
+        deadlines_.push({slots_[i].sent + timeout, i, slots_[i].serial});
+      }
+    }
   }
 
   bool busy(std::uint32_t slot) const { return in_use_[slot]; }
@@ -261,6 +276,10 @@ class ScanRun {
   std::deque<PendingProbe> retries_;
   std::vector<ProbeAnswer> answers_;
 
+  // The window starts small: the first packets to a new network often wait for ARP/NDP,
+  // whose queue holds only a few packets, and a blind burst of thousands would be dropped.
+  static constexpr std::uint32_t kInitialWindow = 64;
+  std::uint32_t max_parallel_;
   std::uint32_t parallel_limit_;
   std::uint32_t in_flight_ = 0;
   std::uint32_t serial_ = 0;
