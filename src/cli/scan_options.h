@@ -28,6 +28,7 @@ struct ScanOptions {
   std::string format = "text";
   std::string output_file;
   std::string states;  // "open,filtered"; "all"
+  std::string io = "auto";  // connect-scan I/O: auto (io_uring, else epoll), epoll, uring
   bool connect = true;  // the only scan type until raw SYN scanning lands
   bool open_only = false;
   bool quiet = false;

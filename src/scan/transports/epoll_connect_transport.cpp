@@ -1,6 +1,5 @@
-#include "scan/transports/connect_transport.h"
+#include "scan/transports/epoll_connect_transport.h"
 
-#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -15,73 +14,30 @@
 
 #include "net/socket_address.h"
 #include "scan/transports/icmp_reason.h"
+#include "scan/transports/probe_socket.h"
 
 namespace portlens::scan {
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Reads one ICMP error the kernel queued on the socket (IP_RECVERR). Returns false when the
-// queue holds none, i.e. the error came from TCP itself (a reset).
-bool readIcmpError(int fd, StateAndReason& out) {
-  char control[512];
-  char data[64];
-  iovec iov{data, sizeof(data)};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  if (recvmsg(fd, &msg, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return false;
-  for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-    bool v4 = c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR;
-    bool v6 = c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR;
-    if (!v4 && !v6) continue;
-    sock_extended_err err;
-    std::memcpy(&err, CMSG_DATA(c), sizeof(err));
-    if (err.ee_origin == SO_EE_ORIGIN_ICMP) {
-      out = fromIcmp4(err.ee_type, err.ee_code);
-      return true;
-    }
-    if (err.ee_origin == SO_EE_ORIGIN_ICMP6) {
-      out = fromIcmp6(err.ee_type, err.ee_code);
-      return true;
-    }
-  }
-  return false;
-}
-
-bool isResourceShortage(int error) {
-  return error == EMFILE || error == ENFILE || error == ENOBUFS || error == ENOMEM ||
-         error == EADDRNOTAVAIL || error == EAGAIN;
-}
-
 }  // namespace
 
-ConnectTransport::ConnectTransport(std::uint32_t capacity)
+EpollConnectTransport::EpollConnectTransport(std::uint32_t capacity)
     : epoll_(epoll_create1(EPOLL_CLOEXEC)), fds_(capacity, -1), targets_(capacity) {
   if (!epoll_.valid()) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   immediate_.reserve(64);
 }
 
-StartStatus ConnectTransport::start(std::uint32_t slot, const core::IpAddress& address,
+StartStatus EpollConnectTransport::start(std::uint32_t slot, const core::IpAddress& address,
                                     std::uint16_t port) {
   targets_[slot] = {address, port};
   const auto target = net::toSocketAddress(address, port);
-  int fd = socket(target.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_TCP);
+  const int fd = openProbeSocket(address, Blocking::kNo);
   if (fd < 0) {
-    if (isResourceShortage(errno)) return StartStatus::kBusy;
-    throw std::system_error(errno, std::generic_category(), "socket");
+    if (isResourceShortage(-fd)) return StartStatus::kBusy;
+    throw std::system_error(-fd, std::generic_category(), "socket");
   }
-  // Ask for ICMP errors on the socket's error queue: that is how a connect scan learns *why*
-  // a port is unreachable (admin-prohibited, port-unreach, ...) instead of a bare errno.
-  int on = 1;
-  if (address.isV4()) {
-    setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on));
-  } else {
-    setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on));
-  }
-
   const int rc = connect(fd, target.get(), target.length);
   if (rc == 0 || errno != EINPROGRESS) {
     // Loopback can finish (or refuse) the handshake inside connect() itself.
@@ -107,7 +63,7 @@ StartStatus ConnectTransport::start(std::uint32_t slot, const core::IpAddress& a
   return StartStatus::kStarted;
 }
 
-void ConnectTransport::abandon(std::uint32_t slot) {
+void EpollConnectTransport::abandon(std::uint32_t slot) {
   std::erase(retry_, slot);
   std::erase_if(immediate_, [slot](const ProbeAnswer& a) { return a.slot == slot; });
   if (fds_[slot] >= 0) {
@@ -116,22 +72,7 @@ void ConnectTransport::abandon(std::uint32_t slot) {
   }
 }
 
-// A connect to a loopback port nobody listens on can pick that same port as its ephemeral
-// source and "succeed" by simultaneous open. That socket talks to itself; it says nothing
-// about the port, so the probe is started again (a new socket gets another source port).
-bool ConnectTransport::isSelfConnect(int fd) const {
-  sockaddr_storage local{};
-  sockaddr_storage peer{};
-  socklen_t local_length = sizeof(local);
-  socklen_t peer_length = sizeof(peer);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&local), &local_length) != 0 ||
-      getpeername(fd, reinterpret_cast<sockaddr*>(&peer), &peer_length) != 0) {
-    return false;
-  }
-  return local_length == peer_length && std::memcmp(&local, &peer, local_length) == 0;
-}
-
-void ConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point seen,
+void EpollConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point seen,
                               std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result = fromConnectErrno(error);
@@ -145,16 +86,14 @@ void ConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point s
     retry_.push_back(slot);
     return;
   } else {
-    // Open: leave with a reset so neither side keeps TIME_WAIT state.
-    linger hard_close{1, 0};
-    setsockopt(fd, SOL_SOCKET, SO_LINGER, &hard_close, sizeof(hard_close));
+    setResetOnClose(fd);
   }
   ::close(fd);
   fds_[slot] = -1;
   answers.push_back({slot, result.state, result.reason, seen});
 }
 
-void ConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point seen,
+void EpollConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point seen,
                                        std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result{PortState::kClosed, Reason::kConnRefused};
@@ -171,7 +110,7 @@ void ConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point see
   answers.push_back({slot, result.state, result.reason, seen});
 }
 
-void ConnectTransport::poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) {
+void EpollConnectTransport::poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) {
   for (std::uint32_t slot : std::exchange(retry_, {})) {
     if (start(slot, targets_[slot].address, targets_[slot].port) == StartStatus::kBusy) {
       answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, Clock::now()});

@@ -12,10 +12,10 @@
 
 namespace portlens::scan {
 
-class ConnectTransport final : public Transport {
+class EpollConnectTransport final : public Transport {
  public:
   // `capacity` probes in flight at most; it must fit the process's file-descriptor limit.
-  explicit ConnectTransport(std::uint32_t capacity);
+  explicit EpollConnectTransport(std::uint32_t capacity);
 
   std::uint32_t capacity() const override { return static_cast<std::uint32_t>(fds_.size()); }
   StartStatus start(std::uint32_t slot, const core::IpAddress& address,
@@ -37,7 +37,6 @@ class ConnectTransport final : public Transport {
   // epoll reported an error: an ICMP error (from the error queue) or TCP's reset.
   void finishWithError(std::uint32_t slot, std::chrono::steady_clock::time_point seen,
                        std::vector<ProbeAnswer>& answers);
-  bool isSelfConnect(int fd) const;
 
   net::UniqueFd epoll_;
   std::vector<int> fds_;                // per slot; -1 when free
