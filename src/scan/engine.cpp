@@ -72,9 +72,9 @@ class ScanRun {
       nanoseconds wait = std::chrono::milliseconds(100);  // bounds the reaction to `stop`
       if (!deadlines_.empty()) wait = std::min(wait, nanoseconds(deadlines_.top().at - now));
       if (blocked) wait = std::min<nanoseconds>(wait, std::chrono::milliseconds(1));
-      if (hasWork() && in_flight_ < parallel_limit_ && !rate_.unlimited()) {
-        wait = std::min(wait, rate_.waitTime(now));
-      }
+      // Room left in the window (the per-round start cap ended the fill): only the rate, if
+      // any, may make us wait.
+      if (hasWork() && in_flight_ < parallel_limit_) wait = std::min(wait, rate_.waitTime(now));
       transport_.poll(std::max(wait, nanoseconds(0)), answers_);
       handleAnswers();
       while (transport_.moreReady()) {
@@ -105,6 +105,9 @@ class ScanRun {
       if (slot.serial != d.serial || !busy(d.slot)) continue;
       transport_.abandon(d.slot);
       release(d.slot);
+      // Silence grows the window too: on a host that drops everything no answer ever comes,
+      // and a window stuck at its initial size would make such a scan crawl.
+      growWindow();
       if (slot.attempt <= config_.max_retries) {
         retries_.push_back({slot.flat, static_cast<std::uint8_t>(slot.attempt + 1)});
       } else {
@@ -168,9 +171,7 @@ class ScanRun {
       if (first_sample) rearmDeadlines(host);
       release(answer.slot);
       finalize(slot.flat, answer.state, answer.reason, rtt, slot.attempt);
-      // Slow start: one more probe in flight per answer doubles the window every round trip,
-      // up to the maximum (also how the window recovers after a shortage).
-      if (parallel_limit_ < max_parallel_) ++parallel_limit_;
+      growWindow();
     }
     answers_.clear();
   }
@@ -186,6 +187,12 @@ class ScanRun {
         deadlines_.push({slots_[i].sent + timeout, i, slots_[i].serial});
       }
     }
+  }
+
+  // Slow start: one more probe in flight per finished probe doubles the window every round
+  // trip, up to the maximum (also how the window recovers after a shortage).
+  void growWindow() {
+    if (parallel_limit_ < max_parallel_) ++parallel_limit_;
   }
 
   bool busy(std::uint32_t slot) const { return in_use_[slot]; }

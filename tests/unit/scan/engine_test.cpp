@@ -143,6 +143,22 @@ TEST(EngineTest, RespectsMaxParallel) {
   EXPECT_EQ(observer.port_records.size(), 200u);
 }
 
+// A host that drops everything never answers; timeouts must still open the window beyond its
+// initial size, or a firewalled host would be scanned 64 probes at a time.
+TEST(EngineTest, SilenceGrowsTheWindowToo) {
+  std::map<std::uint16_t, Behaviour> script;
+  for (std::uint16_t p = 1; p <= 400; ++p) script[p] = {PortState::kFiltered, Reason::kNoResponse, -1};
+  FakeTransport transport(1024, script);
+  RecordingObserver observer;
+  auto config = fastConfig();
+  config.max_retries = 1;
+  std::atomic<bool> stop{false};
+  auto summary =
+      runScan(config, twoHosts(), core::PortSet::range(1, 400), transport, observer, stop);
+  EXPECT_EQ(summary.totals.filtered, 800u);
+  EXPECT_GT(transport.maxInFlight(), 64);
+}
+
 TEST(EngineTest, ResourceShortageIsRetriedNotLost) {
   FakeTransport transport(16, {});
   transport.busy_budget_ = 5;
