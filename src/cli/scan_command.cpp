@@ -12,6 +12,8 @@
 #include "cli/scan_options.h"
 #include "cli/scan_reporter.h"
 #include "cli/signals.h"
+#include "cli/syn_scan.h"
+#include "net/privileges.h"
 #include "core/error.h"
 #include "net/resolver.h"
 #include "scan/engine.h"
@@ -74,6 +76,31 @@ std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint3
   return std::make_unique<scan::EpollConnectTransport>(capacity);
 }
 
+// --syn or --connect as asked; otherwise SYN whenever raw sockets can be opened. The choice
+// is said on stderr when the user did not make it.
+scan::ScanType chooseScanType(const ScanOptions& options) {
+  if (options.syn && options.connect) throw core::UsageError("--syn and --connect exclude each other");
+  if (options.syn || options.dry_run) return scan::ScanType::kSyn;
+  if (options.connect) return scan::ScanType::kConnect;
+  const bool raw = net::canOpenRawSockets();
+  if (!options.quiet) {
+    std::cerr << (raw ? "portlens: SYN scan (raw sockets available; --connect for a connect "
+                        "scan)\n"
+                      : "portlens: connect scan (no raw-socket privilege; run as root or with "
+                        "CAP_NET_RAW for a SYN scan)\n");
+  }
+  return raw ? scan::ScanType::kSyn : scan::ScanType::kConnect;
+}
+
+void checkConnectOnlyOptions(const ScanOptions& options) {
+  if (!options.shard.empty() || !options.resume_file.empty() || !options.interface.empty() ||
+      !options.source_ips.empty() || options.source_port || !options.router_mac.empty()) {
+    throw core::UsageError(
+        "--shard, --resume, --interface, --source-ip, --source-port and --router-mac need a "
+        "SYN scan (--syn)");
+  }
+}
+
 void runScanCommand(const ScanOptions& options, CommandContext& context) {
   auto registry = registry::PortRegistry::builtin();
   if (options.port_ranking == "nmap" && !registry.loadNmapRanking()) {
@@ -81,8 +108,14 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   const core::PortSet ports = resolvePorts(options, registry);
   const core::TargetSet targets = resolveTargets(options, net::resolveHostname);
-  checkScanSize(targets, ports);
-  const scan::ScanConfig config = makeScanConfig(options);
+  const scan::ScanType type = chooseScanType(options);
+  if (type == scan::ScanType::kSyn) {
+    checkSynScanSize(options, targets, ports);
+  } else {
+    checkConnectOnlyOptions(options);
+    checkScanSize(targets, ports);
+  }
+  const scan::ScanConfig config = makeScanConfig(options, type);
 
   bool states_explicit = false;
   auto shown = resolveShownStates(options, states_explicit);
@@ -94,29 +127,39 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
     if (!file) throw core::UsageError("cannot write output file '" + options.output_file + "'");
   }
   std::ostream& out = options.output_file.empty() ? std::cout : file;
+  if (options.dry_run) {
+    printDryRun(options, config, targets, ports, out);
+    out.flush();
+    return;
+  }
 
   output::FormatOptions format_options;
   format_options.shown_states = shown;
   format_options.states_explicit = states_explicit;
   auto formatter = output::makeFormatter(format, out, registry, format_options);
 
-  const std::uint32_t capacity = chooseCapacity(options.max_parallel);
-  std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
-  StopSignal stop;
-  ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
-
   scan::ScanInfo info;
   info.command_line = context.command_line;
   info.version = PORTLENS_VERSION;
-  info.type = scan::ScanType::kConnect;
+  info.type = type;
   info.ports_spec = ports.toString();
   info.port_count = ports.size();
   info.host_count = targets.size();
   info.started = std::chrono::system_clock::now();
-  formatter->begin(info);
 
-  const scan::ScanSummary summary = scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
-  reporter.clearProgress();
+  scan::ScanSummary summary;
+  if (type == scan::ScanType::kSyn) {
+    formatter->begin(info);
+    summary = runSynScanCommand({options, config, targets, ports, info}, *formatter, shown);
+  } else {
+    const std::uint32_t capacity = chooseCapacity(options.max_parallel);
+    std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
+    StopSignal stop;
+    ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
+    formatter->begin(info);
+    summary = scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
+    reporter.clearProgress();
+  }
   formatter->end(summary);
   out.flush();
   if (!out) throw std::system_error(errno, std::generic_category(), "writing the output");
@@ -127,7 +170,7 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
 
 void addScanCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<ScanOptions>();
-  CLI::App* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts (connect scan)");
+  CLI::App* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts (SYN scan, or connect scan without privileges)");
   cmd->add_option("targets", options->targets,
                   "Hosts: 198.18.0.7, 2001:2::7, 198.18.0.0/16, 198.18.0-3.1-254, names");
   cmd->add_option("--input-list", options->input_list, "Read targets from FILE (nmap: -iL)");
@@ -139,8 +182,19 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--port-ranking", options->port_ranking,
                   "Ranking for --top-ports: builtin, or nmap (installed nmap-services)")
       ->check(CLI::IsMember({"builtin", "nmap"}));
-  cmd->add_flag("--connect", options->connect,
-                "TCP connect scan (the default; needs no privileges)");
+  cmd->add_flag("--syn", options->syn,
+                "Raw TCP SYN scan (the default when raw sockets can be opened)");
+  cmd->add_flag("--connect", options->connect, "TCP connect scan (needs no privileges)");
+  cmd->add_option("--shard", options->shard, "SYN: scan only shard K of N (K/N)");
+  cmd->add_option("--resume", options->resume_file,
+                  "SYN: continue from FILE if it holds a paused scan; Ctrl-C writes it");
+  cmd->add_flag("--dry-run", options->dry_run,
+                "SYN: print the probes this shard would send, send nothing");
+  cmd->add_option("--interface", options->interface, "SYN: send and receive on this interface");
+  cmd->add_option("--source-ip", options->source_ips,
+                  "SYN: source address (once per address family)");
+  cmd->add_option("--source-port", options->source_port, "SYN: use this one source port");
+  cmd->add_option("--router-mac", options->router_mac, "SYN: next hop MAC (aa:bb:cc:dd:ee:ff)");
   cmd->add_option("--io", options->io, "Connect-scan I/O: auto (io_uring, else epoll), epoll, uring")
       ->check(CLI::IsMember({"auto", "epoll", "uring"}))
       ->capture_default_str();
@@ -152,8 +206,8 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
   cmd->add_flag("--open", options->open_only, "List only open ports");
   cmd->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
   cmd->add_option("--seed", options->seed, "Seed of the random scan order");
-  cmd->add_option("--max-retries", options->max_retries, "Extra probes for a silent port")
-      ->capture_default_str();
+  cmd->add_option("--max-retries", options->max_retries,
+                  "Extra probes for a silent port (connect: 4; SYN: up to 10, as loss needs)");
   cmd->add_option("--rate", options->rate, "At most this many probes per second");
   cmd->add_option("--max-parallel", options->max_parallel, "Probes in flight at most");
   cmd->add_option("--min-rtt-timeout", options->min_rtt_timeout_ms, "Probe timeout floor, ms")

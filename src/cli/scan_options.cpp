@@ -1,5 +1,7 @@
 #include "cli/scan_options.h"
 
+#include <fmt/core.h>
+
 #include <fstream>
 #include <random>
 
@@ -91,11 +93,17 @@ std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& e
   return states;
 }
 
-scan::ScanConfig makeScanConfig(const ScanOptions& options) {
+scan::ScanConfig makeScanConfig(const ScanOptions& options, scan::ScanType type) {
   scan::ScanConfig config;
+  config.type = type;
   config.seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL;
-  if (options.max_retries > 50) throw core::UsageError("--max-retries must be at most 50");
-  config.max_retries = options.max_retries;
+  const bool syn = type == scan::ScanType::kSyn;
+  const unsigned retry_cap = syn ? 15 : 50;  // SYN rounds are told apart by 16 source ports
+  const unsigned retries = options.max_retries.value_or(syn ? 10 : 4);
+  if (retries > retry_cap) {
+    throw core::UsageError(fmt::format("--max-retries must be at most {}", retry_cap));
+  }
+  config.max_retries = retries;
   if (options.rate < 0) throw core::UsageError("--rate must not be negative");
   config.rate = options.rate;
   config.max_parallel = options.max_parallel;

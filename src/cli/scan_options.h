@@ -29,11 +29,20 @@ struct ScanOptions {
   std::string output_file;
   std::string states;  // "open,filtered"; "all"
   std::string io = "auto";  // connect-scan I/O: auto (io_uring, else epoll), epoll, uring
-  bool connect = true;  // the only scan type until raw SYN scanning lands
+  bool connect = false;  // --connect
+  bool syn = false;      // --syn (default when raw sockets can be opened)
+  std::string shard;     // --shard K/N
+  std::string resume_file;
+  bool dry_run = false;
+  std::string interface;
+  std::vector<std::string> source_ips;
+  std::optional<std::uint16_t> source_port;
+  std::string router_mac;
   bool open_only = false;
   bool quiet = false;
   std::optional<std::uint64_t> seed;
-  unsigned max_retries = 4;
+  // Unset: 4 for connect scans; for SYN scans a cap of 10, the measured loss deciding.
+  std::optional<unsigned> max_retries;
   double rate = 0;
   std::uint32_t max_parallel = 0;
   double min_rtt_timeout_ms = 10;
@@ -51,6 +60,6 @@ core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResol
 // --states / --open as a set, and whether the user chose it.
 std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice);
 
-scan::ScanConfig makeScanConfig(const ScanOptions& options);
+scan::ScanConfig makeScanConfig(const ScanOptions& options, scan::ScanType type);
 
 }  // namespace portlens::cli

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -75,6 +76,17 @@ class IntervalSet {
     std::size_t i = static_cast<std::size_t>(it - prefix_.begin());
     std::uint64_t before = i == 0 ? 0 : prefix_[i - 1];
     return static_cast<T>(intervals_[i].first + static_cast<T>(index - before));
+  }
+
+  // The position of `value` in ascending order (the inverse of nth), or nullopt when absent.
+  std::optional<std::uint64_t> indexOf(T value) const {
+    const auto& ivs = intervals();
+    auto it = std::upper_bound(ivs.begin(), ivs.end(), value,
+                               [](T v, const Interval& iv) { return v < iv.first; });
+    if (it == ivs.begin() || std::prev(it)->last < value) return std::nullopt;
+    const std::size_t i = static_cast<std::size_t>(std::prev(it) - ivs.begin());
+    const std::uint64_t before = i == 0 ? 0 : prefix_[i - 1];
+    return before + static_cast<std::uint64_t>(value - ivs[i].first);
   }
 
   const std::vector<Interval>& intervals() const {

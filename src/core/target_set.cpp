@@ -36,6 +36,13 @@ IpAddress TargetSet::at(std::uint64_t index) const {
   return IpAddress::fromV6(v6_.nth(index - v4_count));
 }
 
+std::optional<std::uint64_t> TargetSet::indexOf(IpAddress address) const {
+  if (address.isV4()) return v4_.indexOf(address.v4());
+  auto index = v6_.indexOf(address.v6());
+  if (!index) return std::nullopt;
+  return v4_.size() + *index;
+}
+
 const std::string& TargetSet::hostnameOf(IpAddress address) const {
   static const std::string kNone;
   auto it = hostnames_.find(address);

@@ -23,6 +23,10 @@ class TargetSet {
   bool empty() const { return size() == 0; }
   bool contains(IpAddress address) const;
   IpAddress at(std::uint64_t index) const;  // index < size()
+  // The inverse of at(): the index of `address`, or nullopt when it is not a target.
+  std::optional<std::uint64_t> indexOf(IpAddress address) const;
+  // Finishes the lazy normalisation, after which const calls are safe from several threads.
+  void freeze() const { (void)size(); }
 
   // The hostname the user typed for this address, or "" when it was given numerically.
   const std::string& hostnameOf(IpAddress address) const;

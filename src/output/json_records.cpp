@@ -38,6 +38,7 @@ Json portJson(const scan::PortRecord& record, const registry::PortRegistry& regi
   if (record.rtt >= std::chrono::nanoseconds::zero()) {
     json["rtt_ms"] = roundTo3Decimals(static_cast<double>(record.rtt.count()) / 1e6);
   }
+  if (record.ttl != 0) json["ttl"] = record.ttl;
   if (const std::string_view service = registry.serviceName(record.port); !service.empty()) {
     json["service"] = service;
   }

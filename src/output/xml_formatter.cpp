@@ -102,8 +102,8 @@ void XmlFormatter::writeHost(const scan::HostRecord& host, std::vector<scan::Por
 
 void XmlFormatter::writePort(const scan::PortRecord& record) {
   out_ << fmt::format(
-      "<port protocol=\"tcp\" portid=\"{}\"><state state=\"{}\" reason=\"{}\" reason_ttl=\"0\"/>",
-      record.port, scan::toString(record.state), scan::toString(record.reason));
+      "<port protocol=\"tcp\" portid=\"{}\"><state state=\"{}\" reason=\"{}\" reason_ttl=\"{}\"/>",
+      record.port, scan::toString(record.state), scan::toString(record.reason), record.ttl);
   if (const std::string_view service = registry_.serviceName(record.port); !service.empty()) {
     out_ << fmt::format("<service name=\"{}\" method=\"table\" conf=\"3\"/>", xmlEscape(service));
   }

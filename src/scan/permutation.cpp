@@ -45,6 +45,24 @@ std::uint64_t Permutation::encrypt(std::uint64_t value) const {
   return (left << half_bits_) | right;
 }
 
+std::uint64_t Permutation::decrypt(std::uint64_t value) const {
+  std::uint64_t left = value >> half_bits_;
+  std::uint64_t right = value & half_mask_;
+  for (unsigned r = kRounds; r-- > 0;) {
+    std::uint64_t previous = right ^ round(left, r);
+    right = left;
+    left = previous;
+  }
+  return (left << half_bits_) | right;
+}
+
+std::uint64_t Permutation::positionOf(std::uint64_t value) const {
+  // Walk the cycle backwards: the first preimage inside [0, size) is the position.
+  std::uint64_t position = decrypt(value);
+  while (position >= size_) position = decrypt(position);
+  return position;
+}
+
 std::uint64_t Permutation::at(std::uint64_t index) const {
   // Cycle walking: re-encrypt until the value falls inside [0, size). Because encrypt() is a
   // bijection on the larger domain, this stays a bijection on [0, size).

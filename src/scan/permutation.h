@@ -16,9 +16,13 @@ class Permutation {
   std::uint64_t size() const { return size_; }
   // The value at position `index` (index < size()). Every value appears exactly once.
   std::uint64_t at(std::uint64_t index) const;
+  // The inverse of at(): the position at which `value` (< size()) is visited. Stateless
+  // scanners use it to find when the probe an answer belongs to was sent.
+  std::uint64_t positionOf(std::uint64_t value) const;
 
  private:
   std::uint64_t encrypt(std::uint64_t value) const;
+  std::uint64_t decrypt(std::uint64_t value) const;
   std::uint64_t round(std::uint64_t half, unsigned r) const;
 
   static constexpr unsigned kRounds = 4;

@@ -50,6 +50,7 @@ struct PortRecord {
   Reason reason = Reason::kNoResponse;
   std::chrono::nanoseconds rtt = kNoRtt;  // probe sent -> answer seen
   std::uint8_t attempts = 1;               // probes sent for this port
+  std::uint8_t ttl = 0;                    // TTL / hop limit of the answer (raw scans); 0 = unknown
   // The name the user typed for this host ("" for numeric targets). Carried on every record
   // so streaming formats (ndjson, csv) can name the host before its HostRecord arrives.
   std::string hostname;

@@ -29,6 +29,8 @@ class TargetSpace {
 
   // The target visited at scan position `position` (position < size()).
   ProbeTarget at(std::uint64_t position) const { return decompose(permutation_.at(position)); }
+  std::uint64_t flatAt(std::uint64_t position) const { return permutation_.at(position); }
+  std::uint64_t positionOf(std::uint64_t flat) const { return permutation_.positionOf(flat); }
   ProbeTarget decompose(std::uint64_t flat) const {
     return {flat / port_count_, static_cast<std::uint32_t>(flat % port_count_)};
   }
