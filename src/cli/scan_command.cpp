@@ -205,6 +205,7 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
                   "Port states to list: open,closed,filtered or all (default open,filtered)");
   cmd->add_flag("--open", options->open_only, "List only open ports");
   cmd->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
+  cmd->add_flag("-v,--verbose", options->verbose, "Engine statistics on stderr at the end");
   cmd->add_option("--seed", options->seed, "Seed of the random scan order");
   cmd->add_option("--max-retries", options->max_retries,
                   "Extra probes for a silent port (connect: 4; SYN: up to 10, as loss needs)");

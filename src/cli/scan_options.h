@@ -40,6 +40,7 @@ struct ScanOptions {
   std::string router_mac;
   bool open_only = false;
   bool quiet = false;
+  bool verbose = false;  // -v: engine statistics on stderr at the end
   std::optional<std::uint64_t> seed;
   // Unset: 4 for connect scans; for SYN scans a cap of 10, the measured loss deciding.
   std::optional<unsigned> max_retries;

@@ -204,6 +204,13 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
       scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *io, reporter,
                             stop.flag(), resume.point ? &*resume.point : nullptr);
   reporter.clearProgress();
+  if (options.verbose) {
+    std::cerr << fmt::format(
+        "portlens: SYN scan: {} rounds, {} probes, first round {:.0f} probes/s, {} duplicate "
+        "answers, rate at the end {:.0f}/s\n",
+        result.rounds, result.summary.probes_sent, result.first_round_rate, result.duplicates,
+        result.final_rate);
+  }
   if (resume.fd.valid()) {
     if (result.summary.interrupted) {
       rewrite(resume.fd, scan::syn::encodeResume(fingerprint, result.resume));

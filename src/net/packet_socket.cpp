@@ -102,10 +102,11 @@ PacketReceiver::PacketReceiver(int interface_index, const std::string& bpf_filte
   if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0) {
     fail("PACKET_VERSION");
   }
-  // 64 blocks of 256 KiB: 16 MiB holds ~150k replies, a second of a fast scan's answers,
-  // and a block is handed over after at most 1 ms even when it is not full.
-  block_size_ = 256 * 1024;
-  block_count_ = 64;
+  // 32 blocks of 128 KiB: 4 MiB holds ~25k replies (~150 bytes each with the ring's
+  // headers), over 100 ms of a fast scan's answers; a block is handed over after at most
+  // 1 ms even when it is not full. (16 MiB measured no faster and cost 12 MiB of RSS.)
+  block_size_ = 128 * 1024;
+  block_count_ = 32;
   tpacket_req3 request{};
   request.tp_block_size = block_size_;
   request.tp_block_nr = block_count_;
@@ -116,11 +117,7 @@ PacketReceiver::PacketReceiver(int interface_index, const std::string& bpf_filte
     fail("PACKET_RX_RING");
   }
   ring_size_ = static_cast<std::size_t>(block_size_) * block_count_;
-  void* ring = ::mmap(nullptr, ring_size_, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_LOCKED,
-                      fd_.get(), 0);
-  if (ring == MAP_FAILED) {
-    ring = ::mmap(nullptr, ring_size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0);
-  }
+  void* ring = ::mmap(nullptr, ring_size_, PROT_READ | PROT_WRITE, MAP_SHARED, fd_.get(), 0);
   if (ring == MAP_FAILED) fail("mmap of the receive ring");
   ring_ = static_cast<std::uint8_t*>(ring);
   sockaddr_ll address{};

@@ -59,6 +59,8 @@ struct ScanState {
   std::atomic<std::uint64_t> next_ordinal{0};
   std::atomic<std::uint64_t> probes_sent{0};
   std::atomic<bool> sender_done{false};
+  std::atomic<std::uint64_t> first_round_probes{0};  // sent in round 1, and how long it took
+  std::atomic<std::int64_t> first_round_ns{0};
   std::atomic<bool> interrupted{false};
   std::atomic<bool> abort{false};  // the receiving thread failed: the sender must end too
   // Receiver -> sender.

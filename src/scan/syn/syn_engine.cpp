@@ -110,13 +110,14 @@ class Receiver {
     record.attempts = static_cast<std::uint8_t>(matched->round);
     record.ttl = matched->ttl;
     record.hostname = state_.targets.hostnameOf(matched->target);
-    const std::uint64_t position = state_.space.positionOf(matched->flat);
-    const auto sent = state_.send_log.sentAt(state_.plan.shard.ordinalOf(position), matched->round);
+    const std::uint64_t ordinal =
+        state_.plan.shard.ordinalOf(state_.space.positionOf(matched->flat));
+    if (matched->round == 1 && state_.config.rate <= 0) state_.controller.creditAnswer(ordinal);
+    const auto sent = state_.send_log.sentAt(ordinal, matched->round);
     if (sent && now >= *sent) {
       record.rtt = now - *sent;
       rtt_.addSample(record.rtt);
       state_.rto_ns.store(rtt_.timeout(state_.config.rtt).count(), std::memory_order_relaxed);
-      if (state_.config.rate <= 0) state_.controller.creditAnswer(*sent);
     }
     state_.answers_by_round[matched->round].fetch_add(1, std::memory_order_relaxed);
     ++settled_;
@@ -210,6 +211,10 @@ SynResult runSynScan(const ScanConfig& config, const SynPlan& plan, const core::
   result.rounds = state.round.load();
   result.duplicates = receiver.duplicates();
   result.final_rate = config.rate > 0 ? config.rate : state.controller.rate();
+  const double first_round_seconds = double(state.first_round_ns.load()) / 1e9;
+  if (first_round_seconds > 0) {
+    result.first_round_rate = double(state.first_round_probes.load()) / first_round_seconds;
+  }
   if (interrupted) {
     result.resume.round = state.round.load();
     result.resume.next_ordinal = state.next_ordinal.load();

@@ -55,6 +55,7 @@ struct SynResult {
   unsigned rounds = 0;
   std::uint64_t duplicates = 0;
   double final_rate = 0;  // probes/s the controller ended at (or --rate)
+  double first_round_rate = 0;  // probes/s actually sent during the first round
 };
 
 // Throws std::invalid_argument when the plan lacks an origin for a family the targets hold.

@@ -40,7 +40,12 @@ class Sender {
     const unsigned max_rounds = std::min(kMaxRounds, state_.config.max_retries + 1);
     for (;;) {
       state_.round.store(round, std::memory_order_relaxed);
+      const Nanos round_started = state_.sinceStart();
       const std::uint64_t sent = sendRound(round, ordinal);
+      if (round == 1) {
+        state_.first_round_probes.store(sent);
+        state_.first_round_ns.store((state_.sinceStart() - round_started).count());
+      }
       if (stopped()) break;
       state_.next_ordinal.store(state_.shard_size, std::memory_order_relaxed);
       if (sent == 0 && round > 1) break;  // nothing was pending: no answer to wait for
@@ -114,8 +119,10 @@ class Sender {
       }
       granted = std::min(granted, batch.count - done);
       const Nanos now = state_.sinceStart();
+      const bool steering = adaptive_ && round_ == 1;
       for (std::uint32_t i = done; i < done + granted; ++i) {
         state_.send_log.record(batch.ordinals[i], round_, now);
+        if (steering) state_.controller.onSent(batch.ordinals[i], now);
       }
       const std::size_t taken =
           io_.send(family, std::span(batch.pointers.data() + done, granted),
@@ -127,16 +134,14 @@ class Sender {
       }
       done += static_cast<std::uint32_t>(taken);
       state_.probes_sent.fetch_add(taken, std::memory_order_relaxed);
-      if (adaptive_) steer(now, taken);
+      if (adaptive_ && round_ == 1) steer(now);
     }
     batch.count = 0;
   }
 
   // Adaptive rate: only the first round says how fast the path is; retries go to the silent
   // probes, whose low answer ratio says nothing about congestion.
-  void steer(Nanos now, std::size_t sent) {
-    if (round_ != 1) return;
-    state_.controller.onSent(now, sent);
+  void steer(Nanos now) {
     if (state_.controller.update(now, rto())) pacer_.setRate(state_.controller.rate());
   }
 
