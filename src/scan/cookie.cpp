@@ -8,7 +8,7 @@
 namespace portlens::scan {
 namespace {
 
-// 16 bytes per address (IPv4 in its low 4 bytes), so the two families never collide.
+// 16 bytes per address (IPv4 in its IPv4-mapped form); the family byte keeps them apart.
 void putAddress(std::uint8_t* out, const core::IpAddress& address) {
   const auto bytes = address.isV4() ? std::array<std::uint8_t, 16>{} : address.v6Bytes();
   for (int i = 0; i < 16; ++i) out[i] = bytes[static_cast<std::size_t>(i)];
@@ -35,13 +35,14 @@ SipKey randomSecret() {
 
 std::uint32_t CookieJar::cookie(const core::IpAddress& source, const core::IpAddress& target,
                                 std::uint16_t source_port, std::uint16_t target_port) const {
-  std::array<std::uint8_t, 36> tuple{};
+  std::array<std::uint8_t, 37> tuple{};
   putAddress(tuple.data(), source);
   putAddress(tuple.data() + 16, target);
   tuple[32] = static_cast<std::uint8_t>(source_port >> 8);
   tuple[33] = static_cast<std::uint8_t>(source_port);
   tuple[34] = static_cast<std::uint8_t>(target_port >> 8);
   tuple[35] = static_cast<std::uint8_t>(target_port);
+  tuple[36] = source.isV4() ? 4 : 6;  // an IPv4 address and its mapped IPv6 form differ
   const std::uint64_t hash = sipHash24(secret_, tuple);
   return static_cast<std::uint32_t>(hash ^ (hash >> 32));
 }

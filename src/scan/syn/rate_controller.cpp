@@ -9,6 +9,8 @@ constexpr std::uint64_t kMinWindowProbes = 256;
 // A window must expect this many answers before its ratio means anything (binomial noise
 // ~6%, well inside the 15% cut): sparse targets get longer windows, not noisier decisions.
 constexpr double kMinExpectedAnswers = 256;
+// A scan nobody answers still speeds up, one window per this many probes.
+constexpr std::uint64_t kSilentWindowProbes = 1 << 16;
 constexpr double kCutThreshold = 0.85;
 constexpr double kCutFactor = 0.7;
 
@@ -56,9 +58,14 @@ bool RateController::update(Nanos now, Nanos settle) {
     window_sent_ += block.sent;
     window_answered_ += block.answered.load(std::memory_order_relaxed);
     ++next_judged_;
-    const double expected = reference_ratio_ > 0 ? double(window_sent_) * reference_ratio_
-                                                 : double(window_sent_);
-    if (window_sent_ >= kMinWindowProbes && expected >= kMinExpectedAnswers) judge();
+    // Before a reference exists, the answers themselves must be plentiful; after, the answers
+    // the reference predicts (congestion shows as the actual count falling short of it).
+    const double evidence = reference_ratio_ > 0 ? double(window_sent_) * reference_ratio_
+                                                 : double(window_answered_);
+    if (window_sent_ >= kMinWindowProbes &&
+        (evidence >= kMinExpectedAnswers || window_sent_ >= kSilentWindowProbes)) {
+      judge();
+    }
   }
   return rate_ != before;
 }
