@@ -9,13 +9,13 @@ packages=(
   cmake ninja-build g++ clang make pkg-config
   # libraries
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
-  liburing-dev
+  liburing-dev libpcap-dev libcap-dev
   # fuzzing (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # lab and integration tests
-  iproute2 nftables procps util-linux
+  iproute2 nftables procps util-linux libcap2-bin
   # peers and tools for tests and benchmarks
-  nmap ndiff hyperfine time
+  nmap ndiff hyperfine time masscan zmap tcpdump
   # lab result checks (tests/lab/truth_check.py)
   python3
   # XML well-formedness checks in tests/unit/output

@@ -149,7 +149,6 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
 
   scan::ScanSummary summary;
   if (type == scan::ScanType::kSyn) {
-    formatter->begin(info);
     summary = runSynScanCommand({options, config, targets, ports, info}, *formatter, shown);
   } else {
     const std::uint32_t capacity = chooseCapacity(options.max_parallel);

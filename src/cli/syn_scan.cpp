@@ -169,6 +169,7 @@ void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
 scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter& formatter,
                                     const std::set<scan::PortState>& shown) {
   const ScanOptions& options = input.options;
+  shardOf(options);  // a bad --shard is a usage error before anything else happens
   const Paths paths = resolvePaths(options, input.targets, true);
   const scan::syn::SourcePorts source_ports =
       scan::syn::reserveSourcePorts(options.source_port, scan::syn::kMaxRounds);
@@ -199,6 +200,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   net::dropPrivileges();
 
   StopSignal stop;  // after the drop: its thread must not keep any capability either
+  formatter.begin(input.info);  // only now: every refusal above leaves no half-written output
   ScanReporter reporter(formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
   const auto result =
       scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *io, reporter,

@@ -32,7 +32,8 @@ struct SynRunInput {
   const scan::ScanInfo& info;
 };
 
-// Runs the scan and returns its summary; writes/clears the --resume file.
+// Prepares everything (a refusal throws before any output), calls formatter.begin(), runs the
+// scan and returns its summary; writes/clears the --resume file.
 scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter& formatter,
                                     const std::set<scan::PortState>& shown);
 

@@ -1,5 +1,6 @@
 #include "scan/syn/syn_engine.h"
 
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -41,8 +42,10 @@ class Receiver {
     }
   }
 
-  // Emits the silent probes as filtered (unless interrupted) and one record per host.
-  ScanSummary finish(bool interrupted) {
+  // Emits the silent probes as filtered (unless interrupted) and one record per host. A
+  // resumed run reports only what it found itself (`earlier` holds the interrupted run's
+  // states), so each run's output is consistent on its own and the two add up.
+  ScanSummary finish(bool interrupted, const ProbeStates* earlier) {
     ScanSummary summary;
     const auto now = std::chrono::system_clock::now();
     const std::uint64_t port_count = state_.ports.size();
@@ -55,6 +58,7 @@ class Receiver {
         const std::uint64_t flat = host * port_count + p;
         if (sharded && !state_.plan.shard.owns(state_.space.positionOf(flat))) continue;
         owned_any = true;
+        if (earlier != nullptr && earlier->get(flat) != Outcome::kPending) continue;
         const Outcome outcome = state_.states.get(flat);
         if (outcome == Outcome::kPending) {
           if (interrupted) continue;
@@ -207,7 +211,12 @@ SynResult runSynScan(const ScanConfig& config, const SynPlan& plan, const core::
   sender.join();
   const bool interrupted = state.interrupted.load();
   SynResult result;
-  result.summary = receiver.finish(interrupted);
+  std::optional<ProbeStates> earlier;
+  if (resume_from != nullptr) {
+    earlier.emplace(state.space.size());
+    earlier->restore(resume_from->states);
+  }
+  result.summary = receiver.finish(interrupted, earlier ? &*earlier : nullptr);
   result.rounds = state.round.load();
   result.duplicates = receiver.duplicates();
   result.final_rate = config.rate > 0 ? config.rate : state.controller.rate();
