@@ -1,164 +1,29 @@
 #!/usr/bin/env bash
-# `make bench`: Portlens against nmap, full 65535-port TCP connect scan of the lab host
-# 198.19.0.7, inside the scanner namespace of a lab this script builds (tests/lab/lab.sh)
-# and tears down on exit. Nothing here sends a packet outside the lab.
-#
+# `make bench`: every benchmark, each against its peers measured in the same run.
 #   bench/run.sh PATH_TO_PORTLENS
-#
-# Scenarios: "clean", then "loss2" (the target drops 2% of SYNs). In each, BENCH_RUNS rounds
-# (default 5); every round runs, one after the other:
-#   portlens          scan --connect -p- --format ndjson --quiet  (stdout to /dev/null)
-#   portlens -o FILE  the same with -o FILE (that file gives portlens' accuracy: it lists the
-#                     open and filtered ports, every port not listed is taken as closed, and
-#                     the host record's counts must add up to 65535)
-#   portlens all -o   --states all -o FILE: one record per port, 65535 records written
-#   nmap -sT          nmap -sT -T4 -p- -n -Pn (default retries), -oX FILE for its accuracy
-# Each run: wall time and peak RSS from /usr/bin/time, accuracy = ports whose state equals
-# the truth / 65535. Prints a table (median, min/max wall, peak RSS, accuracy, ratio of
-# median wall to nmap's) and writes it to bench/results/latest.md.
-# Environment: BENCH_RUNS (default 5), BENCH_SCENARIOS (default "clean loss2").
+# Parts (each prints its table and writes bench/results/<part>.md; this script then joins
+# them into bench/results/latest.md):
+#   connect  full-range connect scan of one lab host vs nmap -sT      (bench/connect.sh)
+#   syn      full-range SYN scan vs nmap -sS; one port over a /16 vs zmap and masscan;
+#            memory as the target space grows                        (bench/syn.sh)
+# Environment: BENCH_PARTS (default: all parts), plus each part's own variables.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
-LAB_SH="$REPO_DIR/tests/lab/lab.sh"
-TRUTH_CHECK="$REPO_DIR/tests/lab/truth_check.py"
-RUNS=${BENCH_RUNS:-5}
-SCENARIOS=${BENCH_SCENARIOS:-clean loss2}
-HOST=198.19.0.7
-
-die() {
-  echo "bench: $*" >&2
-  exit 1
-}
-
-[ $# -eq 1 ] || die "usage: bench/run.sh PATH_TO_PORTLENS"
-PORTLENS=$(realpath "$1" 2>/dev/null || true)
-if [ -z "$PORTLENS" ] || [ ! -x "$PORTLENS" ]; then die "no portlens binary at $1"; fi
-[ "$(id -u)" -eq 0 ] || die "needs root (the lab uses network namespaces and nftables)"
-for tool in ip nft nmap python3; do
-  command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
-done
-[ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package 'time')"
-[[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
-# The lab_target built next to this portlens, when there is one (else lab.sh compiles it).
-if [ -z "${LAB_TARGET:-}" ]; then
-  candidate="$(dirname "$PORTLENS")/../../tests/lab/lab_target"
-  if [ -x "$candidate" ]; then
-    LAB_TARGET=$(realpath "$candidate")
-    export LAB_TARGET
-  fi
-fi
-
-LAB_NAME="bn-$(($$ % 100000))"
-WORK_DIR=$(mktemp -d /tmp/portlens-bench.XXXXXX)
-cleanup() {
-  local status=$?
-  trap - EXIT
-  "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true
-  rm -rf "$WORK_DIR"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-SCAN_NS=$("$LAB_SH" up "$LAB_NAME") || die "could not build the lab"
-"$LAB_SH" truth >"$WORK_DIR/truth.tsv"
-RESULTS="$WORK_DIR/results.tsv"
-: >"$RESULTS"
-
-# measure TOOL SCENARIO RUN ACCURACY_SOURCE CMD...: one timed run inside the scanner
-# namespace; ACCURACY_SOURCE is "--ndjson FILE", "--xml FILE" or "-" (no accuracy).
-measure() {
-  local tool=$1 scenario=$2 run=$3 source=$4
-  shift 4
-  local timing="$WORK_DIR/time" status=0
-  ip netns exec "$SCAN_NS" /usr/bin/time -f '%e %M' -o "$timing" "$@" >/dev/null \
-    2>"$WORK_DIR/stderr" || status=$?
-  if [ "$status" -ne 0 ]; then
-    tail -n 5 "$WORK_DIR/stderr" >&2
-    die "$tool exited $status"
-  fi
-  local wall rss accuracy="-"
-  read -r wall rss < <(tail -n 1 "$timing")
-  if [ "$source" != "-" ]; then
-    # shellcheck disable=SC2086 # "--ndjson FILE" is two words on purpose
-    accuracy=$(python3 "$TRUTH_CHECK" --truth "$WORK_DIR/truth.tsv" $source --host "$HOST" \
-      --json --quiet | python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])') ||
-      true
-  fi
-  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$tool" "$scenario" "$run" "$wall" "$rss" "$accuracy" \
-    >>"$RESULTS"
-  printf '  %-18s %-6s run %d: %6.2f s  %7.1f MiB  accuracy %s\n' "$tool" "$scenario" "$run" \
-    "$wall" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$accuracy" >&2
-}
-
-portlens_args=(scan --connect -p- --format ndjson --quiet)
-nmap_args=(-sT -T4 -p- -n -Pn)
-started=$(date +%s)
-for scenario in $SCENARIOS; do
-  case $scenario in
-    clean) "$LAB_SH" loss "$LAB_NAME" 0 ;;
-    loss2) "$LAB_SH" loss "$LAB_NAME" 2 ;;
-    *) die "unknown scenario $scenario (clean, loss2)" ;;
-  esac
-  echo "bench: scenario $scenario, $RUNS rounds" >&2
-  for run in $(seq "$RUNS"); do
-    measure portlens "$scenario" "$run" - "$PORTLENS" "${portlens_args[@]}" "$HOST"
-    rm -f "$WORK_DIR/scan.ndjson"
-    measure "portlens -o FILE" "$scenario" "$run" \
-      "--ndjson $WORK_DIR/scan.ndjson --unlisted closed" \
-      "$PORTLENS" "${portlens_args[@]}" -o "$WORK_DIR/scan.ndjson" "$HOST"
-    rm -f "$WORK_DIR/scan.ndjson"
-    measure "portlens all -o" "$scenario" "$run" "--ndjson $WORK_DIR/scan.ndjson" \
-      "$PORTLENS" "${portlens_args[@]}" --states all -o "$WORK_DIR/scan.ndjson" "$HOST"
-    measure "nmap -sT" "$scenario" "$run" "--xml $WORK_DIR/nmap.xml" \
-      nmap "${nmap_args[@]}" -oX "$WORK_DIR/nmap.xml" "$HOST"
-  done
-done
-elapsed=$(($(date +%s) - started))
+[ $# -eq 1 ] || { echo "usage: bench/run.sh PATH_TO_PORTLENS" >&2; exit 2; }
+PARTS=${BENCH_PARTS:-connect syn}
 
 mkdir -p "$BENCH_DIR/results"
+status=0
+for part in $PARTS; do
+  [ -x "$BENCH_DIR/$part.sh" ] || { echo "bench: no part '$part'" >&2; exit 2; }
+  echo "bench: === $part ===" >&2
+  "$BENCH_DIR/$part.sh" "$1" || status=$?
+done
 {
-  echo "# Portlens vs nmap: full TCP connect scan of one lab host"
-  echo
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r)," \
-    "portlens $("$PORTLENS" --version 2>/dev/null | head -n 1 || echo "?"), $(nmap --version |
-      head -n 1 | sed 's/ ( .*//'), $RUNS runs per tool and scenario, bench took ${elapsed}s."
-  echo "Target 198.19.0.7 (tests/lab/truth.tsv), every port 1-65535; loss2 = the target"
-  echo "drops 2% of SYNs. Accuracy = ports whose state equals the truth / 65535."
-  echo "portlens: \`scan --connect -p- --format ndjson --quiet\` (open and filtered records);"
-  echo "portlens all: the same with \`--states all\` (65535 records written to the file);"
-  echo "nmap: \`nmap -sT -T4 -p- -n -Pn\`. Ratio = median wall / nmap's median wall."
-  echo
-  python3 - "$RESULTS" <<'PY'
-import statistics
-import sys
-from collections import OrderedDict
-
-rows = OrderedDict()
-for line in open(sys.argv[1]):
-    tool, scenario, _, wall, rss, accuracy = line.rstrip("\n").split("\t")
-    entry = rows.setdefault((tool, scenario), {"wall": [], "rss": [], "acc": []})
-    entry["wall"].append(float(wall))
-    entry["rss"].append(int(rss))
-    if accuracy not in ("-", ""):
-        entry["acc"].append(float(accuracy))
-
-print("| tool | scenario | median wall s | min / max s | peak RSS MiB | accuracy % | ratio vs nmap |")
-print("|---|---|---:|---:|---:|---:|---:|")
-for (tool, scenario), e in rows.items():
-    median = statistics.median(e["wall"])
-    nmap = rows.get(("nmap -sT", scenario))
-    ratio = median / statistics.median(nmap["wall"]) if nmap else float("nan")
-    acc = (f"{min(e['acc']):.4f}" + (f" - {max(e['acc']):.4f}" if max(e["acc"]) != min(e["acc"]) else "")
-           if e["acc"] else "n/a (stdout)")
-    print(f"| {tool} | {scenario} | {median:.2f} | {min(e['wall']):.2f} / {max(e['wall']):.2f} "
-          f"| {max(e['rss']) / 1024:.1f} | {acc} | {ratio:.2f} |")
-PY
-} >"$WORK_DIR/table.md"
-cp "$WORK_DIR/table.md" "$BENCH_DIR/results/latest.md"
-echo
-cat "$WORK_DIR/table.md"
-echo
-echo "bench: table written to bench/results/latest.md" >&2
+  for part in $PARTS; do
+    [ -f "$BENCH_DIR/results/$part.md" ] && cat "$BENCH_DIR/results/$part.md" && echo
+  done
+} >"$BENCH_DIR/results/latest.md"
+echo "bench: all tables in bench/results/latest.md" >&2
+exit "$status"

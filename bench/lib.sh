@@ -1,0 +1,81 @@
+# shellcheck shell=bash
+# Shared by the bench parts (sourced). Builds a lab (tests/lab/lab.sh) for the part, tears it
+# down on exit, and times commands inside its scanner namespace. Nothing here sends a packet
+# outside the lab.
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+LAB_SH="$REPO_DIR/tests/lab/lab.sh"
+TRUTH_CHECK="$REPO_DIR/tests/lab/truth_check.py"
+RUNS=${BENCH_RUNS:-5}
+
+die() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+# bench_setup USAGE PATH_TO_PORTLENS TOOL...: checks root and tools, sets PORTLENS, builds
+# the lab (SCAN_NS, LAB_NAME, WORK_DIR with truth.tsv) and arranges the teardown.
+bench_setup() {
+  local usage=$1 tool candidate
+  shift
+  [ $# -ge 1 ] || die "usage: $usage"
+  PORTLENS=$(realpath "$1" 2>/dev/null || true)
+  shift
+  if [ -z "$PORTLENS" ] || [ ! -x "$PORTLENS" ]; then die "no portlens binary"; fi
+  [ "$(id -u)" -eq 0 ] || die "needs root (the lab uses network namespaces and nftables)"
+  for tool in ip nft python3 "$@"; do
+    command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
+  done
+  [ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package 'time')"
+  [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
+  # The lab_target built next to this portlens, when there is one (else lab.sh compiles it).
+  if [ -z "${LAB_TARGET:-}" ]; then
+    candidate="$(dirname "$PORTLENS")/../../tests/lab/lab_target"
+    if [ -x "$candidate" ]; then
+      LAB_TARGET=$(realpath "$candidate")
+      export LAB_TARGET
+    fi
+  fi
+  LAB_NAME="bn-$(($$ % 100000))"
+  WORK_DIR=$(mktemp -d /tmp/portlens-bench.XXXXXX)
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM HUP
+  SCAN_NS=$("$LAB_SH" up "$LAB_NAME") || die "could not build the lab"
+  "$LAB_SH" truth >"$WORK_DIR/truth.tsv"
+}
+
+bench_cleanup() {
+  local status=$?
+  trap - EXIT
+  "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true
+  rm -rf "$WORK_DIR"
+  exit "$status"
+}
+
+set_loss() {
+  case $1 in
+    clean) "$LAB_SH" loss "$LAB_NAME" 0 ;;
+    loss2) "$LAB_SH" loss "$LAB_NAME" 2 ;;
+    *) die "unknown scenario $1 (clean, loss2)" ;;
+  esac
+}
+
+# timed LIMIT CMD...: runs CMD in the scanner namespace (stdout to /dev/null, stderr to
+# $WORK_DIR/stderr), killed after LIMIT seconds; sets WALL (s) and RSS (KiB).
+timed() {
+  local limit=$1 status=0
+  shift
+  ip netns exec "$SCAN_NS" /usr/bin/time -f '%e %M' -o "$WORK_DIR/time" timeout -k 5 "$limit" \
+    "$@" >/dev/null 2>"$WORK_DIR/stderr" || status=$?
+  if [ "$status" -ne 0 ]; then
+    tail -n 5 "$WORK_DIR/stderr" >&2
+    die "$1 exited $status (124: took longer than ${limit}s)"
+  fi
+  read -r WALL RSS < <(tail -n 1 "$WORK_DIR/time")
+}
+
+# truth_accuracy ARGS...: the accuracy (percent) truth_check.py computes, or "-".
+truth_accuracy() {
+  python3 "$TRUTH_CHECK" --truth "$WORK_DIR/truth.tsv" "$@" --json --quiet |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])' || echo "-"
+}
