@@ -181,6 +181,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   try {
     io = std::make_unique<scan::syn::RawPacketIo>(paths.ipv4 ? paths.ipv4->interface_index : 0,
                                                   paths.ipv6 ? paths.ipv6->interface_index : 0,
+                                                  paths.ipv4 && paths.ipv4->loopback,
                                                   source_ports.base, last_port);
   } catch (const std::system_error& e) {
     if (e.code().value() == EPERM) {

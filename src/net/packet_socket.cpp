@@ -9,6 +9,7 @@
 #include <linux/filter.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
+#include <netinet/in.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/mman.h>
@@ -86,6 +87,44 @@ std::size_t PacketSender::send(int interface_index, std::span<const std::uint8_t
       if (errno == EINTR) continue;
       if (errno == ENOBUFS || errno == EAGAIN) return sent_total;
       fail("sendmmsg on AF_PACKET");
+    }
+    sent_total += static_cast<std::size_t>(sent);
+    if (static_cast<std::size_t>(sent) < batch) return sent_total;
+  }
+  return sent_total;
+}
+
+RawIpv4Sender::RawIpv4Sender() : fd_(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) {
+  if (!fd_.valid()) fail("raw IPv4 socket for loopback");
+}
+
+std::size_t RawIpv4Sender::send(std::span<const std::uint8_t* const> frames,
+                                std::span<const std::size_t> lengths) {
+  constexpr std::size_t kMaxBatch = 256;
+  std::size_t sent_total = 0;
+  while (sent_total < frames.size()) {
+    const std::size_t batch = std::min(kMaxBatch, frames.size() - sent_total);
+    iovec vectors[kMaxBatch];
+    sockaddr_in targets[kMaxBatch];
+    mmsghdr messages[kMaxBatch];
+    for (std::size_t i = 0; i < batch; ++i) {
+      const std::uint8_t* ip = frames[sent_total + i] + kEthernetHeaderSize;
+      targets[i] = {};
+      targets[i].sin_family = AF_INET;
+      std::memcpy(&targets[i].sin_addr, ip + 16, 4);  // the header's destination
+      vectors[i].iov_base = const_cast<std::uint8_t*>(ip);
+      vectors[i].iov_len = lengths[sent_total + i] - kEthernetHeaderSize;
+      messages[i] = {};
+      messages[i].msg_hdr.msg_name = &targets[i];
+      messages[i].msg_hdr.msg_namelen = sizeof targets[i];
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int sent = ::sendmmsg(fd_.get(), messages, static_cast<unsigned>(batch), 0);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ENOBUFS || errno == EAGAIN) return sent_total;
+      fail("sendmmsg on the raw IPv4 socket");
     }
     sent_total += static_cast<std::size_t>(sent);
     if (static_cast<std::size_t>(sent) < batch) return sent_total;

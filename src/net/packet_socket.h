@@ -35,6 +35,21 @@ class PacketSender {
   UniqueFd fd_;
 };
 
+// IPv4 packets to 127.0.0.0/8 cannot be injected below IP: a frame arriving on `lo` with a
+// loopback destination is a martian to the kernel's input routing. They go out through an
+// IPPROTO_RAW socket instead (IP header included, routed by the kernel's output path), and
+// their replies still arrive on `lo`, where the PacketReceiver sees them.
+class RawIpv4Sender {
+ public:
+  RawIpv4Sender();  // throws std::system_error (EPERM without CAP_NET_RAW)
+  // Sends Ethernet frames without their 14-byte link header, each to its IPv4 destination.
+  std::size_t send(std::span<const std::uint8_t* const> frames,
+                   std::span<const std::size_t> lengths);
+
+ private:
+  UniqueFd fd_;
+};
+
 class PacketReceiver {
  public:
   // interface_index 0 receives from every interface. Throws std::system_error or

@@ -13,10 +13,11 @@ namespace portlens::scan::syn {
 
 class RawPacketIo : public PacketIo {
  public:
-  // ipv4_interface / ipv6_interface: 0 when the scan has no targets of that family.
+  // ipv4_interface / ipv6_interface: 0 when the scan has no targets of that family;
+  // ipv4_loopback: the IPv4 targets are local (see net::RawIpv4Sender).
   // Throws std::system_error (EPERM without CAP_NET_RAW).
-  RawPacketIo(int ipv4_interface, int ipv6_interface, std::uint16_t first_source_port,
-              std::uint16_t last_source_port);
+  RawPacketIo(int ipv4_interface, int ipv6_interface, bool ipv4_loopback,
+              std::uint16_t first_source_port, std::uint16_t last_source_port);
 
   std::size_t send(core::Family family, std::span<const std::uint8_t* const> frames,
                    std::span<const std::size_t> lengths) override;
@@ -27,6 +28,7 @@ class RawPacketIo : public PacketIo {
   int ipv4_interface_;
   int ipv6_interface_;
   net::PacketSender sender_;
+  std::unique_ptr<net::RawIpv4Sender> loopback_ipv4_;
   std::unique_ptr<net::PacketReceiver> receiver_;
 };
 

@@ -91,6 +91,7 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
   path.interface_name = interface->name;
   path.origin.source = source_override ? *source_override : route->source;
   path.origin.source_mac = interface->mac;
+  path.loopback = interface->loopback;
   if (interface->loopback) return path;  // loopback frames carry zero MACs
   if (route->gateway) {
     path.next_hop = route->gateway;

@@ -29,6 +29,7 @@ struct ResolvedPath {
   int interface_index = 0;
   std::string interface_name;
   std::optional<core::IpAddress> next_hop;  // nullopt on loopback
+  bool loopback = false;                    // the interface is a loopback device
 };
 
 // The path for the targets of `family`. `need_mac` false (dry runs) skips neighbour

@@ -48,7 +48,10 @@ class Sender {
       }
       if (stopped()) break;
       state_.next_ordinal.store(state_.shard_size, std::memory_order_relaxed);
-      if (sent == 0 && round > 1) break;  // nothing was pending: no answer to wait for
+      if (sent == 0 && round > 1) {  // nothing was pending: this round never happened
+        state_.round.store(round - 1, std::memory_order_relaxed);
+        break;
+      }
       if (!waitForAnswers()) break;
       if (!needAnotherRound(round, max_rounds, answers(round), answeredTotal(),
                             answeredAfterRetry())) {
