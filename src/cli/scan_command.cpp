@@ -80,6 +80,7 @@ std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint3
 // is said on stderr when the user did not make it.
 scan::ScanType chooseScanType(const ScanOptions& options) {
   if (options.syn && options.connect) throw core::UsageError("--syn and --connect exclude each other");
+  if (options.dry_run && options.connect) throw core::UsageError("--dry-run lists SYN probes; drop --connect");
   if (options.syn || options.dry_run) return scan::ScanType::kSyn;
   if (options.connect) return scan::ScanType::kConnect;
   const bool raw = net::canOpenRawSockets();

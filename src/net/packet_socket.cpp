@@ -49,6 +49,42 @@ void attachFilter(int fd, const std::string& expression) {
   if (result != 0) fail("SO_ATTACH_FILTER");
 }
 
+// Sends frames in sendmmsg batches. `address(i, storage)` fills message i's destination and
+// returns its length; `skip` bytes are cut from the front of every frame. Returns how many the
+// kernel took (fewer when its queue is full).
+template <typename Address>
+std::size_t sendInBatches(int fd, std::span<const std::uint8_t* const> frames,
+                          std::span<const std::size_t> lengths, std::size_t skip,
+                          const Address& address, const char* what) {
+  constexpr std::size_t kMaxBatch = 256;
+  std::size_t sent_total = 0;
+  while (sent_total < frames.size()) {
+    const std::size_t batch = std::min(kMaxBatch, frames.size() - sent_total);
+    iovec vectors[kMaxBatch];
+    sockaddr_storage targets[kMaxBatch];
+    mmsghdr messages[kMaxBatch];
+    for (std::size_t i = 0; i < batch; ++i) {
+      const std::uint8_t* frame = frames[sent_total + i];
+      vectors[i].iov_base = const_cast<std::uint8_t*>(frame + skip);
+      vectors[i].iov_len = lengths[sent_total + i] - skip;
+      messages[i] = {};
+      messages[i].msg_hdr.msg_name = &targets[i];
+      messages[i].msg_hdr.msg_namelen = address(frame, targets[i]);
+      messages[i].msg_hdr.msg_iov = &vectors[i];
+      messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    const int sent = ::sendmmsg(fd, messages, static_cast<unsigned>(batch), 0);
+    if (sent < 0) {
+      if (errno == EINTR) continue;
+      if (errno == ENOBUFS || errno == EAGAIN) return sent_total;
+      fail(what);
+    }
+    sent_total += static_cast<std::size_t>(sent);
+    if (static_cast<std::size_t>(sent) < batch) return sent_total;
+  }
+  return sent_total;
+}
+
 }  // namespace
 
 PacketSender::PacketSender() : fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0)) {
@@ -63,35 +99,15 @@ PacketSender::PacketSender() : fd_(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 
 
 std::size_t PacketSender::send(int interface_index, std::span<const std::uint8_t* const> frames,
                                std::span<const std::size_t> lengths) {
-  constexpr std::size_t kMaxBatch = 256;
-  std::size_t sent_total = 0;
-  sockaddr_ll address{};
-  address.sll_family = AF_PACKET;
-  address.sll_ifindex = interface_index;
-  address.sll_halen = ETH_ALEN;
-  while (sent_total < frames.size()) {
-    const std::size_t batch = std::min(kMaxBatch, frames.size() - sent_total);
-    iovec vectors[kMaxBatch];
-    mmsghdr messages[kMaxBatch];
-    for (std::size_t i = 0; i < batch; ++i) {
-      vectors[i].iov_base = const_cast<std::uint8_t*>(frames[sent_total + i]);
-      vectors[i].iov_len = lengths[sent_total + i];
-      messages[i] = {};
-      messages[i].msg_hdr.msg_name = &address;
-      messages[i].msg_hdr.msg_namelen = sizeof address;
-      messages[i].msg_hdr.msg_iov = &vectors[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    const int sent = ::sendmmsg(fd_.get(), messages, static_cast<unsigned>(batch), 0);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ENOBUFS || errno == EAGAIN) return sent_total;
-      fail("sendmmsg on AF_PACKET");
-    }
-    sent_total += static_cast<std::size_t>(sent);
-    if (static_cast<std::size_t>(sent) < batch) return sent_total;
-  }
-  return sent_total;
+  auto address = [interface_index](const std::uint8_t*, sockaddr_storage& storage) {
+    auto* link = reinterpret_cast<sockaddr_ll*>(&storage);
+    *link = {};
+    link->sll_family = AF_PACKET;
+    link->sll_ifindex = interface_index;
+    link->sll_halen = ETH_ALEN;
+    return static_cast<socklen_t>(sizeof(sockaddr_ll));
+  };
+  return sendInBatches(fd_.get(), frames, lengths, 0, address, "sendmmsg on AF_PACKET");
 }
 
 RawIpv4Sender::RawIpv4Sender() : fd_(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_RAW)) {
@@ -100,36 +116,16 @@ RawIpv4Sender::RawIpv4Sender() : fd_(::socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, 
 
 std::size_t RawIpv4Sender::send(std::span<const std::uint8_t* const> frames,
                                 std::span<const std::size_t> lengths) {
-  constexpr std::size_t kMaxBatch = 256;
-  std::size_t sent_total = 0;
-  while (sent_total < frames.size()) {
-    const std::size_t batch = std::min(kMaxBatch, frames.size() - sent_total);
-    iovec vectors[kMaxBatch];
-    sockaddr_in targets[kMaxBatch];
-    mmsghdr messages[kMaxBatch];
-    for (std::size_t i = 0; i < batch; ++i) {
-      const std::uint8_t* ip = frames[sent_total + i] + kEthernetHeaderSize;
-      targets[i] = {};
-      targets[i].sin_family = AF_INET;
-      std::memcpy(&targets[i].sin_addr, ip + 16, 4);  // the header's destination
-      vectors[i].iov_base = const_cast<std::uint8_t*>(ip);
-      vectors[i].iov_len = lengths[sent_total + i] - kEthernetHeaderSize;
-      messages[i] = {};
-      messages[i].msg_hdr.msg_name = &targets[i];
-      messages[i].msg_hdr.msg_namelen = sizeof targets[i];
-      messages[i].msg_hdr.msg_iov = &vectors[i];
-      messages[i].msg_hdr.msg_iovlen = 1;
-    }
-    const int sent = ::sendmmsg(fd_.get(), messages, static_cast<unsigned>(batch), 0);
-    if (sent < 0) {
-      if (errno == EINTR) continue;
-      if (errno == ENOBUFS || errno == EAGAIN) return sent_total;
-      fail("sendmmsg on the raw IPv4 socket");
-    }
-    sent_total += static_cast<std::size_t>(sent);
-    if (static_cast<std::size_t>(sent) < batch) return sent_total;
-  }
-  return sent_total;
+  auto address = [](const std::uint8_t* frame, sockaddr_storage& storage) {
+    auto* target = reinterpret_cast<sockaddr_in*>(&storage);
+    *target = {};
+    target->sin_family = AF_INET;
+    // The header's own destination (IPv4 header offset 16).
+    std::memcpy(&target->sin_addr, frame + kEthernetHeaderSize + 16, 4);
+    return static_cast<socklen_t>(sizeof(sockaddr_in));
+  };
+  return sendInBatches(fd_.get(), frames, lengths, kEthernetHeaderSize, address,
+                       "sendmmsg on the raw IPv4 socket");
 }
 
 PacketReceiver::PacketReceiver(int interface_index, const std::string& bpf_filter)

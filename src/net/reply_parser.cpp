@@ -3,20 +3,15 @@
 #include <array>
 #include <cstring>
 
+#include "net/wire.h"
+
 namespace portlens::net {
 namespace {
 
-constexpr std::uint8_t kProtocolTcp = 6;
-constexpr std::uint8_t kProtocolIcmp = 1;
-constexpr std::uint8_t kProtocolIcmp6 = 58;
+using namespace wire;
 constexpr std::size_t kEthernet = 14;
 
 using Bytes = std::span<const std::uint8_t>;
-
-std::uint16_t get16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] << 8 | p[1]); }
-std::uint32_t get32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(get16(p)) << 16 | get16(p + 2);
-}
 
 core::IpAddress v4At(const std::uint8_t* p) { return core::IpAddress::fromV4(get32(p)); }
 core::IpAddress v6At(const std::uint8_t* p) {
@@ -123,10 +118,10 @@ std::optional<Reply> parseReply(std::span<const std::uint8_t> frame) {
   const std::uint16_t ether_type = get16(frame.data() + 12);
   const Bytes packet = frame.subspan(kEthernet);
   std::optional<IpView> ip;
-  if (ether_type == 0x0800) ip = parseIpv4(packet, true);
-  if (ether_type == 0x86dd) ip = parseIpv6(packet, true);
+  if (ether_type == kEtherTypeIpv4) ip = parseIpv4(packet, true);
+  if (ether_type == kEtherTypeIpv6) ip = parseIpv6(packet, true);
   if (!ip) return std::nullopt;
-  const bool v6 = ether_type == 0x86dd;
+  const bool v6 = ether_type == kEtherTypeIpv6;
   if (ip->protocol == kProtocolTcp) return parseTcp(*ip);
   if (ip->protocol == (v6 ? kProtocolIcmp6 : kProtocolIcmp)) return parseIcmp(*ip, v6);
   return std::nullopt;

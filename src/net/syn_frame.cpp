@@ -3,27 +3,16 @@
 #include <cstring>
 
 #include "net/checksum.h"
+#include "net/wire.h"
 
 namespace portlens::net {
 namespace {
 
-constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
-constexpr std::uint16_t kEtherTypeIpv6 = 0x86dd;
-constexpr std::uint8_t kProtocolTcp = 6;
+using namespace wire;
 constexpr std::uint8_t kTcpFlagSyn = 0x02;
 // nmap's choice: a small window and a common MSS make the probe look like any client's SYN.
 constexpr std::uint16_t kWindow = 1024;
 constexpr std::uint16_t kMss = 1460;
-
-void put16(std::uint8_t* p, std::uint16_t v) {
-  p[0] = static_cast<std::uint8_t>(v >> 8);
-  p[1] = static_cast<std::uint8_t>(v);
-}
-
-void put32(std::uint8_t* p, std::uint32_t v) {
-  put16(p, static_cast<std::uint16_t>(v >> 16));
-  put16(p + 2, static_cast<std::uint16_t>(v));
-}
 
 void putAddress(std::uint8_t* p, const core::IpAddress& address) {
   if (address.isV4()) {
