@@ -347,6 +347,21 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
   return out;
 }
 
+std::vector<std::pair<core::IpAddress, scan::StateCounts>> ScanStore::hostCounts(std::int64_t id) {
+  auto st = db_.prepare(
+      "SELECT ip, state, COUNT(*) FROM results WHERE scan_id = ? GROUP BY ip, state ORDER BY ip");
+  st.bind(1, id);
+  std::vector<std::pair<core::IpAddress, scan::StateCounts>> out;
+  while (st.step()) {
+    auto address = core::IpAddress::parse(st.text(0));
+    if (!address) continue;
+    if (out.empty() || out.back().first != *address)
+      out.emplace_back(*address, scan::StateCounts{});
+    out.back().second[static_cast<scan::PortState>(st.integer(1))] = u64(st.integer(2));
+  }
+  return out;
+}
+
 std::vector<std::pair<core::IpAddress, std::uint16_t>> ScanStore::donePorts(std::int64_t id) {
   auto st = db_.prepare("SELECT ip, port FROM results WHERE scan_id = ?");
   st.bind(1, id);
@@ -370,6 +385,13 @@ void ScanStore::insertToken(const TokenRow& token) {
 std::optional<TokenRow> ScanStore::tokenByHash(const std::string& hash) {
   auto st = db_.prepare("SELECT name, hash, allow, admin FROM tokens WHERE hash = ?");
   st.bind(1, hash);
+  if (!st.step()) return std::nullopt;
+  return TokenRow{st.text(0), st.text(1), st.text(2), st.integer(3) != 0};
+}
+
+std::optional<TokenRow> ScanStore::tokenByName(const std::string& name) {
+  auto st = db_.prepare("SELECT name, hash, allow, admin FROM tokens WHERE name = ?");
+  st.bind(1, name);
   if (!st.step()) return std::nullopt;
   return TokenRow{st.text(0), st.text(1), st.text(2), st.integer(3) != 0};
 }

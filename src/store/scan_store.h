@@ -103,12 +103,15 @@ class ScanStore {
                      std::uint64_t probes_sent, double probes_per_second, double eta_seconds);
   std::vector<StoredRecord> results(std::int64_t id, const std::set<scan::PortState>& states,
                                     std::int64_t after_seq, std::size_t limit);
+  // Stored records per host and state (GROUP BY; costs a pass over the scan's rows).
+  std::vector<std::pair<core::IpAddress, scan::StateCounts>> hostCounts(std::int64_t id);
   // Every stored (ip, port) of a scan, for resuming.
   std::vector<std::pair<core::IpAddress, std::uint16_t>> donePorts(std::int64_t id);
 
   // Tokens.
   void insertToken(const TokenRow& token);
   std::optional<TokenRow> tokenByHash(const std::string& hash);
+  std::optional<TokenRow> tokenByName(const std::string& name);
 
  private:
   ScanRow readScanRow(Statement& st);
