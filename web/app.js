@@ -342,6 +342,7 @@ async function openDiff(a, b) {
 // ---- routing and wiring ----------------------------------------------------------------
 
 function route() {
+  showError('');
   const m = location.hash.match(/^#\/scans\/(\d+)(?:\/diff\/(\d+))?$/);
   if (m && m[2]) openDiff(m[1], m[2]);
   else if (m) openScan(m[1]);
