@@ -16,7 +16,8 @@
 # Each run: wall time and peak RSS from /usr/bin/time, accuracy = ports whose state equals
 # the truth / 65535. Prints a table (median, min/max wall, peak RSS, accuracy, ratio of
 # median wall to nmap's) and writes it to bench/results/latest.md.
-# Environment: BENCH_RUNS (default 5), BENCH_SCENARIOS (default "clean loss2").
+# Environment: BENCH_RUNS (default 5), BENCH_SCENARIOS (default "clean loss2"), BENCH_WEB=0
+# skips the web-service benchmark that follows (bench/web.sh).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -162,3 +163,10 @@ echo
 cat "$WORK_DIR/table.md"
 echo
 echo "bench: table written to bench/results/latest.md" >&2
+
+# The web service (its own lab; BENCH_WEB=0 skips it): wrk against `portlens serve` while a
+# scan runs and 100 clients hold its live event stream. Table: bench/results/web-latest.md.
+if [ "${BENCH_WEB:-1}" != 0 ]; then
+  echo
+  "$BENCH_DIR/web.sh" "$PORTLENS"
+fi

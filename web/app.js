@@ -218,6 +218,12 @@ async function openScan(id) {
   $('scan-view').hidden = false;
   $('diff-view').hidden = true;
   $('explanation').hidden = true;
+  // Nothing of the previous scan may stay on screen while this one loads.
+  $('scan-title').textContent = 'Scan #' + id;
+  $('scan-status').textContent = 'loading';
+  $('scan-status').className = 'badge';
+  $('scan-progress').value = 0;
+  for (const id2 of ['scan-rate', 'scan-eta', 'scan-counts']) $(id2).textContent = '';
   renderRows();
   try {
     renderStatus(await api('/api/v1/scans/' + id));

@@ -86,6 +86,13 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
   if (request.mode != "connect") {
     throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
   }
+  if (auto it = doc.find("rate"); it != doc.end() && !it->is_null()) {
+    if (!it->is_number() || it->get<double>() < 1 || it->get<double>() > 1e6) {
+      throw ApiError(400, "invalid_field",
+                     "'rate' must be a number of probes per second, 1-1000000");
+    }
+    request.rate = it->get<double>();
+  }
   request.ports = parsePorts(field("ports"), registry);
   if (request.ports.empty()) throw ApiError(400, "invalid_ports", "no ports to scan");
   return request;

@@ -20,10 +20,12 @@ struct ScanRequest {
   std::string targets;  // as typed; the policy parses it
   core::PortSet ports;
   std::string mode = "connect";
+  double rate = 0;  // probes per second at most; 0 = as fast as answers allow
 };
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,
-//  "mode": "connect"|"syn"}. ports defaults to top1000. mode "syn" is refused with 422
+//  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000)}. ports defaults to top1000. mode
+//  "syn" is refused with 422
 // (no raw-socket engine in this build).
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry);
 

@@ -203,6 +203,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   scan.ports_spec = scan_request.ports.toString();
   scan.targets = std::move(targets);
   scan.seed = ++seed_counter_;
+  scan.rate = scan_request.rate;
   const auto id = store->insertScan(scan);
   jobs_.wake();
   auto r =

@@ -76,9 +76,10 @@ struct HttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
+  EventHub events;
 
   Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg)
-      : config(c), routes(r), pool(p), registry(reg) {}
+      : config(c), routes(r), pool(p), registry(reg), events(reg) {}
 
   HttpRequest convert(const http::request<http::string_body>& req, const core::IpAddress& client) {
     HttpRequest r;
@@ -141,7 +142,7 @@ struct HttpServer::Impl {
       bool more = false;
       {
         auto store = pool.take();
-        more = cursor.poll(*store, registry, out);
+        more = cursor.poll(*store, events, out);
       }
       const auto now = std::chrono::steady_clock::now();
       if (out.empty() && now - last_write >= kHeartbeat) out = ": keep-alive\n\n";

@@ -114,6 +114,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::ui
       scan::ScanConfig config;
       config.seed = row.seed + row.attempts;  // a resumed run walks a fresh order
       config.max_parallel = capacity;
+      config.rate = row.rate;
       config.progress_interval = std::chrono::milliseconds(500);
       auto transport = makeTransport(capacity);
       const auto summary = scan::runScan(config, targets, ports, *transport, observer, stop);

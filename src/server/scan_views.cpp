@@ -36,6 +36,7 @@ Json scanJson(const store::ScanRow& row) {
   j["targets"] = row.targets_text;
   j["ports"] = row.ports_spec;
   j["mode"] = row.mode;
+  j["rate"] = row.rate > 0 ? Json(row.rate) : Json(nullptr);
   const std::uint64_t total = row.host_count * row.port_count;
   double progress =
       total == 0 ? 1.0 : static_cast<double>(row.ports_done) / static_cast<double>(total);

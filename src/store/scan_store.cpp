@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS scans (
   error TEXT NOT NULL DEFAULT '',
   seed INTEGER NOT NULL,
   cancel_requested INTEGER NOT NULL DEFAULT 0,
-  attempts INTEGER NOT NULL DEFAULT 0
+  attempts INTEGER NOT NULL DEFAULT 0,
+  rate REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS scans_status ON scans(status, id);
 CREATE TABLE IF NOT EXISTS results (
@@ -59,7 +60,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
     "ports_done, probes_sent, probes_per_second, eta_seconds, open, closed, filtered, "
-    "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts";
+    "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate";
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -147,7 +148,7 @@ ScanStore::ScanStore(const std::string& path) : db_(path) { db_.exec(kSchema); }
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
-      "host_count, port_count, created_ms, seed) VALUES ('queued',?,?,?,?,?,?,?,?,?,?)");
+      "host_count, port_count, created_ms, seed, rate) VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?)");
   std::uint64_t ports = 0;
   {
     // ports_spec is compact ranges: count them without the registry.
@@ -166,7 +167,7 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
   st.bind(4, encodeTargets(scan.targets)).bind(5, scan.mode).bind(6, scan.ports_spec);
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
-  st.bind(10, i64(scan.seed));
+  st.bind(10, i64(scan.seed)).bind(11, scan.rate);
   st.step();
   return db_.lastInsertId();
 }
@@ -196,6 +197,7 @@ ScanRow ScanStore::readScanRow(Statement& st) {
   r.seed = u64(st.integer(20));
   r.cancel_requested = st.integer(21) != 0;
   r.attempts = static_cast<std::uint32_t>(st.integer(22));
+  r.rate = st.real(23);
   return r;
 }
 

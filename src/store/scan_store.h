@@ -37,6 +37,7 @@ struct NewScan {
   std::string ports_spec;   // compact ranges, e.g. "1-1024,8080"
   core::TargetSet targets;  // resolved once by the policy; the job scans exactly these
   std::uint64_t seed = 0;
+  double rate = 0;  // probes per second at most; 0 = unlimited
 };
 
 struct ScanRow {
@@ -61,6 +62,7 @@ struct ScanRow {
   std::uint64_t seed = 0;
   bool cancel_requested = false;
   std::uint32_t attempts = 0;  // times a job started it (resumes count)
+  double rate = 0;
 };
 
 struct StoredRecord {
