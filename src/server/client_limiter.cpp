@@ -20,7 +20,7 @@ int ClientLimiter::take(const core::IpAddress& client, Clock::time_point now) {
     return 0;
   }
   const double wait = (1 - bucket.tokens) / per_minute_ * 60.0;
-  return std::max(1, static_cast<int>(std::ceil(wait)));
+  return std::max(1, static_cast<int>(std::ceil(wait - 1e-6)));  // 1e-6: float noise
 }
 
 }  // namespace portlens::server
