@@ -77,6 +77,9 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
   EventHub events;
+  // POSTs resolve host names (getaddrinfo blocks, sometimes for seconds): they run here, so
+  // a slow resolver never stalls the io threads that serve everyone else.
+  asio::thread_pool blocking{2};
 
   Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg)
       : config(c), routes(r), pool(p), registry(reg), events(reg) {}
@@ -171,7 +174,17 @@ struct HttpServer::Impl {
         http::request_parser<http::string_body> parser;
         parser.body_limit(kMaxBody);
         stream.expires_after(kIdleTimeout);
-        co_await http::async_read(stream, buffer, parser, use_awaitable);
+        boost::system::error_code read_error;
+        co_await http::async_read(stream, buffer, parser,
+                                  asio::redirect_error(use_awaitable, read_error));
+        if (read_error == http::error::body_limit) {
+          auto out = toBeast(
+              ApiRoutes::errorResponse(413, "body_too_large", "request body larger than 64 KiB"),
+              11, false, false);
+          co_await http::async_write(stream, out, use_awaitable);
+          break;
+        }
+        if (read_error) throw boost::system::system_error(read_error);
         auto& req = parser.get();
         HttpRequest request = convert(req, client);
         const bool head = req.method() == http::verb::head;
@@ -190,7 +203,15 @@ struct HttpServer::Impl {
           co_await http::async_write(stream, out, use_awaitable);
           break;
         }
-        auto out = toBeast(routes.handle(request), req.version(), req.keep_alive(), head);
+        HttpResponse response;
+        if (req.method() == http::verb::post) {
+          co_await asio::post(blocking.get_executor(), use_awaitable);
+          response = routes.handle(request);
+          co_await asio::post(stream.get_executor(), use_awaitable);
+        } else {
+          response = routes.handle(request);
+        }
+        auto out = toBeast(response, req.version(), req.keep_alive(), head);
         co_await http::async_write(stream, out, use_awaitable);
         if (!out.keep_alive()) break;
       }
@@ -256,6 +277,7 @@ void HttpServer::run(const std::atomic<bool>& stop) {
   }
   impl_->io.run();
   for (auto& t : threads) t.join();
+  impl_->blocking.join();
 }
 
 }  // namespace portlens::server
