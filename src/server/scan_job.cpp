@@ -1,7 +1,6 @@
 #include "server/scan_job.h"
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <system_error>
 #include <vector>
@@ -12,15 +11,13 @@
 #include "scan/target_space.h"
 #include "scan/transports/epoll_connect_transport.h"
 #include "scan/transports/uring_connect_transport.h"
+#include "server/resume_plan.h"
 
 namespace portlens::server {
 namespace {
 
 constexpr std::size_t kBatch = 4096;
 constexpr std::chrono::milliseconds kFlushEvery{250};
-// Per-host resume bookkeeping is only done for scans of at most this many hosts; larger
-// scans are re-probed whole on resume (the store still keeps every first answer).
-constexpr std::uint64_t kResumeHostLimit = 4096;
 
 // Buffers the engine's records and commits them in batches.
 class StoringObserver final : public scan::ScanObserver {
@@ -60,37 +57,6 @@ class StoringObserver final : public scan::ScanObserver {
   double eta_ = -1;
 };
 
-// Narrows targets and ports to what an interrupted run did not store yet.
-void narrowForResume(store::ScanStore& store, std::int64_t id, core::TargetSet& targets,
-                     core::PortSet& ports) {
-  if (targets.size() > kResumeHostLimit) return;
-  auto done = store.donePorts(id);
-  if (done.empty()) return;
-  std::map<core::IpAddress, core::PortSet> by_host;
-  for (const auto& [ip, port] : done) by_host[ip].add(port);
-  core::TargetSet remaining_hosts;
-  core::PortSet remaining_ports;
-  for (std::uint64_t i = 0; i < targets.size(); ++i) {
-    const auto host = targets.at(i);
-    const auto it = by_host.find(host);
-    bool host_left = false;
-    for (auto port : ports.ports()) {
-      if (it == by_host.end() || !it->second.contains(port)) {
-        remaining_ports.add(port);
-        host_left = true;
-      }
-    }
-    if (host_left) {
-      remaining_hosts.add(host);
-      if (const auto& name = targets.hostnameOf(host); !name.empty()) {
-        remaining_hosts.nameAddress(host, name);
-      }
-    }
-  }
-  targets = std::move(remaining_hosts);
-  ports = std::move(remaining_ports);
-}
-
 std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity) {
   if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
   return std::make_unique<scan::EpollConnectTransport>(capacity);
@@ -107,7 +73,11 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::ui
     if (targets.size() * ports.size() > scan::TargetSpace::kMaxSize) {
       throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
     }
-    narrowForResume(store, row.id, targets, ports);
+    if (targets.size() <= kResumeHostLimit) {
+      auto plan = planResume(targets, ports, store.donePorts(row.id));
+      targets = std::move(plan.targets);
+      ports = std::move(plan.ports);
+    }
     StoringObserver observer(store, row.id);
     observer.setBaseProbes(row.probes_sent);
     if (!targets.empty() && !ports.empty()) {
