@@ -249,9 +249,23 @@ HttpResponse ApiRoutes::getResults(const HttpRequest& request, std::int64_t id) 
   const auto states = parseStates(param(query, "states"));
   auto store = pool_.take();
   auto row = visibleScan(*store, caller, id);
+  HttpResponse r;
+  r.content_type = contentTypeOf(format);
+  static constexpr const char* kExt[] = {"txt", "json", "ndjson", "csv", "xml", "txt"};
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"portlens-scan-" +
+                                                    std::to_string(id) + "." +
+                                                    kExt[static_cast<int>(format)] + "\"");
+  std::string key = std::to_string(id) + "/" + std::to_string(static_cast<int>(format));
+  for (auto s : states) key += "/" + std::string(scan::toString(s));
+  if (store::isFinal(row.status)) {
+    if (auto cached = results_cache_.find(key)) {
+      r.body = *cached;
+      return r;
+    }
+  }
   std::vector<scan::PortRecord> records;
-  for (auto& r : store->results(id, states, 0, std::numeric_limits<std::int64_t>::max())) {
-    records.push_back(std::move(r.record));
+  for (auto& stored : store->results(id, states, 0, std::numeric_limits<std::int64_t>::max())) {
+    records.push_back(std::move(stored.record));
   }
   HostCounts counts;
   if (row.host_count == 1) {
@@ -261,13 +275,10 @@ HttpResponse ApiRoutes::getResults(const HttpRequest& request, std::int64_t id) 
   } else {
     for (auto& [ip, c] : store->hostCounts(id)) counts[ip] = c;
   }
-  HttpResponse r;
-  r.content_type = contentTypeOf(format);
   r.body = renderResults(row, std::move(records), counts, format, states, registry_);
-  static constexpr const char* kExt[] = {"txt", "json", "ndjson", "csv", "xml", "txt"};
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"portlens-scan-" +
-                                                    std::to_string(id) + "." +
-                                                    kExt[static_cast<int>(format)] + "\"");
+  if (store::isFinal(row.status)) {
+    results_cache_.put(key, std::make_shared<const std::string>(r.body));
+  }
   return r;
 }
 

@@ -22,6 +22,7 @@
 #include "server/client_limiter.h"
 #include "server/http_types.h"
 #include "server/job_runner.h"
+#include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
 
@@ -71,6 +72,7 @@ class ApiRoutes {
   JobRunner& jobs_;
   const registry::PortRegistry& registry_;
   ClientLimiter limiter_;
+  ResultCache results_cache_;
   std::uint64_t seed_counter_;
 };
 
