@@ -256,12 +256,20 @@ HttpServer::~HttpServer() = default;
 
 std::string HttpServer::bind() {
   auto [host, port] = splitListen(impl_->config.listen);
-  tcp::endpoint endpoint(asio::ip::make_address(host), port);
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(host, ec);
+  if (ec) throw std::invalid_argument("'" + host + "' is not an IP address");
+  tcp::endpoint endpoint(address, port);
   auto& acceptor = impl_->acceptor;
-  acceptor.open(endpoint.protocol());
-  acceptor.set_option(asio::socket_base::reuse_address(true));
-  acceptor.bind(endpoint);
-  acceptor.listen(asio::socket_base::max_listen_connections);
+  try {
+    acceptor.open(endpoint.protocol());
+    acceptor.set_option(asio::socket_base::reuse_address(true));
+    acceptor.bind(endpoint);
+    acceptor.listen(asio::socket_base::max_listen_connections);
+  } catch (const boost::system::system_error& e) {
+    // Callers see the standard error type (the CLI maps it to exit code 3).
+    throw std::system_error(e.code().value(), std::generic_category(), e.code().message());
+  }
   const auto bound = acceptor.local_endpoint();
   const std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                     : bound.address().to_string();
