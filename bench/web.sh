@@ -41,7 +41,11 @@ SERVE_PID=""
 cleanup() {
   local status=$?
   trap - EXIT
-  [ -n "$SERVE_PID" ] && kill -TERM "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null
+  if [ -n "$SERVE_PID" ]; then
+    kill -TERM "$SERVE_PID" 2>/dev/null || true
+    wait "$SERVE_PID" 2>/dev/null || true
+  fi
+  # Also ends whatever else still runs in the lab (stream clients), by process id.
   "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true
   rm -rf "$WORK_DIR"
   exit "$status"
@@ -58,8 +62,10 @@ db = "$WORK_DIR/portlens.db"
 allow = ["198.19.0.0/16"]
 TOML
 TOKEN=$(in_ns "$PORTLENS" token create --name bench --db "$WORK_DIR/portlens.db" 2>/dev/null)
-in_ns "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" >"$WORK_DIR/serve.out" \
-  2>"$WORK_DIR/serve.err" &
+# Started directly (not through in_ns, a function: its subshell would be $!), so SERVE_PID
+# is the server itself.
+ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" \
+  >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
 SERVE_PID=$!
 BASE="http://127.0.0.1:$PORT"
 AUTH="Authorization: Bearer $TOKEN"
