@@ -11,6 +11,7 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
+	@tests/browser/setup.sh || echo "deps: playwright-core missing; the browser test will be skipped" >&2
 
 configure: deps
 	@cmake --preset $(PRESET) >/dev/null
@@ -18,9 +19,13 @@ configure: deps
 build: configure
 	@cmake --build --preset $(PRESET) -j $(JOBS)
 
-# Until the web service exists: scan the top 100 ports of 127.0.0.1 and print the table.
+# The web service on 127.0.0.1:8080 (page and API; it prints its URL). Ctrl-C stops it;
+# scans still running are resumed by the next `make run`. LISTEN, DB and CONFIG override.
+LISTEN ?= 127.0.0.1:8080
+DB ?= $(BUILD_DIR)/portlens.db
+CONFIG ?=
 run: build
-	$(PORTLENS) scan --top-ports 100 127.0.0.1
+	$(PORTLENS) serve --listen $(LISTEN) --db $(DB) $(if $(CONFIG),--config $(CONFIG))
 
 # The whole suite: unit, integration (network-namespace lab; skipped when not root) and
 # fuzz-corpus replays, through CTest. Then the unit tests again under ASan+UBSan.

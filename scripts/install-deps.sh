@@ -10,17 +10,24 @@ packages=(
   # libraries
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   liburing-dev libpcap-dev libcap-dev
+  # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
+  libboost1.81-dev libsqlite3-dev libssl-dev
   # fuzzing (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # lab and integration tests
   iproute2 nftables procps util-linux libcap2-bin
   # peers and tools for tests and benchmarks
-  nmap ndiff hyperfine time masscan zmap tcpdump
+  nmap ndiff hyperfine time masscan zmap tcpdump wrk curl
+  # browser tests of the page (playwright-core itself comes from tests/browser/setup.sh)
+  chromium nodejs
   # lab result checks (tests/lab/truth_check.py)
   python3
   # XML well-formedness checks in tests/unit/output
   libxml2-utils
 )
+
+# npm ships inside some nodejs builds (NodeSource); Debian's own npm package would conflict.
+if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,9 @@
 #include "cli/app.h"
 
-#include <CLI/CLI.hpp>
-#include <algorithm>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <system_error>
@@ -12,6 +12,8 @@
 #include "cli/command_context.h"
 #include "cli/port_command.h"
 #include "cli/scan_command.h"
+#include "cli/serve_command.h"
+#include "cli/token_command.h"
 #include "core/error.h"
 
 namespace portlens::cli {
@@ -44,6 +46,8 @@ int runCli(int argc, char** argv) {
   }
   addScanCommand(app, context);
   addPortCommand(app, context);
+  addServeCommand(app, context);
+  addTokenCommand(app, context);
 
   try {
     auto args = normalizeNmapOptions(argc, argv);

@@ -1,0 +1,113 @@
+#include "cli/serve_command.h"
+
+#include <fmt/core.h>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "cli/signals.h"
+#include "core/error.h"
+#include "server/api_routes.h"
+#include "server/http_server.h"
+#include "server/job_runner.h"
+#include "server/server_config.h"
+#include "server/store_pool.h"
+#include "store/scan_store.h"
+
+namespace portlens::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen;
+  std::string db;
+  std::string config_file;
+};
+
+// Probes in flight per running scan: the engine's default, split so that every running scan
+// plus the HTTP connections fit under the open-file limit.
+std::uint32_t probesPerScan(unsigned running_scans) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  const std::uint64_t fds = limit.rlim_cur > 2048 ? limit.rlim_cur - 1024 : 512;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(4096, fds / running_scans));
+}
+
+server::ServerConfig loadConfig(const ServeOptions& options) {
+  server::ServerConfig config;
+  if (!options.config_file.empty()) {
+    std::ifstream in(options.config_file);
+    if (!in) throw core::UsageError("cannot read config file '" + options.config_file + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      server::applyConfigText(config, text.str());
+    } catch (const std::invalid_argument& e) {
+      throw core::UsageError(options.config_file + ": " + e.what());
+    }
+  }
+  // Options on the command line win over the file.
+  if (!options.listen.empty()) config.listen = options.listen;
+  if (!options.db.empty()) config.db = options.db;
+  try {
+    server::splitListen(config.listen);
+  } catch (const std::invalid_argument& e) {
+    throw core::UsageError(e.what());
+  }
+  return config;
+}
+
+void runServe(const ServeOptions& options, CommandContext& context) {
+  const auto config = loadConfig(options);
+  // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
+  StopSignal stop;
+  try {
+    store::ScanStore store(config.db);
+    if (int resumed = store.requeueInterrupted(); resumed > 0) {
+      fmt::print(stderr, "portlens serve: {} interrupted scan(s) queued again to resume\n",
+                 resumed);
+    }
+  } catch (const store::StoreError& e) {
+    throw std::system_error(EIO, std::generic_category(), e.what());
+  }
+  const auto registry = registry::PortRegistry::builtin();
+  server::JobRunner jobs(config.db, config.max_running_scans,
+                         probesPerScan(config.max_running_scans));
+  server::StorePool pool(config.db);
+  server::ApiRoutes routes(config, pool, jobs, registry);
+  server::HttpServer http(config, routes, pool, registry);
+  std::string url;
+  try {
+    url = http.bind();
+  } catch (const std::system_error& e) {
+    throw std::system_error(e.code(), "cannot listen on " + config.listen);
+  } catch (const std::exception& e) {
+    throw core::UsageError("cannot listen on " + config.listen + ": " + e.what());
+  }
+  fmt::print("portlens serve: listening on {}\n", url);
+  std::fflush(stdout);
+  jobs.start();
+  http.run(stop.flag());
+  jobs.stop();
+  fmt::print(stderr, "portlens serve: stopped\n");
+  context.exit_code = core::kExitOk;
+}
+
+}  // namespace
+
+void addServeCommand(CLI::App& app, CommandContext& context) {
+  auto options = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the web service: page, REST API, scan queue");
+  cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  cmd->add_option("--db", options->db, "SQLite database file (default portlens.db)");
+  cmd->add_option("--config", options->config_file, "Config file (portlens.toml)");
+  cmd->callback([options, &context] { runServe(*options, context); });
+}
+
+}  // namespace portlens::cli

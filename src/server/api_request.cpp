@@ -1,0 +1,159 @@
+#include "server/api_request.h"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "core/port_spec.h"
+#include "server/api_error.h"
+
+namespace portlens::server {
+namespace {
+
+constexpr std::size_t kMaxBody = 64 * 1024;
+
+core::PortSet topPorts(const registry::PortRegistry& registry, std::size_t count) {
+  core::PortSet set;
+  for (auto port : registry.topPorts(count)) set.add(port);
+  return set;
+}
+
+core::PortSet parsePorts(const std::string& text, const registry::PortRegistry& registry) {
+  if (text == "top100") return topPorts(registry, 100);
+  if (text == "top1000" || text.empty()) return topPorts(registry, 1000);
+  if (text == "all") return core::PortSet::range(1, 65535);
+  try {
+    return core::parsePortSpec(text,
+                               [&](std::string_view name) { return registry.portsForName(name); });
+  } catch (const core::UsageError& e) {
+    throw ApiError(400, "invalid_ports", e.what());
+  }
+}
+
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string decode(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '+') {
+      out += ' ';
+    } else if (s[i] == '%' && i + 2 < s.size() && hexValue(s[i + 1]) >= 0 &&
+               hexValue(s[i + 2]) >= 0) {
+      out += static_cast<char>(hexValue(s[i + 1]) * 16 + hexValue(s[i + 2]));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry) {
+  if (body.size() > kMaxBody) throw ApiError(413, "body_too_large", "request body too large");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::exception&) {
+    throw ApiError(400, "invalid_json", "the request body is not valid JSON");
+  }
+  if (!doc.is_object()) throw ApiError(400, "invalid_json", "the request body must be an object");
+  auto field = [&](const char* name) -> std::string {
+    auto it = doc.find(name);
+    if (it == doc.end() || it->is_null()) return {};
+    if (!it->is_string()) {
+      throw ApiError(400, "invalid_field", std::string("'") + name + "' must be a string");
+    }
+    return it->get<std::string>();
+  };
+  ScanRequest request;
+  request.targets = field("targets");
+  if (request.targets.find_first_not_of(" \t\r\n") == std::string::npos) {
+    throw ApiError(400, "invalid_target", "'targets' is required");
+  }
+  request.mode = field("mode");
+  if (request.mode.empty()) request.mode = "connect";
+  if (request.mode == "syn") {
+    throw ApiError(422, "mode_unavailable",
+                   "SYN scans are not available yet on this server; use mode \"connect\"");
+  }
+  if (request.mode != "connect") {
+    throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
+  }
+  if (auto it = doc.find("rate"); it != doc.end() && !it->is_null()) {
+    if (!it->is_number() || it->get<double>() < 1 || it->get<double>() > 1e6) {
+      throw ApiError(400, "invalid_field",
+                     "'rate' must be a number of probes per second, 1-1000000");
+    }
+    request.rate = it->get<double>();
+  }
+  request.ports = parsePorts(field("ports"), registry);
+  if (request.ports.empty()) throw ApiError(400, "invalid_ports", "no ports to scan");
+  return request;
+}
+
+std::map<std::string, std::string> parseQuery(std::string_view query) {
+  std::map<std::string, std::string> out;
+  std::size_t pos = 0;
+  while (pos < query.size()) {
+    auto amp = query.find('&', pos);
+    if (amp == query.npos) amp = query.size();
+    auto item = query.substr(pos, amp - pos);
+    auto eq = item.find('=');
+    if (!item.empty()) {
+      out[decode(item.substr(0, eq))] = eq == item.npos ? "" : decode(item.substr(eq + 1));
+    }
+    pos = amp + 1;
+  }
+  return out;
+}
+
+output::Format parseResultFormat(const std::optional<std::string>& value) {
+  if (!value || *value == "ndjson") return output::Format::kNdjson;
+  if (*value == "json") return output::Format::kJson;
+  if (*value == "csv") return output::Format::kCsv;
+  if (*value == "xml") return output::Format::kXml;
+  throw ApiError(400, "invalid_format", "format must be ndjson, json, csv or xml");
+}
+
+std::set<scan::PortState> parseStates(const std::optional<std::string>& value) {
+  if (!value || value->empty()) return {scan::PortState::kOpen, scan::PortState::kFiltered};
+  if (*value == "all") return {scan::kAllPortStates.begin(), scan::kAllPortStates.end()};
+  std::set<scan::PortState> out;
+  std::string_view s = *value;
+  while (true) {
+    auto comma = s.find(',');
+    auto state = scan::parsePortState(s.substr(0, comma));
+    if (!state) throw ApiError(400, "invalid_states", "states: open, closed, filtered or all");
+    out.insert(*state);
+    if (comma == s.npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+std::optional<std::string> parseBearer(std::string_view header) {
+  if (header.empty()) return std::nullopt;
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (header.size() <= kPrefix.size() || header.substr(0, kPrefix.size()) != kPrefix) {
+    throw ApiError(401, "unauthorized", "Authorization must be 'Bearer TOKEN'");
+  }
+  return std::string(header.substr(kPrefix.size()));
+}
+
+std::int64_t parseId(std::string_view segment) {
+  std::int64_t id = 0;
+  auto [end, ec] = std::from_chars(segment.data(), segment.data() + segment.size(), id);
+  if (segment.empty() || ec != std::errc{} || end != segment.data() + segment.size() || id <= 0) {
+    throw ApiError(404, "not_found", "no such scan");
+  }
+  return id;
+}
+
+}  // namespace portlens::server

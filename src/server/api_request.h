@@ -1,0 +1,47 @@
+// Parsing of what clients send: the body of POST /api/v1/scans, query parameters, the
+// Authorization header. Pure; errors throw ApiError 400/422 with the field named.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "core/port_set.h"
+#include "output/formatter.h"
+#include "registry/port_registry.h"
+#include "scan/records.h"
+
+namespace portlens::server {
+
+struct ScanRequest {
+  std::string targets;  // as typed; the policy parses it
+  core::PortSet ports;
+  std::string mode = "connect";
+  double rate = 0;  // probes per second at most; 0 = as fast as answers allow
+};
+
+// {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,
+//  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000)}. ports defaults to top1000. mode
+//  "syn" is refused with 422
+// (no raw-socket engine in this build).
+ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry);
+
+// "a=1&b=x%20y" -> map (later keys win). Percent-decoding; '+' is a space.
+std::map<std::string, std::string> parseQuery(std::string_view query);
+
+// ?format= for results: ndjson (default), json, csv, xml.
+output::Format parseResultFormat(const std::optional<std::string>& value);
+
+// ?states=open,closed,filtered|all; default open,filtered (the CLI's default).
+std::set<scan::PortState> parseStates(const std::optional<std::string>& value);
+
+// "Bearer TOKEN" -> TOKEN; nullopt when absent; throws 401 when malformed.
+std::optional<std::string> parseBearer(std::string_view header);
+
+// A positive decimal id from a path segment; throws 404 when it is not one.
+std::int64_t parseId(std::string_view segment);
+
+}  // namespace portlens::server

@@ -1,0 +1,79 @@
+// The REST API and the page, as one function per route over plain request/response values
+// (http_types.h). Called on the HTTP threads; each call leases a store connection for its
+// duration. Every error becomes {"error":{"code","message"}} with its status (429 also
+// carries Retry-After). The live event stream is not here: http_server.cpp drives it with
+// event_stream.h after authorizeScanRead() says the caller may see the scan.
+//
+// Access: a valid `Authorization: Bearer TOKEN` makes the caller that token (its allowed
+// blocks: token record + config [tokens.NAME]); admins see every scan, others their own.
+// Without a token the caller is anonymous: its own address only, rate-limited, and it sees
+// only the scans it made from that address. POSTs must carry a token or a JSON content type,
+// which a cross-site form cannot send (and no CORS is ever granted), so no request that
+// changes state can be forged from another origin.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "registry/port_registry.h"
+#include "server/cidr.h"
+#include "server/client_limiter.h"
+#include "server/http_types.h"
+#include "server/job_runner.h"
+#include "server/result_cache.h"
+#include "server/server_config.h"
+#include "server/store_pool.h"
+
+namespace portlens::server {
+
+struct Caller {
+  bool anonymous = true;
+  std::string name;   // token name; "" when anonymous
+  std::string owner;  // the scans' owner key: token name, or "anon:" + address
+  bool admin = false;
+  std::vector<Cidr> allow;
+  core::IpAddress address;
+};
+
+class ApiRoutes {
+ public:
+  ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
+            const registry::PortRegistry& registry);
+
+  HttpResponse handle(const HttpRequest& request);
+
+  // For the event stream: the scan id of /api/v1/scans/{id}/events when the caller may read
+  // it; throws ApiError otherwise.
+  std::int64_t authorizeScanRead(const HttpRequest& request, std::int64_t id);
+
+  // The error answer for an ApiError (also used by the event stream before it starts).
+  static HttpResponse errorResponse(int status, const std::string& code, const std::string& message,
+                                    int retry_after = 0);
+
+ private:
+  HttpResponse route(const HttpRequest& request);
+  Caller authenticate(const HttpRequest& request);
+  store::ScanRow visibleScan(store::ScanStore& store, const Caller& caller, std::int64_t id);
+
+  HttpResponse createScan(const HttpRequest& request);
+  HttpResponse listScans(const HttpRequest& request);
+  HttpResponse getScan(const HttpRequest& request, std::int64_t id);
+  HttpResponse getResults(const HttpRequest& request, std::int64_t id);
+  HttpResponse cancelScan(const HttpRequest& request, std::int64_t id);
+  HttpResponse diff(const HttpRequest& request, std::int64_t a, std::int64_t b);
+  HttpResponse explainPort(const std::string& what);
+  HttpResponse whoami(const HttpRequest& request);
+  HttpResponse asset(const std::string& path);
+
+  const ServerConfig& config_;
+  StorePool& pool_;
+  JobRunner& jobs_;
+  const registry::PortRegistry& registry_;
+  ClientLimiter limiter_;
+  ResultCache results_cache_;
+  std::uint64_t seed_counter_;
+};
+
+}  // namespace portlens::server

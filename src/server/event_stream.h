@@ -1,0 +1,85 @@
+// The live event stream of one scan (text/event-stream).
+//
+// EventHub keeps, per scan being streamed, one shared log of already formatted port events,
+// refreshed from the store at most every 100 ms by whichever stream polls first. A hundred
+// clients watching one scan thus cost one store query and one JSON rendering per record,
+// not a hundred. Logs stop growing at kMaxLoggedEvents (beyond that, cursors read the store
+// themselves) and are dropped 30 s after their last reader.
+//
+// EventCursor is one client's position: poll() returns the Server-Sent Events for records
+// since the last poll, a progress event when the scan's progress changed, and a final `end`
+// event once the scan is final and every record has been sent. Port events carry the
+// record's seq as their SSE id, so a client that reconnects with Last-Event-ID (or ?after=)
+// continues without gaps or repeats; the store's seq order (scan_store.h) makes "every record
+// exactly once" hold, also across server restarts.
+//   event: port      data: the CLI's ndjson port record
+//   event: progress  data: the GET /api/v1/scans/{id} object
+//   event: end       data: the same object, final
+// Threads: EventHub is shared by the HTTP threads (internally locked); a cursor is used by
+// one stream's session at a time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "registry/port_registry.h"
+#include "scan/records.h"
+#include "store/scan_store.h"
+
+namespace portlens::server {
+
+class EventHub {
+ public:
+  static constexpr std::size_t kMaxLoggedEvents = 1 << 18;
+
+  explicit EventHub(const registry::PortRegistry& registry) : registry_(registry) {}
+
+  struct Entry {
+    std::int64_t seq;
+    scan::PortState state;
+    std::string text;  // the whole SSE event
+  };
+  struct Log {
+    std::mutex mutex;
+    std::vector<Entry> entries;         // ascending seq
+    std::int64_t max_seq = 0;           // highest seq read from the store
+    bool truncated = false;             // hit kMaxLoggedEvents: readers past the end use the store
+    std::optional<store::ScanRow> row;  // read before the entries of the same refresh
+    std::chrono::steady_clock::time_point refreshed{};
+    std::chrono::steady_clock::time_point used{};
+  };
+
+  // The log of `scan_id`, refreshed when older than 100 ms.
+  std::shared_ptr<Log> refreshed(std::int64_t scan_id, store::ScanStore& store);
+  std::string formatPort(const store::StoredRecord& record) const;
+
+ private:
+  const registry::PortRegistry& registry_;
+  std::mutex mutex_;
+  std::map<std::int64_t, std::shared_ptr<Log>> logs_;
+};
+
+class EventCursor {
+ public:
+  EventCursor(std::int64_t scan_id, std::set<scan::PortState> states, std::int64_t after_seq)
+      : scan_id_(scan_id), states_(std::move(states)), after_(after_seq) {}
+
+  // Appends new events to `out`. Returns true when more are waiting (call again now).
+  bool poll(store::ScanStore& store, EventHub& hub, std::string& out);
+  bool finished() const { return finished_; }
+
+ private:
+  std::int64_t scan_id_;
+  std::set<scan::PortState> states_;
+  std::int64_t after_;
+  std::string last_progress_;
+  bool finished_ = false;
+};
+
+}  // namespace portlens::server

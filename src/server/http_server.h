@@ -1,0 +1,42 @@
+// The HTTP listener: Boost.Beast over Asio with C++20 coroutines, one coroutine per
+// connection (keep-alive), `http_threads` threads running the io_context. Plain requests go
+// to ApiRoutes; GET /api/v1/scans/{id}/events becomes a Server-Sent Events stream driven by
+// an EventCursor that polls the store every 200 ms (no thread per stream).
+// Every response carries a strict Content-Security-Policy and related headers.
+//
+// Threads: construct and bind() on the serve thread; run() blocks it, runs the io threads,
+// and returns once `stop` is set (checked every 100 ms): the listener closes, event streams
+// end, and requests in flight get half a second to finish.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "registry/port_registry.h"
+#include "server/api_routes.h"
+#include "server/server_config.h"
+#include "server/store_pool.h"
+
+namespace portlens::server {
+
+class HttpServer {
+ public:
+  HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
+             const registry::PortRegistry& registry);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listen address; returns the URL it serves ("http://127.0.0.1:8080/"), with the
+  // real port when the config asked for port 0. Throws std::system_error or
+  // std::invalid_argument.
+  std::string bind();
+  void run(const std::atomic<bool>& stop);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace portlens::server

@@ -1,0 +1,111 @@
+#include "server/job_runner.h"
+
+#include <fmt/core.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "server/scan_job.h"
+#include "store/scan_store.h"
+
+namespace portlens::server {
+
+JobRunner::JobRunner(std::string db_path, unsigned max_running, std::uint32_t probes_in_flight)
+    : db_path_(std::move(db_path)),
+      max_running_(max_running == 0 ? 1 : max_running),
+      probes_in_flight_(probes_in_flight) {}
+
+JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::start() {
+  for (unsigned i = 0; i < max_running_; ++i) workers_.emplace_back([this] { workerLoop(); });
+}
+
+void JobRunner::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && workers_.empty()) return;
+    stopping_ = true;
+    for (auto& [id, flag] : running_) flag->store(true);
+  }
+  wakeup_.notify_all();
+  for (auto& worker : workers_) worker.join();
+  workers_.clear();
+}
+
+void JobRunner::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_count_;
+  }
+  wakeup_.notify_one();
+}
+
+void JobRunner::cancel(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  if (auto it = running_.find(id); it != running_.end()) {
+    cancelled_[id] = true;
+    it->second->store(true);
+  }
+}
+
+void JobRunner::workerLoop() {
+  try {
+    store::ScanStore store(db_path_);
+    while (true) {
+      std::uint64_t seen_wakes = 0;
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) return;
+        seen_wakes = wake_count_;
+      }
+      auto row = store.claimNextQueued();
+      if (!row) {
+        std::unique_lock lock(mutex_);
+        // The queue is also polled once a second: another process (or a restart) may add.
+        wakeup_.wait_for(lock, std::chrono::seconds(1),
+                         [&] { return stopping_ || wake_count_ != seen_wakes; });
+        continue;
+      }
+      auto flag = std::make_shared<std::atomic<bool>>(false);
+      {
+        std::lock_guard lock(mutex_);
+        running_[row->id] = flag;
+        if (stopping_) flag->store(true);
+      }
+      // A cancel that arrived between claim and registration is in the store.
+      if (row->cancel_requested) flag->store(true);
+      JobResult result = runScanJob(store, *row, probes_in_flight_, *flag);
+      bool cancelled = false;
+      {
+        std::lock_guard lock(mutex_);
+        running_.erase(row->id);
+        cancelled = cancelled_.erase(row->id) > 0;
+      }
+      if (!cancelled) {
+        if (auto now = store.scan(row->id)) cancelled = now->cancel_requested;
+      }
+      switch (result.outcome) {
+        case JobOutcome::kFinished:
+          store.finishScan(row->id, store::ScanStatus::kDone, "", result.probes_sent);
+          break;
+        case JobOutcome::kFailed:
+          store.finishScan(row->id, store::ScanStatus::kFailed, result.error, result.probes_sent);
+          break;
+        case JobOutcome::kStopped:
+          if (cancelled) {
+            store.finishScan(row->id, store::ScanStatus::kCancelled, "", result.probes_sent);
+          } else {
+            store.requeueInterrupted();  // shutdown: resumed on the next start
+          }
+          break;
+      }
+    }
+  } catch (const std::exception& e) {
+    // The store itself failed (disk full, database removed): the server keeps answering
+    // reads, and the operator sees why no scan progresses.
+    fmt::print(stderr, "portlens serve: job worker stopped: {}\n", e.what());
+  }
+}
+
+}  // namespace portlens::server

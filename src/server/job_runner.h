@@ -1,0 +1,51 @@
+// The job workers: `max_running` threads that take queued scans from the store (the
+// persistent queue) and run them (scan_job.h). Each worker owns its own store connection.
+//
+// Threads: start()/stop()/wake()/cancel() are called from the serve command and the HTTP
+// threads; everything else runs on the workers. stop() is the graceful shutdown: running
+// scans are told to stop, their records so far are committed, and they go back to `queued`
+// so the next start resumes them. A cancelled scan ends as `cancelled`.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace portlens::server {
+
+class JobRunner {
+ public:
+  JobRunner(std::string db_path, unsigned max_running, std::uint32_t probes_in_flight);
+  ~JobRunner();
+  JobRunner(const JobRunner&) = delete;
+  JobRunner& operator=(const JobRunner&) = delete;
+
+  void start();
+  void stop();
+  // A scan was queued: a free worker looks at once instead of at its next poll.
+  void wake();
+  // Stops scan `id` if a worker runs it; the store already says cancel_requested.
+  void cancel(std::int64_t id);
+
+ private:
+  void workerLoop();
+
+  std::string db_path_;
+  unsigned max_running_;
+  std::uint32_t probes_in_flight_;
+  std::mutex mutex_;
+  std::condition_variable wakeup_;
+  bool stopping_ = false;
+  std::uint64_t wake_count_ = 0;
+  std::map<std::int64_t, std::shared_ptr<std::atomic<bool>>> running_;  // id -> stop flag
+  std::map<std::int64_t, bool> cancelled_;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace portlens::server

@@ -1,0 +1,44 @@
+#include "server/scan_diff.h"
+
+#include <algorithm>
+#include <tuple>
+
+namespace portlens::server {
+namespace {
+
+bool byPort(const scan::PortRecord& a, const scan::PortRecord& b) {
+  return std::tie(a.ip, a.port) < std::tie(b.ip, b.port);
+}
+
+}  // namespace
+
+ScanDiff diffScans(std::vector<scan::PortRecord> before, std::vector<scan::PortRecord> after) {
+  std::sort(before.begin(), before.end(), byPort);
+  std::sort(after.begin(), after.end(), byPort);
+  ScanDiff diff;
+  auto a = before.begin();
+  auto b = after.begin();
+  while (a != before.end() && b != after.end()) {
+    if (byPort(*a, *b)) {
+      ++a;
+    } else if (byPort(*b, *a)) {
+      ++b;
+    } else {
+      ++diff.compared;
+      const bool was_open = a->state == scan::PortState::kOpen;
+      const bool is_open = b->state == scan::PortState::kOpen;
+      if (is_open && !was_open) {
+        diff.opened.push_back({*a, *b});
+      } else if (was_open && !is_open) {
+        diff.closed.push_back({*a, *b});
+      } else if (a->state != b->state) {
+        diff.changed.push_back({*a, *b});
+      }
+      ++a;
+      ++b;
+    }
+  }
+  return diff;
+}
+
+}  // namespace portlens::server

@@ -1,0 +1,103 @@
+#include "server/scan_job.h"
+
+#include <chrono>
+#include <memory>
+#include <system_error>
+#include <vector>
+
+#include "core/error.h"
+#include "core/port_spec.h"
+#include "scan/engine.h"
+#include "scan/target_space.h"
+#include "scan/transports/epoll_connect_transport.h"
+#include "scan/transports/uring_connect_transport.h"
+#include "server/resume_plan.h"
+
+namespace portlens::server {
+namespace {
+
+constexpr std::size_t kBatch = 4096;
+constexpr std::chrono::milliseconds kFlushEvery{250};
+
+// Buffers the engine's records and commits them in batches.
+class StoringObserver final : public scan::ScanObserver {
+ public:
+  StoringObserver(store::ScanStore& store, std::int64_t id) : store_(store), id_(id) {}
+
+  void onPort(const scan::PortRecord& record) override {
+    pending_.push_back(record);
+    if (pending_.size() >= kBatch || std::chrono::steady_clock::now() - last_ >= kFlushEvery) {
+      flush();
+    }
+  }
+  void onHost(const scan::HostRecord&) override {}  // counts are derived from stored rows
+  void onProgress(const scan::ScanProgress& progress) override {
+    probes_sent_ = base_probes_ + progress.probes_sent;
+    rate_ = progress.probes_per_second;
+    eta_ = progress.eta_seconds;
+    flush();
+  }
+  void flush() {
+    store_.appendResults(id_, pending_, probes_sent_, rate_, eta_);
+    pending_.clear();
+    last_ = std::chrono::steady_clock::now();
+  }
+  void setBaseProbes(std::uint64_t base) { base_probes_ = probes_sent_ = base; }
+  void setFinalProbes(std::uint64_t probes) { probes_sent_ = base_probes_ + probes; }
+  std::uint64_t probesSent() const { return probes_sent_; }
+
+ private:
+  store::ScanStore& store_;
+  std::int64_t id_;
+  std::vector<scan::PortRecord> pending_;
+  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  std::uint64_t base_probes_ = 0;
+  std::uint64_t probes_sent_ = 0;
+  double rate_ = 0;
+  double eta_ = -1;
+};
+
+std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity) {
+  if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
+  return std::make_unique<scan::EpollConnectTransport>(capacity);
+}
+
+}  // namespace
+
+JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::uint32_t capacity,
+                     const std::atomic<bool>& stop) {
+  JobResult result;
+  try {
+    core::TargetSet targets = store.scanTargets(row.id);
+    core::PortSet ports = core::parsePortSpec(row.ports_spec, nullptr);
+    if (targets.size() * ports.size() > scan::TargetSpace::kMaxSize) {
+      throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
+    }
+    if (targets.size() <= kResumeHostLimit) {
+      auto plan = planResume(targets, ports, store.donePorts(row.id));
+      targets = std::move(plan.targets);
+      ports = std::move(plan.ports);
+    }
+    StoringObserver observer(store, row.id);
+    observer.setBaseProbes(row.probes_sent);
+    if (!targets.empty() && !ports.empty()) {
+      scan::ScanConfig config;
+      config.seed = row.seed + row.attempts;  // a resumed run walks a fresh order
+      config.max_parallel = capacity;
+      config.rate = row.rate;
+      config.progress_interval = std::chrono::milliseconds(500);
+      auto transport = makeTransport(capacity);
+      const auto summary = scan::runScan(config, targets, ports, *transport, observer, stop);
+      observer.setFinalProbes(summary.probes_sent);
+      observer.flush();
+      if (summary.interrupted) result.outcome = JobOutcome::kStopped;
+    }
+    result.probes_sent = observer.probesSent();
+  } catch (const std::exception& e) {
+    result.outcome = JobOutcome::kFailed;
+    result.error = e.what();
+  }
+  return result;
+}
+
+}  // namespace portlens::server

@@ -1,0 +1,29 @@
+// Runs one stored scan through the engine and a connect transport, writing every port
+// record to the store as it goes (batched: one transaction per ~250 ms or 4,096 records), so
+// a stopped or crashed server keeps what was found. A scan that already has results (it was
+// interrupted) is resumed: hosts with every port stored are skipped, and of the rest only
+// ports not yet stored on some host are probed again; INSERT OR IGNORE keeps first answers.
+// Runs on the calling (job worker) thread; `stop` ends it early.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "store/scan_store.h"
+
+namespace portlens::server {
+
+enum class JobOutcome { kFinished, kStopped, kFailed };
+
+struct JobResult {
+  JobOutcome outcome = JobOutcome::kFinished;
+  std::string error;
+  std::uint64_t probes_sent = 0;
+};
+
+// `capacity` = probes in flight for this job.
+JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::uint32_t capacity,
+                     const std::atomic<bool>& stop);
+
+}  // namespace portlens::server

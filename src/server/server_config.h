@@ -1,0 +1,54 @@
+// What `portlens serve` is told by its config file (portlens.toml) and options. Built by
+// cli/, passed by const reference. The parser reads the TOML subset the file needs and is
+// pure: tables ([anonymous], [tokens.NAME]), `key = "string" | integer | ["a", "b"]`,
+// `#` comments. Unknown keys are errors, so a typo never silently disables a limit.
+//
+//   listen = "127.0.0.1:8080"
+//   db = "portlens.db"
+//   max_running_scans = 2          # scans run at once; the rest wait in the queue
+//   max_probes = 16777216          # hosts x ports cap for token holders
+//   http_threads = 2
+//   [anonymous]                    # callers without a token: their own address only
+//   max_probes = 1000
+//   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
+//   max_active_scans = 1           # queued + running per client address
+//   allow = []                     # special ranges opened to anonymous callers
+//   [tokens.lab]                   # by token name: special ranges this token may scan
+//   allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/cidr.h"
+
+namespace portlens::server {
+
+struct AnonymousLimits {
+  std::uint64_t max_probes = 1000;
+  double scans_per_minute = 3;
+  std::uint64_t max_active_scans = 1;
+  std::vector<Cidr> allow;
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "portlens.db";
+  unsigned max_running_scans = 2;
+  std::uint64_t max_probes = std::uint64_t{1} << 24;
+  unsigned http_threads = 2;
+  AnonymousLimits anonymous;
+  std::map<std::string, std::vector<Cidr>> token_allow;  // by token name
+};
+
+// Applies the file's settings over `config`. Throws std::invalid_argument with
+// "line N: ..." on anything it does not understand.
+void applyConfigText(ServerConfig& config, std::string_view text);
+
+// "127.0.0.1:8080", "[::1]:8080" -> host and port; throws std::invalid_argument.
+std::pair<std::string, std::uint16_t> splitListen(std::string_view listen);
+
+}  // namespace portlens::server

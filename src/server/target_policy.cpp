@@ -1,0 +1,107 @@
+#include "server/target_policy.h"
+
+#include <string>
+
+#include "core/error.h"
+#include "server/api_error.h"
+#include "server/special_ranges.h"
+#include "server/target_normalize.h"
+
+namespace portlens::server {
+namespace {
+
+constexpr std::size_t kMaxTokens = 256;
+
+std::string rangeText(const core::IpAddress& first, const core::IpAddress& last) {
+  return first == last ? first.toString() : first.toString() + "-" + last.toString();
+}
+
+// The part of first..last that no allowed block covers, as intervals of one family.
+template <typename T>
+core::IntervalSet<T> uncovered(T first, T last, const std::vector<Cidr>& allowed, bool v4) {
+  core::IntervalSet<T> rest;
+  rest.add(first, last);
+  core::IntervalSet<T> open;
+  for (const auto& cidr : allowed) {
+    if (cidr.first.isV4() != v4) continue;
+    if (v4) {
+      open.add(static_cast<T>(cidr.first.v4()), static_cast<T>(cidr.last.v4()));
+    } else {
+      open.add(static_cast<T>(cidr.first.v6()), static_cast<T>(cidr.last.v6()));
+    }
+  }
+  rest.subtract(open);
+  return rest;
+}
+
+void refuseSpecial(const core::IpAddress& first, const core::IpAddress& last) {
+  if (auto special = firstSpecialOverlap(first, last)) {
+    const bool single = first == last;
+    throw ApiError(403, "target_forbidden",
+                   (single ? first.toString() + " is " : rangeText(first, last) + " includes ") +
+                       std::string(special->why) + " (" + special->block.toString() +
+                       "); this server does not scan it for you");
+  }
+}
+
+void checkSpecialRanges(const core::TargetSet& set, const std::vector<Cidr>& allowed) {
+  for (const auto& iv : set.v4().intervals()) {
+    const auto rest = uncovered<std::uint32_t>(iv.first, iv.last, allowed, true);
+    for (const auto& part : rest.intervals()) {
+      refuseSpecial(core::IpAddress::fromV4(part.first), core::IpAddress::fromV4(part.last));
+    }
+  }
+  for (const auto& iv : set.v6().intervals()) {
+    const auto rest = uncovered<core::Uint128>(iv.first, iv.last, allowed, false);
+    for (const auto& part : rest.intervals()) {
+      refuseSpecial(core::IpAddress::fromV6(part.first), core::IpAddress::fromV6(part.last));
+    }
+  }
+}
+
+}  // namespace
+
+core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view targets,
+                             std::uint64_t port_count, const core::HostResolver& resolver) {
+  core::TargetSet set;
+  std::size_t tokens = 0;
+  std::size_t pos = 0;
+  while (pos < targets.size()) {
+    auto end = targets.find_first_of(" \t\r\n", pos);
+    if (end == targets.npos) end = targets.size();
+    auto token = targets.substr(pos, end - pos);
+    pos = end + 1;
+    if (token.empty()) continue;
+    if (++tokens > kMaxTokens) {
+      throw ApiError(413, "scan_too_large",
+                     "more than " + std::to_string(kMaxTokens) + " target tokens");
+    }
+    try {
+      core::addTargetSpec(set, normalizeTargetToken(token), resolver);
+    } catch (const core::UsageError& e) {
+      throw ApiError(400, "invalid_target", e.what());
+    }
+  }
+  if (set.empty()) throw ApiError(400, "invalid_target", "no targets given");
+
+  if (policy.only_address) {
+    if (set.size() != 1 || !set.contains(*policy.only_address)) {
+      throw ApiError(403, "target_forbidden",
+                     "without an API token you may scan only your own address (" +
+                         policy.only_address->toString() + ")");
+    }
+  }
+  checkSpecialRanges(set, policy.allowed);
+
+  const std::uint64_t hosts = set.size();
+  if (policy.max_probes != 0 &&
+      (hosts > policy.max_probes || hosts * port_count > policy.max_probes)) {
+    throw ApiError(413, "scan_too_large",
+                   std::to_string(hosts) + " hosts x " + std::to_string(port_count) +
+                       " ports is more than the " + std::to_string(policy.max_probes) +
+                       " probes allowed per scan");
+  }
+  return set;
+}
+
+}  // namespace portlens::server

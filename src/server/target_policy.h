@@ -1,0 +1,39 @@
+// The abuse guard: decides whether a scan request may go out, and turns the accepted target
+// text into the exact address set the scan will use. Pure (name resolution is injected), so
+// every rule is unit-tested case by case; routes call it on the HTTP thread before anything
+// is stored.
+//
+// Rules, in order:
+//   1. Each whitespace-separated token is normalised (target_normalize.h), then parsed by the
+//      core target parser. Hostnames are resolved exactly once, here; the returned set holds
+//      those addresses and the job scans them without a second lookup (no DNS rebinding).
+//   2. Every address must be outside the special ranges (special_ranges.h) unless it lies in
+//      one of the caller's allowed blocks (per token in the config or the token record).
+//   3. An anonymous caller (no token) may target only its own address, and only one.
+//   4. hosts x ports must not exceed the caller's cap.
+// Errors throw ApiError: 400 invalid_target / invalid_ports, 403 target_forbidden (the
+// message says which address and why), 413 scan_too_large.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "core/target_set.h"
+#include "core/target_spec.h"
+#include "server/cidr.h"
+
+namespace portlens::server {
+
+struct TargetPolicy {
+  std::vector<Cidr> allowed;                    // special ranges opened for this caller
+  std::optional<core::IpAddress> only_address;  // anonymous callers: their own address
+  std::uint64_t max_probes = 0;                 // hosts x ports cap; 0 = unlimited
+};
+
+// Throws ApiError; returns the set to scan (never empty).
+core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view targets,
+                             std::uint64_t port_count, const core::HostResolver& resolver);
+
+}  // namespace portlens::server

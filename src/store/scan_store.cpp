@@ -1,0 +1,401 @@
+#include "store/scan_store.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+namespace portlens::store {
+namespace {
+
+constexpr std::string_view kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS scans (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  status TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  client TEXT NOT NULL,
+  targets_text TEXT NOT NULL,
+  targets_json TEXT NOT NULL,
+  mode TEXT NOT NULL,
+  ports_spec TEXT NOT NULL,
+  host_count INTEGER NOT NULL,
+  port_count INTEGER NOT NULL,
+  ports_done INTEGER NOT NULL DEFAULT 0,
+  probes_sent INTEGER NOT NULL DEFAULT 0,
+  probes_per_second REAL NOT NULL DEFAULT 0,
+  eta_seconds REAL NOT NULL DEFAULT -1,
+  open INTEGER NOT NULL DEFAULT 0,
+  closed INTEGER NOT NULL DEFAULT 0,
+  filtered INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL,
+  started_ms INTEGER NOT NULL DEFAULT 0,
+  finished_ms INTEGER NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  seed INTEGER NOT NULL,
+  cancel_requested INTEGER NOT NULL DEFAULT 0,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  rate REAL NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS scans_status ON scans(status, id);
+CREATE TABLE IF NOT EXISTS results (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  scan_id INTEGER NOT NULL REFERENCES scans(id),
+  ip TEXT NOT NULL,
+  port INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  reason INTEGER NOT NULL,
+  rtt_ns INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  hostname TEXT NOT NULL,
+  UNIQUE(scan_id, ip, port)
+);
+CREATE INDEX IF NOT EXISTS results_state ON results(scan_id, state, seq);
+CREATE TABLE IF NOT EXISTS tokens (
+  name TEXT PRIMARY KEY,
+  hash TEXT NOT NULL UNIQUE,
+  allow TEXT NOT NULL,
+  admin INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::string_view kScanColumns =
+    "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
+    "ports_done, probes_sent, probes_per_second, eta_seconds, open, closed, filtered, "
+    "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate";
+
+std::int64_t nowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
+std::uint64_t u64(std::int64_t v) { return static_cast<std::uint64_t>(v); }
+
+// The resolved target set as JSON intervals plus the names the user typed, so a job (also
+// after a restart) scans exactly the addresses the policy checked.
+std::string encodeTargets(const core::TargetSet& set) {
+  nlohmann::json ranges = nlohmann::json::array();
+  for (const auto& iv : set.v4().intervals()) {
+    ranges.push_back({core::IpAddress::fromV4(iv.first).toString(),
+                      core::IpAddress::fromV4(iv.last).toString()});
+  }
+  for (const auto& iv : set.v6().intervals()) {
+    ranges.push_back({core::IpAddress::fromV6(iv.first).toString(),
+                      core::IpAddress::fromV6(iv.last).toString()});
+  }
+  nlohmann::json names = nlohmann::json::object();
+  for (const auto& iv : set.v4().intervals()) {
+    if (iv.last - iv.first > 256) continue;  // names belong to single resolved addresses
+    for (std::uint64_t v = iv.first; v <= iv.last; ++v) {
+      auto a = core::IpAddress::fromV4(static_cast<std::uint32_t>(v));
+      if (auto& n = set.hostnameOf(a); !n.empty()) names[a.toString()] = n;
+    }
+  }
+  for (const auto& iv : set.v6().intervals()) {
+    if (iv.last - iv.first > 256) continue;
+    for (core::Uint128 v = iv.first;; ++v) {
+      auto a = core::IpAddress::fromV6(v);
+      if (auto& n = set.hostnameOf(a); !n.empty()) names[a.toString()] = n;
+      if (v == iv.last) break;
+    }
+  }
+  return nlohmann::json{{"ranges", ranges}, {"names", names}}.dump();
+}
+
+core::TargetSet decodeTargets(const std::string& text) {
+  core::TargetSet set;
+  auto doc = nlohmann::json::parse(text);
+  for (const auto& range : doc.at("ranges")) {
+    auto first = core::IpAddress::parse(range.at(0).get<std::string>());
+    auto last = core::IpAddress::parse(range.at(1).get<std::string>());
+    if (!first || !last) throw StoreError("corrupt target set in the database");
+    set.add(*first, *last);
+  }
+  for (const auto& [ip, name] : doc.at("names").items()) {
+    if (auto a = core::IpAddress::parse(ip)) set.nameAddress(*a, name.get<std::string>());
+  }
+  return set;
+}
+
+}  // namespace
+
+std::string_view toString(ScanStatus status) {
+  switch (status) {
+    case ScanStatus::kQueued:
+      return "queued";
+    case ScanStatus::kRunning:
+      return "running";
+    case ScanStatus::kDone:
+      return "done";
+    case ScanStatus::kFailed:
+      return "failed";
+    case ScanStatus::kCancelled:
+      return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<ScanStatus> parseScanStatus(std::string_view text) {
+  for (auto s : {ScanStatus::kQueued, ScanStatus::kRunning, ScanStatus::kDone, ScanStatus::kFailed,
+                 ScanStatus::kCancelled}) {
+    if (toString(s) == text) return s;
+  }
+  return std::nullopt;
+}
+
+ScanStore::ScanStore(const std::string& path) : db_(path) { db_.exec(kSchema); }
+
+std::int64_t ScanStore::insertScan(const NewScan& scan) {
+  auto st = db_.prepare(
+      "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
+      "host_count, port_count, created_ms, seed, rate) VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?)");
+  std::uint64_t ports = 0;
+  {
+    // ports_spec is compact ranges: count them without the registry.
+    std::string_view s = scan.ports_spec;
+    while (!s.empty()) {
+      auto comma = s.find(',');
+      auto item = s.substr(0, comma);
+      auto dash = item.find('-');
+      auto a = std::stoul(std::string(item.substr(0, dash)));
+      auto b = dash == item.npos ? a : std::stoul(std::string(item.substr(dash + 1)));
+      ports += b - a + 1;
+      if (comma == s.npos) break;
+      s.remove_prefix(comma + 1);
+    }
+  }
+  st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
+  st.bind(4, encodeTargets(scan.targets)).bind(5, scan.mode).bind(6, scan.ports_spec);
+  st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
+  st.bind(10, i64(scan.seed)).bind(11, scan.rate);
+  st.step();
+  return db_.lastInsertId();
+}
+
+ScanRow ScanStore::readScanRow(Statement& st) {
+  ScanRow r;
+  r.id = st.integer(0);
+  r.status = parseScanStatus(st.text(1)).value_or(ScanStatus::kFailed);
+  r.owner = st.text(2);
+  r.client = st.text(3);
+  r.targets_text = st.text(4);
+  r.mode = st.text(5);
+  r.ports_spec = st.text(6);
+  r.host_count = u64(st.integer(7));
+  r.port_count = u64(st.integer(8));
+  r.ports_done = u64(st.integer(9));
+  r.probes_sent = u64(st.integer(10));
+  r.probes_per_second = st.real(11);
+  r.eta_seconds = st.real(12);
+  r.counts.open = u64(st.integer(13));
+  r.counts.closed = u64(st.integer(14));
+  r.counts.filtered = u64(st.integer(15));
+  r.created_ms = st.integer(16);
+  r.started_ms = st.integer(17);
+  r.finished_ms = st.integer(18);
+  r.error = st.text(19);
+  r.seed = u64(st.integer(20));
+  r.cancel_requested = st.integer(21) != 0;
+  r.attempts = static_cast<std::uint32_t>(st.integer(22));
+  r.rate = st.real(23);
+  return r;
+}
+
+std::optional<ScanRow> ScanStore::scan(std::int64_t id) {
+  auto st = db_.prepare("SELECT " + std::string(kScanColumns) + " FROM scans WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) return std::nullopt;
+  return readScanRow(st);
+}
+
+std::vector<ScanRow> ScanStore::listScans(const std::optional<std::string>& owner,
+                                          std::int64_t before_id, std::size_t limit) {
+  auto st = db_.prepare("SELECT " + std::string(kScanColumns) +
+                        " FROM scans WHERE (?1 IS NULL OR owner = ?1) AND (?2 = 0 OR id < ?2) "
+                        "ORDER BY id DESC LIMIT ?3");
+  if (owner) {
+    st.bind(1, *owner);
+  } else {
+    st.bindNull(1);
+  }
+  st.bind(2, before_id).bind(3, i64(limit));
+  std::vector<ScanRow> out;
+  while (st.step()) out.push_back(readScanRow(st));
+  return out;
+}
+
+std::uint64_t ScanStore::countActive(const std::string& owner, const std::string& client) {
+  auto st = db_.prepare(
+      "SELECT COUNT(*) FROM scans WHERE owner = ? AND client = ? AND status IN "
+      "('queued','running')");
+  st.bind(1, owner).bind(2, client);
+  st.step();
+  return u64(st.integer(0));
+}
+
+std::optional<ScanRow> ScanStore::claimNextQueued() {
+  Transaction tx(db_);
+  auto pick = db_.prepare("SELECT id FROM scans WHERE status = 'queued' ORDER BY id LIMIT 1");
+  if (!pick.step()) return std::nullopt;
+  const std::int64_t id = pick.integer(0);
+  auto st = db_.prepare(
+      "UPDATE scans SET status = 'running', attempts = attempts + 1, "
+      "started_ms = CASE started_ms WHEN 0 THEN ? ELSE started_ms END WHERE id = ?");
+  st.bind(1, nowMs()).bind(2, id);
+  st.step();
+  tx.commit();
+  return scan(id);
+}
+
+int ScanStore::requeueInterrupted() {
+  db_.exec(
+      "UPDATE scans SET status = 'cancelled', finished_ms = CAST(strftime('%s','now') AS "
+      "INTEGER) * 1000 WHERE status = 'running' AND cancel_requested = 1");
+  db_.exec("UPDATE scans SET status = 'queued' WHERE status = 'running'");
+  return db_.changes();
+}
+
+core::TargetSet ScanStore::scanTargets(std::int64_t id) {
+  auto st = db_.prepare("SELECT targets_json FROM scans WHERE id = ?");
+  st.bind(1, id);
+  if (!st.step()) throw StoreError("no scan " + std::to_string(id));
+  return decodeTargets(st.text(0));
+}
+
+void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string& error,
+                           std::uint64_t probes_sent) {
+  auto st = db_.prepare(
+      "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = MAX(probes_sent, "
+      "?), eta_seconds = 0 WHERE id = ?");
+  st.bind(1, toString(status)).bind(2, error).bind(3, nowMs()).bind(4, i64(probes_sent));
+  st.bind(5, id);
+  st.step();
+}
+
+bool ScanStore::requestCancel(std::int64_t id) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1 "
+      "WHERE id = ? AND status = 'queued'");
+  st.bind(1, nowMs()).bind(2, id);
+  st.step();
+  bool changed = db_.changes() > 0;
+  if (!changed) {
+    auto run =
+        db_.prepare("UPDATE scans SET cancel_requested = 1 WHERE id = ? AND status = 'running'");
+    run.bind(1, id);
+    run.step();
+    changed = db_.changes() > 0;
+  }
+  tx.commit();
+  return changed;
+}
+
+void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
+                              std::uint64_t probes_sent, double probes_per_second,
+                              double eta_seconds) {
+  Transaction tx(db_);
+  auto st = db_.prepare(
+      "INSERT OR IGNORE INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, "
+      "hostname) VALUES (?,?,?,?,?,?,?,?)");
+  scan::StateCounts added;
+  for (const auto& r : records) {
+    st.reset();
+    st.bind(1, id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
+    st.bind(4, static_cast<std::int64_t>(r.state)).bind(5, static_cast<std::int64_t>(r.reason));
+    st.bind(6, static_cast<std::int64_t>(r.rtt.count())).bind(7, std::int64_t{r.attempts});
+    st.bind(8, r.hostname);
+    st.step();
+    if (db_.changes() > 0) ++added[r.state];
+  }
+  auto up = db_.prepare(
+      "UPDATE scans SET ports_done = ports_done + ?, open = open + ?, closed = closed + ?, "
+      "filtered = filtered + ?, probes_sent = ?, probes_per_second = ?, eta_seconds = ? "
+      "WHERE id = ?");
+  up.bind(1, i64(added.total())).bind(2, i64(added.open)).bind(3, i64(added.closed));
+  up.bind(4, i64(added.filtered)).bind(5, i64(probes_sent)).bind(6, probes_per_second);
+  up.bind(7, eta_seconds).bind(8, id);
+  up.step();
+  tx.commit();
+}
+
+std::vector<StoredRecord> ScanStore::results(std::int64_t id,
+                                             const std::set<scan::PortState>& states,
+                                             std::int64_t after_seq, std::size_t limit) {
+  std::string in;
+  for (auto s : states) {
+    if (!in.empty()) in += ',';
+    in += std::to_string(static_cast<int>(s));
+  }
+  if (in.empty()) return {};
+  auto st = db_.prepare(
+      "SELECT seq, ip, port, state, reason, rtt_ns, attempts, hostname FROM results "
+      "WHERE scan_id = ? AND state IN (" +
+      in + ") AND seq > ? ORDER BY seq LIMIT ?");
+  st.bind(1, id).bind(2, after_seq).bind(3, i64(limit));
+  std::vector<StoredRecord> out;
+  while (st.step()) {
+    StoredRecord r;
+    r.seq = st.integer(0);
+    r.record.ip = core::IpAddress::parse(st.text(1)).value_or(core::IpAddress{});
+    r.record.port = static_cast<std::uint16_t>(st.integer(2));
+    r.record.state = static_cast<scan::PortState>(st.integer(3));
+    r.record.reason = static_cast<scan::Reason>(st.integer(4));
+    r.record.rtt = std::chrono::nanoseconds(st.integer(5));
+    r.record.attempts = static_cast<std::uint8_t>(st.integer(6));
+    r.record.hostname = st.text(7);
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+std::vector<std::pair<core::IpAddress, scan::StateCounts>> ScanStore::hostCounts(std::int64_t id) {
+  auto st = db_.prepare(
+      "SELECT ip, state, COUNT(*) FROM results WHERE scan_id = ? GROUP BY ip, state ORDER BY ip");
+  st.bind(1, id);
+  std::vector<std::pair<core::IpAddress, scan::StateCounts>> out;
+  while (st.step()) {
+    auto address = core::IpAddress::parse(st.text(0));
+    if (!address) continue;
+    if (out.empty() || out.back().first != *address)
+      out.emplace_back(*address, scan::StateCounts{});
+    out.back().second[static_cast<scan::PortState>(st.integer(1))] = u64(st.integer(2));
+  }
+  return out;
+}
+
+std::vector<std::pair<core::IpAddress, std::uint16_t>> ScanStore::donePorts(std::int64_t id) {
+  auto st = db_.prepare("SELECT ip, port FROM results WHERE scan_id = ?");
+  st.bind(1, id);
+  std::vector<std::pair<core::IpAddress, std::uint16_t>> out;
+  while (st.step()) {
+    if (auto a = core::IpAddress::parse(st.text(0))) {
+      out.emplace_back(*a, static_cast<std::uint16_t>(st.integer(1)));
+    }
+  }
+  return out;
+}
+
+void ScanStore::insertToken(const TokenRow& token) {
+  auto st =
+      db_.prepare("INSERT INTO tokens (name, hash, allow, admin, created_ms) VALUES (?,?,?,?,?)");
+  st.bind(1, token.name).bind(2, token.hash).bind(3, token.allow);
+  st.bind(4, std::int64_t{token.admin ? 1 : 0}).bind(5, nowMs());
+  st.step();
+}
+
+std::optional<TokenRow> ScanStore::tokenByHash(const std::string& hash) {
+  auto st = db_.prepare("SELECT name, hash, allow, admin FROM tokens WHERE hash = ?");
+  st.bind(1, hash);
+  if (!st.step()) return std::nullopt;
+  return TokenRow{st.text(0), st.text(1), st.text(2), st.integer(3) != 0};
+}
+
+std::optional<TokenRow> ScanStore::tokenByName(const std::string& name) {
+  auto st = db_.prepare("SELECT name, hash, allow, admin FROM tokens WHERE name = ?");
+  st.bind(1, name);
+  if (!st.step()) return std::nullopt;
+  return TokenRow{st.text(0), st.text(1), st.text(2), st.integer(3) != 0};
+}
+
+}  // namespace portlens::store

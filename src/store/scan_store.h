@@ -1,0 +1,123 @@
+// The result store: scans (which double as the persistent job queue), every port record a
+// scan found, and API tokens (only their SHA-256 is kept). SQLite in WAL mode.
+//
+// Threading: a ScanStore is one connection and belongs to one thread at a time. The HTTP
+// threads take one from a pool; each scan job opens its own. WAL lets readers run while a
+// job commits; every write is a short transaction.
+//
+// Ordering guarantee the live event stream relies on: result rows get increasing `seq`
+// (SQLite rowid) in commit order, because SQLite has one writer at a time; a reader that
+// remembers the last seq it saw and asks for seq > last sees every row exactly once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/target_set.h"
+#include "scan/records.h"
+#include "store/sqlite_db.h"
+
+namespace portlens::store {
+
+enum class ScanStatus { kQueued, kRunning, kDone, kFailed, kCancelled };
+std::string_view toString(ScanStatus status);
+std::optional<ScanStatus> parseScanStatus(std::string_view text);
+inline bool isFinal(ScanStatus s) {
+  return s == ScanStatus::kDone || s == ScanStatus::kFailed || s == ScanStatus::kCancelled;
+}
+
+struct NewScan {
+  std::string owner;         // token name, or "" for anonymous callers
+  std::string client;        // the caller's address
+  std::string targets_text;  // as typed
+  std::string mode = "connect";
+  std::string ports_spec;   // compact ranges, e.g. "1-1024,8080"
+  core::TargetSet targets;  // resolved once by the policy; the job scans exactly these
+  std::uint64_t seed = 0;
+  double rate = 0;  // probes per second at most; 0 = unlimited
+};
+
+struct ScanRow {
+  std::int64_t id = 0;
+  ScanStatus status = ScanStatus::kQueued;
+  std::string owner;
+  std::string client;
+  std::string targets_text;
+  std::string mode;
+  std::string ports_spec;
+  std::uint64_t host_count = 0;
+  std::uint64_t port_count = 0;
+  std::uint64_t ports_done = 0;  // records stored
+  std::uint64_t probes_sent = 0;
+  double probes_per_second = 0;
+  double eta_seconds = -1;
+  scan::StateCounts counts;
+  std::int64_t created_ms = 0;
+  std::int64_t started_ms = 0;   // 0 = not yet
+  std::int64_t finished_ms = 0;  // 0 = not yet
+  std::string error;
+  std::uint64_t seed = 0;
+  bool cancel_requested = false;
+  std::uint32_t attempts = 0;  // times a job started it (resumes count)
+  double rate = 0;
+};
+
+struct StoredRecord {
+  std::int64_t seq = 0;
+  scan::PortRecord record;
+};
+
+struct TokenRow {
+  std::string name;
+  std::string hash;   // hex SHA-256 of the secret
+  std::string allow;  // comma-separated CIDRs
+  bool admin = false;
+};
+
+class ScanStore {
+ public:
+  // Opens (and creates or migrates) the database at `path`.
+  explicit ScanStore(const std::string& path);
+
+  // Scans and the queue.
+  std::int64_t insertScan(const NewScan& scan);
+  std::optional<ScanRow> scan(std::int64_t id);
+  // Newest first; `owner` empty = everyone's; before_id 0 = from the newest.
+  std::vector<ScanRow> listScans(const std::optional<std::string>& owner, std::int64_t before_id,
+                                 std::size_t limit);
+  std::uint64_t countActive(const std::string& owner, const std::string& client);
+  // Marks the oldest queued scan running and returns it (nullopt when the queue is empty).
+  std::optional<ScanRow> claimNextQueued();
+  // On start-up: scans left `running` by a stopped or crashed server go back to the queue.
+  int requeueInterrupted();
+  core::TargetSet scanTargets(std::int64_t id);
+  void finishScan(std::int64_t id, ScanStatus status, const std::string& error,
+                  std::uint64_t probes_sent);
+  // Queued scans are cancelled at once (returns true); running ones get cancel_requested
+  // and their job stops (returns true). Final scans: false.
+  bool requestCancel(std::int64_t id);
+
+  // Results. Duplicate (ip, port) rows of a resumed scan are ignored: the first answer stays.
+  void appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
+                     std::uint64_t probes_sent, double probes_per_second, double eta_seconds);
+  std::vector<StoredRecord> results(std::int64_t id, const std::set<scan::PortState>& states,
+                                    std::int64_t after_seq, std::size_t limit);
+  // Stored records per host and state (GROUP BY; costs a pass over the scan's rows).
+  std::vector<std::pair<core::IpAddress, scan::StateCounts>> hostCounts(std::int64_t id);
+  // Every stored (ip, port) of a scan, for resuming.
+  std::vector<std::pair<core::IpAddress, std::uint16_t>> donePorts(std::int64_t id);
+
+  // Tokens.
+  void insertToken(const TokenRow& token);
+  std::optional<TokenRow> tokenByHash(const std::string& hash);
+  std::optional<TokenRow> tokenByName(const std::string& name);
+
+ private:
+  ScanRow readScanRow(Statement& st);
+  Database db_;
+};
+
+}  // namespace portlens::store

@@ -1,0 +1,75 @@
+# shellcheck shell=bash
+# Shared by the web-service tests (sourced after lib.sh): starts `portlens serve` INSIDE the
+# lab's scanner namespace (its HTTP listener is that namespace's 127.0.0.1) and talks to it
+# with curl, also inside the namespace. Nothing listens or scans in the machine's namespace.
+
+WEB_PORT=18080
+SERVE_PID=""
+
+# web_config EXTRA_TOML: writes $WORK_DIR/portlens.toml allowing the lab blocks to the
+# `lab` token; EXTRA_TOML is appended.
+web_config() {
+  cat >"$WORK_DIR/portlens.toml" <<TOML
+listen = "127.0.0.1:$WEB_PORT"
+db = "$WORK_DIR/portlens.db"
+max_running_scans = 2
+max_probes = 400000
+[tokens.lab]
+allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
+${1:-}
+TOML
+}
+
+# token_create NAME [ARGS...]: prints the new token.
+token_create() {
+  local name=$1
+  shift
+  in_lab 10 "$PORTLENS" token create --name "$name" --db "$WORK_DIR/portlens.db" "$@" 2>/dev/null
+}
+
+serve_start() {
+  ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" \
+    >>"$WORK_DIR/serve.out" 2>>"$WORK_DIR/serve.err" &
+  SERVE_PID=$!
+  local i
+  for i in $(seq 1 50); do
+    if in_lab 2 curl -sf "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  cat "$WORK_DIR/serve.err" >&2
+  die "portlens serve did not come up"
+}
+
+# serve_stop [SIGNAL]: stops the server and waits for it; returns its exit status.
+serve_stop() {
+  local signal=${1:-TERM} status=0
+  [ -n "$SERVE_PID" ] || return 0
+  kill -"$signal" "$SERVE_PID" 2>/dev/null || true
+  wait "$SERVE_PID" || status=$?
+  SERVE_PID=""
+  return "$status"
+}
+
+# api METHOD PATH [BODY] [TOKEN] [CONTENT_TYPE]: sets HTTP_STATUS, writes the body to
+# $WORK_DIR/body and prints it.
+api() {
+  local method=$1 path=$2 body=${3:-} token=${4:-} type=${5:-application/json}
+  local args=(-s -o "$WORK_DIR/body" -D "$WORK_DIR/headers" -w '%{http_code}' -X "$method")
+  [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
+  [ -n "$body" ] && args+=(-H "Content-Type: $type" --data-binary "$body")
+  HTTP_STATUS=$(in_lab 30 curl "${args[@]}" "http://127.0.0.1:$WEB_PORT$path") || HTTP_STATUS=000
+  cat "$WORK_DIR/body"
+}
+
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
+
+# wait_status ID TOKEN SECONDS: waits until the scan is final; prints the final status.
+wait_final() {
+  local id=$1 token=$2 limit=${3:-60} status="" i
+  for i in $(seq 1 $((limit * 10))); do
+    status=$(api GET "/api/v1/scans/$id" "" "$token" | json_field '["status"]')
+    case $status in done | failed | cancelled) echo "$status"; return 0 ;; esac
+    sleep 0.1
+  done
+  echo "$status"
+}

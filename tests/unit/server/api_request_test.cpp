@@ -1,0 +1,72 @@
+#include "server/api_request.h"
+
+#include <gtest/gtest.h>
+
+#include "server/api_error.h"
+
+namespace portlens::server {
+namespace {
+
+int statusOf(std::string_view body) {
+  static const auto registry = registry::PortRegistry::builtin();
+  try {
+    parseScanRequest(body, registry);
+    return 200;
+  } catch (const ApiError& e) {
+    return e.status();
+  }
+}
+
+TEST(ApiRequest, ParsesScanBodies) {
+  auto registry = registry::PortRegistry::builtin();
+  auto r = parseScanRequest(R"({"targets":"198.19.0.7","ports":"22,80-81"})", registry);
+  EXPECT_EQ(r.targets, "198.19.0.7");
+  EXPECT_EQ(r.ports.toString(), "22,80-81");
+  EXPECT_EQ(r.mode, "connect");
+  EXPECT_EQ(parseScanRequest(R"({"targets":"x","ports":"top100"})", registry).ports.size(), 100u);
+  EXPECT_EQ(parseScanRequest(R"({"targets":"x"})", registry).ports.size(), 1000u);
+  EXPECT_EQ(parseScanRequest(R"({"targets":"x","ports":"all"})", registry).ports.size(), 65535u);
+  EXPECT_TRUE(parseScanRequest(R"({"targets":"x","ports":"http"})", registry).ports.contains(80));
+}
+
+TEST(ApiRequest, RefusesBadBodies) {
+  EXPECT_EQ(statusOf("not json"), 400);
+  EXPECT_EQ(statusOf("[]"), 400);
+  EXPECT_EQ(statusOf(R"({"ports":"22"})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":"  "})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":5})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":"x","ports":"70000"})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":"x","ports":"5-1"})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":"x","mode":"udp"})"), 400);
+  EXPECT_EQ(statusOf(R"({"targets":"x","mode":"syn"})"), 422);
+  EXPECT_EQ(statusOf(std::string(70000, ' ')), 413);
+}
+
+TEST(ApiRequest, QueryStatesFormatsAndIds) {
+  auto q = parseQuery("format=csv&states=open%2Cclosed&x=a+b&empty");
+  EXPECT_EQ(q["format"], "csv");
+  EXPECT_EQ(q["states"], "open,closed");
+  EXPECT_EQ(q["x"], "a b");
+  EXPECT_EQ(q.count("empty"), 1u);
+  EXPECT_EQ(parseResultFormat(std::nullopt), output::Format::kNdjson);
+  EXPECT_EQ(parseResultFormat("xml"), output::Format::kXml);
+  EXPECT_THROW(parseResultFormat("text"), ApiError);
+  EXPECT_EQ(parseStates(std::nullopt).size(), 2u);
+  EXPECT_EQ(parseStates("all").size(), 3u);
+  EXPECT_EQ(parseStates("closed").count(scan::PortState::kClosed), 1u);
+  EXPECT_THROW(parseStates("open,bogus"), ApiError);
+  EXPECT_EQ(parseId("42"), 42);
+  EXPECT_THROW(parseId("0"), ApiError);
+  EXPECT_THROW(parseId("4x"), ApiError);
+  EXPECT_THROW(parseId(""), ApiError);
+}
+
+TEST(ApiRequest, BearerTokens) {
+  EXPECT_EQ(parseBearer(""), std::nullopt);
+  EXPECT_EQ(parseBearer("Bearer abc"), "abc");
+  EXPECT_THROW(parseBearer("Basic abc"), ApiError);
+  EXPECT_THROW(parseBearer("Bearer "), ApiError);
+}
+
+}  // namespace
+}  // namespace portlens::server

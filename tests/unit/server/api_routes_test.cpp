@@ -1,0 +1,152 @@
+// The routes without sockets: a real store in a temporary directory, a job runner that is
+// never started (scans stay queued), requests as plain structs.
+#include "server/api_routes.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "store/sha256.h"
+#include "temp_store.h"
+
+namespace portlens::server {
+namespace {
+
+class ApiRoutesTest : public ::testing::Test {
+ protected:
+  // The routes read the config when they are built, so it is complete before that.
+  static ServerConfig makeConfig() {
+    ServerConfig config;
+    config.token_allow["lab"] = parseCidrList("198.19.0.0/16");
+    config.anonymous.scans_per_minute = 1;
+    config.anonymous.max_active_scans = 5;
+    config.anonymous.allow = parseCidrList("127.0.0.1/32");
+    return config;
+  }
+
+  ApiRoutesTest() {
+    store_->insertToken({"lab", store::sha256Hex("secret-lab"), "", false});
+    store_->insertToken({"boss", store::sha256Hex("secret-boss"), "", true});
+  }
+
+  HttpResponse call(const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& token = "",
+                    const std::string& type = "application/json") {
+    HttpRequest r;
+    r.method = method;
+    auto q = target.find('?');
+    r.path = target.substr(0, q);
+    if (q != std::string::npos) r.query = target.substr(q + 1);
+    if (!token.empty()) r.authorization = "Bearer " + token;
+    r.content_type = body.empty() ? "" : type;
+    r.body = body;
+    r.client = core::IpAddress::parse("127.0.0.1").value();
+    return routes_.handle(r);
+  }
+  static nlohmann::json json(const HttpResponse& r) { return nlohmann::json::parse(r.body); }
+
+  TempStore store_;
+  ServerConfig config_ = makeConfig();
+  registry::PortRegistry registry_ = registry::PortRegistry::builtin();
+  StorePool pool_{store_.path()};
+  JobRunner jobs_{store_.path(), 1, 64};
+  ApiRoutes routes_{config_, pool_, jobs_, registry_};
+};
+
+TEST_F(ApiRoutesTest, CreateGetListCancel) {
+  auto created =
+      call("POST", "/api/v1/scans", R"({"targets":"198.19.0.7","ports":"22,80"})", "secret-lab");
+  ASSERT_EQ(created.status, 202) << created.body;
+  const auto id = json(created)["id"].get<std::int64_t>();
+  auto got = call("GET", "/api/v1/scans/" + std::to_string(id), "", "secret-lab");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(json(got)["status"], "queued");
+  EXPECT_EQ(json(got)["ports"], "22,80");
+  auto list = call("GET", "/api/v1/scans?limit=1", "", "secret-lab");
+  EXPECT_EQ(json(list)["scans"].size(), 1u);
+  auto cancelled =
+      call("POST", "/api/v1/scans/" + std::to_string(id) + "/cancel", "", "secret-lab");
+  EXPECT_EQ(cancelled.status, 202);
+  EXPECT_EQ(json(cancelled)["status"], "cancelled");
+  EXPECT_EQ(
+      call("POST", "/api/v1/scans/" + std::to_string(id) + "/cancel", "", "secret-lab").status,
+      409);
+}
+
+TEST_F(ApiRoutesTest, ScansAreVisibleToTheirOwnerAndAdmins) {
+  auto id = json(call("POST", "/api/v1/scans", R"({"targets":"198.19.0.7","ports":"22"})",
+                      "secret-lab"))["id"]
+                .get<std::int64_t>();
+  const auto path = "/api/v1/scans/" + std::to_string(id);
+  EXPECT_EQ(call("GET", path).status, 404);  // anonymous
+  EXPECT_EQ(call("GET", path, "", "secret-boss").status, 200);
+  EXPECT_EQ(call("GET", path, "", "wrong").status, 401);
+  EXPECT_TRUE(json(call("GET", "/api/v1/scans"))["scans"].empty());
+}
+
+TEST_F(ApiRoutesTest, ErrorsAreJsonWithStatus) {
+  auto refused = call("POST", "/api/v1/scans", R"({"targets":"10.0.0.1"})", "secret-lab");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_EQ(json(refused)["error"]["code"], "target_forbidden");
+  EXPECT_EQ(
+      call("POST", "/api/v1/scans", R"({"targets":"127.0.0.1","ports":"22"})", "", "text/plain")
+          .status,
+      415);
+  EXPECT_EQ(call("DELETE", "/api/v1/scans").status, 405);
+  EXPECT_EQ(call("GET", "/api/v1/nothing").status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/scans/abc").status, 404);
+  EXPECT_EQ(call("GET", "/api/v2/scans").status, 404);
+  EXPECT_EQ(call("GET", "/nothing.js").status, 404);
+}
+
+TEST_F(ApiRoutesTest, AnonymousRateLimitAnswers429WithRetryAfter) {
+  const std::string body = R"({"targets":"127.0.0.1","ports":"22"})";
+  EXPECT_EQ(call("POST", "/api/v1/scans", body).status, 202);
+  auto limited = call("POST", "/api/v1/scans", body);
+  EXPECT_EQ(limited.status, 429);
+  ASSERT_EQ(limited.headers.size(), 1u);
+  EXPECT_EQ(limited.headers[0].first, "Retry-After");
+  EXPECT_GT(std::stoi(limited.headers[0].second), 0);
+}
+
+TEST_F(ApiRoutesTest, PagePortsWhoamiHealth) {
+  auto page = call("GET", "/");
+  EXPECT_EQ(page.status, 200);
+  EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
+  EXPECT_NE(page.body.find("/app.js"), std::string::npos);
+  EXPECT_EQ(call("GET", "/app.js").content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(json(call("GET", "/api/v1/ports/ssh"))["port"], 22);
+  EXPECT_EQ(call("GET", "/api/v1/ports/no-such-service-name").status, 404);
+  EXPECT_EQ(json(call("GET", "/api/v1/whoami", "", "secret-lab"))["token"], "lab");
+  EXPECT_EQ(json(call("GET", "/healthz"))["status"], "ok");
+}
+
+TEST_F(ApiRoutesTest, ResultsAndDiffOfStoredRecords) {
+  auto a = json(call("POST", "/api/v1/scans", R"({"targets":"198.19.0.7","ports":"22,80"})",
+                     "secret-lab"))["id"]
+               .get<std::int64_t>();
+  auto b = json(call("POST", "/api/v1/scans", R"({"targets":"198.19.0.7","ports":"22,80"})",
+                     "secret-lab"))["id"]
+               .get<std::int64_t>();
+  using S = scan::PortState;
+  store_->appendResults(
+      a, {portRecord("198.19.0.7", 22, S::kOpen), portRecord("198.19.0.7", 80, S::kOpen)}, 2, 0, 0);
+  store_->appendResults(
+      b, {portRecord("198.19.0.7", 22, S::kOpen), portRecord("198.19.0.7", 80, S::kClosed)}, 2, 0,
+      0);
+  auto csv = call("GET", "/api/v1/scans/" + std::to_string(b) + "/results?format=csv&states=all",
+                  "", "secret-lab");
+  EXPECT_EQ(csv.status, 200);
+  EXPECT_NE(csv.body.find("198.19.0.7,,80,tcp,closed,conn-refused"), std::string::npos);
+  auto diff = json(call("GET", "/api/v1/scans/" + std::to_string(a) + "/diff/" + std::to_string(b),
+                        "", "secret-lab"));
+  ASSERT_EQ(diff["closed"].size(), 1u);
+  EXPECT_EQ(diff["closed"][0]["port"], 80);
+  EXPECT_EQ(
+      call("GET", "/api/v1/scans/" + std::to_string(a) + "/results?format=text", "", "secret-lab")
+          .status,
+      400);
+}
+
+}  // namespace
+}  // namespace portlens::server

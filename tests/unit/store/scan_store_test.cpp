@@ -1,0 +1,143 @@
+#include "store/scan_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace portlens::store {
+namespace {
+
+core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value(); }
+
+class ScanStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("portlens-store-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "t.db").string();
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  NewScan newScan() {
+    NewScan s;
+    s.owner = "lab";
+    s.client = "127.0.0.1";
+    s.targets_text = "lab.example 198.19.0.8";
+    s.ports_spec = "1-1024,8080";
+    s.targets.add(ip("198.19.0.7"));
+    s.targets.nameAddress(ip("198.19.0.7"), "lab.example");
+    s.targets.add(ip("198.19.0.8"));
+    s.targets.add(ip("2001:2:0:1::7"));
+    s.seed = 7;
+    return s;
+  }
+
+  static scan::PortRecord rec(const char* address, std::uint16_t port, scan::PortState state) {
+    scan::PortRecord r;
+    r.ip = ip(address);
+    r.port = port;
+    r.state = state;
+    r.reason = state == scan::PortState::kOpen ? scan::Reason::kSynAck : scan::Reason::kNoResponse;
+    r.rtt = std::chrono::microseconds(120);
+    return r;
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+};
+
+TEST_F(ScanStoreTest, ScansAreAQueue) {
+  ScanStore store(path_);
+  auto a = store.insertScan(newScan());
+  auto b = store.insertScan(newScan());
+  auto row = store.scan(a).value();
+  EXPECT_EQ(row.status, ScanStatus::kQueued);
+  EXPECT_EQ(row.port_count, 1025u);
+  EXPECT_EQ(row.host_count, 3u);
+  EXPECT_EQ(store.countActive("lab", "127.0.0.1"), 2u);
+  EXPECT_EQ(store.claimNextQueued()->id, a);
+  EXPECT_EQ(store.claimNextQueued()->id, b);
+  EXPECT_FALSE(store.claimNextQueued());
+  EXPECT_EQ(store.scan(a)->status, ScanStatus::kRunning);
+  EXPECT_EQ(store.scan(a)->attempts, 1u);
+  store.finishScan(a, ScanStatus::kDone, "", 10);
+  EXPECT_EQ(store.scan(a)->status, ScanStatus::kDone);
+  EXPECT_EQ(store.listScans(std::nullopt, 0, 10).front().id, b);
+  EXPECT_EQ(store.listScans(std::string("lab"), b, 10).front().id, a);
+  EXPECT_TRUE(store.listScans(std::string("other"), 0, 10).empty());
+}
+
+TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
+  ScanStore store(path_);
+  auto id = store.insertScan(newScan());
+  auto set = store.scanTargets(id);
+  EXPECT_EQ(set.size(), 3u);
+  EXPECT_EQ(set.hostnameOf(ip("198.19.0.7")), "lab.example");
+  EXPECT_TRUE(set.contains(ip("2001:2:0:1::7")));
+}
+
+TEST_F(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
+  ScanStore store(path_);
+  auto id = store.insertScan(newScan());
+  store.appendResults(id,
+                      {rec("198.19.0.7", 22, scan::PortState::kOpen),
+                       rec("198.19.0.7", 23, scan::PortState::kFiltered),
+                       rec("198.19.0.7", 24, scan::PortState::kClosed)},
+                      3, 100, 5);
+  // A resumed scan reports 22 again: ignored, nothing counted twice.
+  store.appendResults(id,
+                      {rec("198.19.0.7", 22, scan::PortState::kClosed),
+                       rec("2001:2:0:1::7", 1, scan::PortState::kOpen)},
+                      5, 100, 0);
+  auto row = store.scan(id).value();
+  EXPECT_EQ(row.ports_done, 4u);
+  EXPECT_EQ(row.counts.open, 2u);
+  EXPECT_EQ(row.counts.closed, 1u);
+  auto open = store.results(id, {scan::PortState::kOpen}, 0, 100);
+  ASSERT_EQ(open.size(), 2u);
+  EXPECT_EQ(open[0].record.port, 22);
+  EXPECT_EQ(open[0].record.state, scan::PortState::kOpen);
+  EXPECT_EQ(open[0].record.rtt, std::chrono::microseconds(120));
+  EXPECT_LT(open[0].seq, open[1].seq);
+  auto after = store.results(id, {scan::kAllPortStates.begin(), scan::kAllPortStates.end()},
+                             open[0].seq, 100);
+  EXPECT_EQ(after.size(), 3u);
+  EXPECT_EQ(store.donePorts(id).size(), 4u);
+}
+
+TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
+  std::int64_t a = 0, b = 0, c = 0;
+  {
+    ScanStore store(path_);
+    a = store.insertScan(newScan());
+    b = store.insertScan(newScan());
+    c = store.insertScan(newScan());
+    store.claimNextQueued();
+    store.claimNextQueued();
+    EXPECT_TRUE(store.requestCancel(b));  // running: flagged
+    EXPECT_TRUE(store.requestCancel(c));  // queued: cancelled at once
+    EXPECT_EQ(store.scan(c)->status, ScanStatus::kCancelled);
+    EXPECT_FALSE(store.requestCancel(c));
+  }
+  ScanStore reopened(path_);
+  EXPECT_EQ(reopened.requeueInterrupted(), 1);
+  EXPECT_EQ(reopened.scan(a)->status, ScanStatus::kQueued);
+  EXPECT_EQ(reopened.scan(b)->status, ScanStatus::kCancelled);
+  EXPECT_EQ(reopened.claimNextQueued()->attempts, 2u);
+}
+
+TEST_F(ScanStoreTest, TokensAreFoundByHash) {
+  ScanStore store(path_);
+  store.insertToken({"lab", "abc123", "198.19.0.0/16", true});
+  auto t = store.tokenByHash("abc123").value();
+  EXPECT_EQ(t.name, "lab");
+  EXPECT_TRUE(t.admin);
+  EXPECT_FALSE(store.tokenByHash("nope"));
+  EXPECT_THROW(store.insertToken({"lab", "other", "", false}), StoreError);
+}
+
+}  // namespace
+}  // namespace portlens::store
