@@ -1,5 +1,6 @@
 #include "server/api_routes.h"
 
+#include <fmt/core.h>
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -252,11 +253,12 @@ HttpResponse ApiRoutes::getResults(const HttpRequest& request, std::int64_t id) 
   HttpResponse r;
   r.content_type = contentTypeOf(format);
   static constexpr const char* kExt[] = {"txt", "json", "ndjson", "csv", "xml", "txt"};
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"portlens-scan-" +
-                                                    std::to_string(id) + "." +
-                                                    kExt[static_cast<int>(format)] + "\"");
-  std::string key = std::to_string(id) + "/" + std::to_string(static_cast<int>(format));
-  for (auto s : states) key += "/" + std::string(scan::toString(s));
+  // fmt rather than `"..." + std::string`: g++ 12 reports a false -Wrestrict on the latter.
+  r.headers.emplace_back("Content-Disposition",
+                         fmt::format("attachment; filename=\"portlens-scan-{}.{}\"", id,
+                                     kExt[static_cast<int>(format)]));
+  std::string key = fmt::format("{}/{}", id, static_cast<int>(format));
+  for (auto s : states) key += fmt::format("/{}", scan::toString(s));
   if (store::isFinal(row.status)) {
     if (auto cached = results_cache_.find(key)) {
       r.body = *cached;
