@@ -16,7 +16,7 @@
 #include "net/privileges.h"
 #include "net/unique_fd.h"
 #include "scan/cookie.h"
-#include "scan/syn/raw_packet_io.h"
+#include "scan/syn/raw_setup.h"
 #include "scan/syn/resume_file.h"
 #include "scan/syn/route_plan.h"
 #include "scan/syn/syn_engine.h"
@@ -54,34 +54,6 @@ scan::syn::RouteOverrides overridesOf(const ScanOptions& options) {
     }
   }
   return overrides;
-}
-
-struct Paths {
-  std::optional<scan::syn::ResolvedPath> ipv4;
-  std::optional<scan::syn::ResolvedPath> ipv6;
-};
-
-Paths resolvePaths(const ScanOptions& options, const core::TargetSet& targets, bool need_mac) {
-  const auto overrides = overridesOf(options);
-  Paths paths;
-  if (!targets.v4().empty()) {
-    paths.ipv4 = scan::syn::resolvePath(targets, core::Family::kIpv4, overrides, need_mac);
-  }
-  if (!targets.v6().empty()) {
-    paths.ipv6 = scan::syn::resolvePath(targets, core::Family::kIpv6, overrides, need_mac);
-  }
-  return paths;
-}
-
-scan::syn::SynPlan makePlan(const ScanOptions& options, const Paths& paths, std::uint16_t port) {
-  scan::syn::SynPlan plan;
-  if (paths.ipv4) plan.ipv4 = paths.ipv4->origin;
-  if (paths.ipv6) plan.ipv6 = paths.ipv6->origin;
-  plan.source_port = port;
-  plan.fixed_source_port = options.source_port.has_value();
-  plan.shard = shardOf(options);
-  plan.secret = scan::randomSecret();  // fresh for every run, resumed ones included
-  return plan;
 }
 
 // The resume file is opened before privileges are dropped (the scan may not be able to
@@ -138,7 +110,7 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 
 void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
                  const core::TargetSet& targets, const core::PortSet& ports, std::ostream& out) {
-  const Paths paths = resolvePaths(options, targets, false);
+  const auto paths = scan::syn::resolvePaths(targets, overridesOf(options), false);
   const scan::Shard shard = shardOf(options);
   const scan::TargetSpace space(targets, ports, config.seed);
   // Cookies need a secret; a dry run shows their shape with a fixed one.
@@ -170,19 +142,10 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
                                     const std::set<scan::PortState>& shown) {
   const ScanOptions& options = input.options;
   shardOf(options);  // a bad --shard is a usage error before anything else happens
-  const Paths paths = resolvePaths(options, input.targets, true);
-  const scan::syn::SourcePorts source_ports =
-      scan::syn::reserveSourcePorts(options.source_port, scan::syn::kMaxRounds);
-  const std::uint16_t last_port = options.source_port
-                                      ? *options.source_port
-                                      : static_cast<std::uint16_t>(source_ports.base +
-                                                                   scan::syn::kMaxRounds - 1);
-  std::unique_ptr<scan::syn::RawPacketIo> io;
+  scan::syn::RawScan raw;
   try {
-    io = std::make_unique<scan::syn::RawPacketIo>(paths.ipv4 ? paths.ipv4->interface_index : 0,
-                                                  paths.ipv6 ? paths.ipv6->interface_index : 0,
-                                                  paths.ipv4 && paths.ipv4->loopback,
-                                                  source_ports.base, last_port);
+    raw = scan::syn::prepareRawScan(input.targets, overridesOf(options), shardOf(options),
+                                    options.source_port);
   } catch (const std::system_error& e) {
     if (e.code().value() == EPERM) {
       throw core::UsageError(
@@ -191,7 +154,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
     }
     throw;
   }
-  const scan::syn::SynPlan plan = makePlan(options, paths, source_ports.base);
+  const scan::syn::SynPlan& plan = raw.plan;
   const auto fingerprint =
       scan::syn::fingerprintOf(input.config.seed, plan.shard, input.targets, input.ports);
   ResumeFile resume = openResume(options.resume_file, fingerprint);
@@ -204,7 +167,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   formatter.begin(input.info);  // only now: every refusal above leaves no half-written output
   ScanReporter reporter(formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
   const auto result =
-      scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *io, reporter,
+      scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *raw.io, reporter,
                             stop.flag(), resume.point ? &*resume.point : nullptr);
   reporter.clearProgress();
   if (options.verbose) {

@@ -55,7 +55,8 @@ std::string decode(std::string_view s) {
 
 }  // namespace
 
-ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry) {
+ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
+                             bool syn_available) {
   if (body.size() > kMaxBody) throw ApiError(413, "body_too_large", "request body too large");
   nlohmann::json doc;
   try {
@@ -79,11 +80,12 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
   }
   request.mode = field("mode");
   if (request.mode.empty()) request.mode = "connect";
-  if (request.mode == "syn") {
+  if (request.mode == "syn" && !syn_available) {
     throw ApiError(422, "mode_unavailable",
-                   "SYN scans are not available yet on this server; use mode \"connect\"");
+                   "SYN scans need raw sockets, which this server may not open (run it as root "
+                   "or with CAP_NET_RAW); use mode \"connect\"");
   }
-  if (request.mode != "connect") {
+  if (request.mode != "connect" && request.mode != "syn") {
     throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
   }
   if (auto it = doc.find("rate"); it != doc.end() && !it->is_null()) {

@@ -27,7 +27,9 @@ struct ScanRequest {
 //  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000)}. ports defaults to top1000. mode
 //  "syn" is refused with 422
 // (no raw-socket engine in this build).
-ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry);
+// `syn_available`: this server may open raw sockets; otherwise mode "syn" is refused (422).
+ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
+                             bool syn_available = false);
 
 // "a=1&b=x%20y" -> map (later keys win). Percent-decoding; '+' is a space.
 std::map<std::string, std::string> parseQuery(std::string_view query);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "net/privileges.h"
 #include "net/resolver.h"
 #include "registry/port_explanation.h"
 #include "registry/port_query.h"
@@ -54,7 +55,8 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       registry_(registry),
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(
-          static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())) {
+          static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())),
+      syn_available_(net::canOpenRawSockets()) {
 }
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
@@ -175,7 +177,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
                    "send the scan as Content-Type: application/json");
   }
   auto caller = authenticate(request);
-  auto scan_request = parseScanRequest(request.body, registry_);
+  auto scan_request = parseScanRequest(request.body, registry_, syn_available_);
   TargetPolicy policy;
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;

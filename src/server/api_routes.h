@@ -74,6 +74,7 @@ class ApiRoutes {
   ClientLimiter limiter_;
   ResultCache results_cache_;
   std::uint64_t seed_counter_;
+  bool syn_available_;  // raw sockets can be opened: mode "syn" is accepted
 };
 
 }  // namespace portlens::server

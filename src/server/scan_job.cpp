@@ -8,6 +8,7 @@
 #include "core/error.h"
 #include "core/port_spec.h"
 #include "scan/engine.h"
+#include "scan/syn/raw_setup.h"
 #include "scan/target_space.h"
 #include "scan/transports/epoll_connect_transport.h"
 #include "scan/transports/uring_connect_transport.h"
@@ -62,6 +63,17 @@ std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity) {
   return std::make_unique<scan::EpollConnectTransport>(capacity);
 }
 
+// The stateless SYN engine, set up per job: routes, held source ports and raw sockets last
+// exactly as long as the scan. Returns the engine's summary.
+scan::ScanSummary runSynJob(scan::ScanConfig config, const core::TargetSet& targets,
+                            const core::PortSet& ports, scan::ScanObserver& observer,
+                            const std::atomic<bool>& stop) {
+  config.type = scan::ScanType::kSyn;
+  config.max_retries = 10;  // a cap: the measured loss decides how many rounds run
+  auto raw = scan::syn::prepareRawScan(targets, {}, {}, std::nullopt);
+  return scan::syn::runSynScan(config, raw.plan, targets, ports, *raw.io, observer, stop).summary;
+}
+
 }  // namespace
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::uint32_t capacity,
@@ -86,8 +98,13 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::ui
       config.max_parallel = capacity;
       config.rate = row.rate;
       config.progress_interval = std::chrono::milliseconds(500);
-      auto transport = makeTransport(capacity);
-      const auto summary = scan::runScan(config, targets, ports, *transport, observer, stop);
+      scan::ScanSummary summary;
+      if (row.mode == "syn") {
+        summary = runSynJob(config, targets, ports, observer, stop);
+      } else {
+        auto transport = makeTransport(capacity);
+        summary = scan::runScan(config, targets, ports, *transport, observer, stop);
+      }
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();
       if (summary.interrupted) result.outcome = JobOutcome::kStopped;

@@ -117,6 +117,18 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
   return path;
 }
 
+FamilyPaths resolvePaths(const core::TargetSet& targets, const RouteOverrides& overrides,
+                         bool need_mac) {
+  FamilyPaths paths;
+  if (!targets.v4().empty()) {
+    paths.ipv4 = resolvePath(targets, core::Family::kIpv4, overrides, need_mac);
+  }
+  if (!targets.v6().empty()) {
+    paths.ipv6 = resolvePath(targets, core::Family::kIpv6, overrides, need_mac);
+  }
+  return paths;
+}
+
 SourcePorts reserveSourcePorts(std::optional<std::uint16_t> fixed, unsigned count) {
   // Above Linux's default ephemeral range (32768-60999), so ordinary connections of this
   // machine rarely collide with a scan.

@@ -37,6 +37,14 @@ struct ResolvedPath {
 ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
                          const RouteOverrides& overrides, bool need_mac);
 
+// The paths for every family the targets hold (nullopt for a family they do not hold).
+struct FamilyPaths {
+  std::optional<ResolvedPath> ipv4;
+  std::optional<ResolvedPath> ipv6;
+};
+FamilyPaths resolvePaths(const core::TargetSet& targets, const RouteOverrides& overrides,
+                         bool need_mac);
+
 // "aa:bb:cc:dd:ee:ff" -> bytes; nullopt when malformed.
 std::optional<net::MacAddress> parseMac(const std::string& text);
 

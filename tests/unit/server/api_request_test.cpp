@@ -38,7 +38,7 @@ TEST(ApiRequest, RefusesBadBodies) {
   EXPECT_EQ(statusOf(R"({"targets":"x","ports":"70000"})"), 400);
   EXPECT_EQ(statusOf(R"({"targets":"x","ports":"5-1"})"), 400);
   EXPECT_EQ(statusOf(R"({"targets":"x","mode":"udp"})"), 400);
-  EXPECT_EQ(statusOf(R"({"targets":"x","mode":"syn"})"), 422);
+  EXPECT_EQ(statusOf(R"({"targets":"x","mode":"syn"})"), 422);  // a server without raw sockets
   EXPECT_EQ(statusOf(std::string(70000, ' ')), 413);
 }
 
