@@ -1,17 +1,22 @@
 #include "cli/app.h"
 
-#include <CLI/CLI.hpp>
-#include <algorithm>
 #include <fmt/core.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <system_error>
 #include <vector>
 
+#include "cli/check_command.h"
 #include "cli/command_context.h"
+#include "cli/ephemeral_command.h"
+#include "cli/free_command.h"
 #include "cli/port_command.h"
 #include "cli/scan_command.h"
+#include "cli/sockets_command.h"
+#include "cli/who_command.h"
 #include "core/error.h"
 
 namespace portlens::cli {
@@ -44,6 +49,11 @@ int runCli(int argc, char** argv) {
   }
   addScanCommand(app, context);
   addPortCommand(app, context);
+  addSocketsCommand(app, context);
+  addWhoCommand(app, context);
+  addFreeCommand(app, context);
+  addCheckCommand(app, context);
+  addEphemeralCommand(app, context);
 
   try {
     auto args = normalizeNmapOptions(argc, argv);

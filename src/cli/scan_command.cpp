@@ -1,9 +1,8 @@
 #include "cli/scan_command.h"
 
+#include <fmt/core.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <fmt/core.h>
 
 #include <fstream>
 #include <iostream>
@@ -45,9 +44,9 @@ std::uint32_t chooseCapacity(std::uint32_t requested) {
   const std::uint64_t usable = fds > 128 ? fds - 64 : 64;  // leave room for output files etc.
   std::uint64_t want = requested == 0 ? kDefaultParallel : requested;
   if (requested != 0 && want > usable) {
-    throw core::UsageError(fmt::format(
-        "--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`", want,
-        usable));
+    throw core::UsageError(
+        fmt::format("--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`",
+                    want, usable));
   }
   return static_cast<std::uint32_t>(std::min(want, usable));
 }
@@ -115,7 +114,8 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   info.started = std::chrono::system_clock::now();
   formatter->begin(info);
 
-  const scan::ScanSummary summary = scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
+  const scan::ScanSummary summary =
+      scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
   reporter.clearProgress();
   formatter->end(summary);
   out.flush();
@@ -141,7 +141,8 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
       ->check(CLI::IsMember({"builtin", "nmap"}));
   cmd->add_flag("--connect", options->connect,
                 "TCP connect scan (the default; needs no privileges)");
-  cmd->add_option("--io", options->io, "Connect-scan I/O: auto (io_uring, else epoll), epoll, uring")
+  cmd->add_option("--io", options->io,
+                  "Connect-scan I/O: auto (io_uring, else epoll), epoll, uring")
       ->check(CLI::IsMember({"auto", "epoll", "uring"}))
       ->capture_default_str();
   cmd->add_option("--format", options->format, "text, json, ndjson, csv, xml, grep")

@@ -22,14 +22,14 @@ struct ScanOptions {
   std::string input_list;  // -iL FILE
   std::string exclude;     // comma-separated
   std::string exclude_file;
-  std::string ports;       // -p SPEC
+  std::string ports;  // -p SPEC
   std::optional<std::size_t> top_ports;
   std::string port_ranking = "builtin";  // builtin | nmap
   std::string format = "text";
   std::string output_file;
-  std::string states;  // "open,filtered"; "all"
+  std::string states;       // "open,filtered"; "all"
   std::string io = "auto";  // connect-scan I/O: auto (io_uring, else epoll), epoll, uring
-  bool connect = true;  // the only scan type until raw SYN scanning lands
+  bool connect = true;      // the only scan type until raw SYN scanning lands
   bool open_only = false;
   bool quiet = false;
   std::optional<std::uint64_t> seed;

@@ -1,0 +1,56 @@
+// Which processes hold which sockets: one pass over /proc/*/fd per refresh. For every process
+// directory the fd entries are read with readlinkat only (no stat); links that read
+// "socket:[INODE]" are kept as (inode, pid, fd). comm and cmdline are read once per pid, and
+// only for pids that hold a socket. Cost: O(processes + fds), then O(log n) per socket.
+// Not thread-safe while scanning; read-only (shareable) afterwards. ProcessRefs handed out by
+// attach() point into this map and stay valid while it lives.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sockets/socket_record.h"
+
+namespace portlens::sockets {
+
+// "socket:[12345]" -> 12345; nullopt for any other link text (pipes, files, anon inodes).
+std::optional<std::uint64_t> socketInodeFromLink(std::string_view link);
+// /proc/PID/cmdline content (NUL-separated arguments) -> arguments joined by single spaces.
+std::string joinCmdline(std::string_view raw);
+
+class ProcessMap {
+ public:
+  // Scans `proc_root` (normally "/proc"). Never throws for vanished or unreadable processes:
+  // they are counted in unreadableProcesses() (fd dirs of other users need root).
+  static ProcessMap scan(const std::string& proc_root = "/proc");
+
+  // Fills SocketRecord::processes for every record whose inode some process holds.
+  void attach(std::vector<SocketRecord>& records) const;
+
+  std::size_t unreadableProcesses() const { return unreadable_; }
+  std::size_t processCount() const { return scanned_; }
+
+ private:
+  struct Owner {
+    std::uint64_t inode;
+    std::int32_t pid;
+    std::int32_t fd;
+  };
+  struct Process {
+    std::int32_t pid = 0;
+    std::string name;
+    std::string cmdline;
+  };
+  const Process* find(std::int32_t pid) const;
+
+  std::vector<Owner> owners_;       // sorted by (inode, pid, fd)
+  std::vector<Process> processes_;  // sorted by pid; only pids that own a socket
+  std::size_t unreadable_ = 0;
+  std::size_t scanned_ = 0;
+};
+
+}  // namespace portlens::sockets
