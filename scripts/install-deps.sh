@@ -16,6 +16,8 @@ packages=(
   iproute2 nftables procps util-linux
   # peers and tools for tests and benchmarks
   nmap ndiff hyperfine time
+  # local sockets: ss (iproute2) and lsof to compare with, tmux for the --watch test
+  lsof tmux
   # lab result checks (tests/lab/truth_check.py)
   python3
   # XML well-formedness checks in tests/unit/output

@@ -157,6 +157,8 @@ class WatchLoop {
         }
       } else if (key == 27) {
         editing_ = false;
+      } else if (key == 21) {  // Ctrl-U, as in a shell: clear the line
+        edit_.clear();
       } else if (key == 127 || key == 8) {
         if (!edit_.empty()) edit_.pop_back();
       } else if (key >= 32 && key < 127) {

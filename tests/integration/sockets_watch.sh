@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# `portlens sockets --watch` under tmux, in a private network namespace: the first frame
+# lists the helper's sockets with a summary line; a listener opened later shows up green,
+# then red once closed; keys p (pause), s (sort), f (filter) and q (quit) do what they say.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/sockets_lib.sh"
+require_tools tmux
+ns_up watch
+helper_up --established 2 --time-wait 1
+TMUX_SESSION="portlens-watch-$$"
+
+# capture: the pane as text; capture_escapes: with SGR codes (-e).
+capture() { tmux capture-pane -p -t "$TMUX_SESSION"; }
+capture_escapes() { tmux capture-pane -p -e -t "$TMUX_SESSION"; }
+# wait_for PATTERN [escapes]: up to 5 s for the pane to match (grep -E).
+wait_for() {
+  local i
+  for i in $(seq 50); do
+    if [ "${2:-}" = escapes ]; then
+      capture_escapes | grep -qE -- "$1" && return 0
+    else
+      capture | grep -qE -- "$1" && return 0
+    fi
+    sleep 0.1
+  done
+  capture >&2
+  die "pane never showed /$1/"
+}
+
+tmux new-session -d -s "$TMUX_SESSION" -x 160 -y 40 \
+  "ip netns exec $NS $PORTLENS sockets --watch -a -p --interval 0.5; sleep 30" ||
+  die "tmux new-session"
+say "first frame"
+wait_for '^portlens sockets --watch +every 0.5s'
+wait_for '^[0-9]+ sockets: .*established.*listening'
+wait_for 'LISTEN +0 +128 127\.0\.0\.1:8080 .*python3/'
+wait_for 'TIME-WAIT .*127\.0\.0\.1:9000'
+wait_for 'ephemeral [0-9]+/28232'
+
+say "a new listener is green, then red when it closes"
+in_ns python3 -c '
+import socket, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 9555)); s.listen(1); time.sleep(1.5)' &
+opener=$!
+wait_for $'\e\\[32mLISTEN +0 +1 +127\\.0\\.0\\.1:9555' escapes
+wait "$opener"
+wait_for $'\e\\[31mLISTEN +0 +1 +127\\.0\\.0\\.1:9555' escapes
+
+say "keys: pause, sort, filter, quit"
+tmux send-keys -t "$TMUX_SESSION" p
+wait_for '\[PAUSED\]'
+tmux send-keys -t "$TMUX_SESSION" p
+sleep 0.5
+capture | grep -q '\[PAUSED\]' && die "p did not resume"
+tmux send-keys -t "$TMUX_SESSION" s
+wait_for 'sort state'  # default order -> first key
+tmux send-keys -t "$TMUX_SESSION" f
+wait_for '^filter: _'
+tmux send-keys -t "$TMUX_SESSION" 'state listening' Enter
+wait_for 'filter state listening'
+sleep 0.7
+rows=$(capture | grep -cE '^(ESTAB|TIME-WAIT|LISTEN) ')
+listen=$(capture | grep -cE '^LISTEN ')
+[ "$rows" -eq 5 ] && [ "$listen" -eq 5 ] || { capture >&2; die "filter shows $rows rows"; }
+tmux send-keys -t "$TMUX_SESSION" f C-u 'state bogus' Enter
+wait_for "filter: unknown state 'bogus'"
+tmux send-keys -t "$TMUX_SESSION" q
+for i in $(seq 50); do
+  capture | grep -q 'portlens sockets --watch' || break
+  sleep 0.1
+done
+capture | grep -q 'portlens sockets --watch' && die "q did not quit"
+say "PASS"
