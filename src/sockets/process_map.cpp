@@ -88,46 +88,68 @@ std::string joinCmdline(std::string_view raw) {
 }
 
 ProcessMap ProcessMap::scan(const std::string& proc_root) {
-  ProcessMap map;
-  net::UniqueFd proc_fd(::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!proc_fd.valid()) return map;
-  DIR* dir = ::fdopendir(::dup(proc_fd.get()));
-  if (dir == nullptr) return map;
-  std::vector<std::int32_t> pids;
+  ProcessScan scan(proc_root);
+  scan.work();
+  return scan.finish();
+}
+
+ProcessScan::ProcessScan(const std::string& proc_root) {
+  proc_fd_ = ::open(proc_root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (proc_fd_ < 0) return;
+  DIR* dir = ::fdopendir(::dup(proc_fd_));
+  if (dir == nullptr) return;
   while (const dirent* entry = ::readdir(dir)) {
     if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
-    if (const auto pid = parsePid(entry->d_name)) pids.push_back(*pid);
+    if (const auto pid = parsePid(entry->d_name)) pids_.push_back(*pid);
   }
   ::closedir(dir);
+}
 
-  std::vector<Owner> owners;
-  for (const std::int32_t pid : pids) {
+ProcessScan::~ProcessScan() {
+  if (proc_fd_ >= 0) ::close(proc_fd_);
+}
+
+void ProcessScan::work() {
+  std::vector<ProcessMap::Owner> owners;
+  std::vector<ProcessMap::Process> processes;
+  std::size_t unreadable = 0, scanned = 0;
+  for (std::size_t i = next_++; i < pids_.size(); i = next_++) {
+    const std::int32_t pid = pids_[i];
     const std::size_t before = owners.size();
-    if (!scanFds(proc_fd.get(), pid, owners)) {
-      ++map.unreadable_;
+    if (!scanFds(proc_fd_, pid, owners)) {
+      ++unreadable;
       continue;
     }
-    ++map.scanned_;
+    ++scanned;
     if (owners.size() == before) continue;
-    Process process;
+    ProcessMap::Process process;
     process.pid = pid;
     char path[32];
     std::snprintf(path, sizeof(path), "%d", pid);
-    net::UniqueFd pid_dir(::openat(proc_fd.get(), path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    net::UniqueFd pid_dir(::openat(proc_fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (pid_dir.valid()) {
       process.name = readSmall(pid_dir.get(), "comm");
       if (!process.name.empty() && process.name.back() == '\n') process.name.pop_back();
       process.cmdline = joinCmdline(readSmall(pid_dir.get(), "cmdline"));
     }
-    map.processes_.push_back(std::move(process));
+    processes.push_back(std::move(process));
   }
-  std::sort(owners.begin(), owners.end(), [](const Owner& a, const Owner& b) {
+  const std::lock_guard lock(mutex_);
+  map_.owners_.insert(map_.owners_.end(), owners.begin(), owners.end());
+  for (auto& process : processes) map_.processes_.push_back(std::move(process));
+  map_.unreadable_ += unreadable;
+  map_.scanned_ += scanned;
+}
+
+ProcessMap ProcessScan::finish() {
+  using Owner = ProcessMap::Owner;
+  using Process = ProcessMap::Process;
+  std::sort(map_.owners_.begin(), map_.owners_.end(), [](const Owner& a, const Owner& b) {
     return std::tie(a.inode, a.pid, a.fd) < std::tie(b.inode, b.pid, b.fd);
   });
-  map.owners_ = std::move(owners);
-  std::sort(map.processes_.begin(), map.processes_.end(),
+  std::sort(map_.processes_.begin(), map_.processes_.end(),
             [](const Process& a, const Process& b) { return a.pid < b.pid; });
-  return map;
+  return std::move(map_);
 }
 
 const ProcessMap::Process* ProcessMap::find(std::int32_t pid) const {

@@ -6,8 +6,10 @@
 // attach() point into this map and stay valid while it lives.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +24,8 @@ std::optional<std::uint64_t> socketInodeFromLink(std::string_view link);
 // /proc/PID/cmdline content (NUL-separated arguments) -> arguments joined by single spaces.
 std::string joinCmdline(std::string_view raw);
 
+class ProcessScan;
+
 class ProcessMap {
  public:
   // Scans `proc_root` (normally "/proc"). Never throws for vanished or unreadable processes:
@@ -35,6 +39,7 @@ class ProcessMap {
   std::size_t processCount() const { return scanned_; }
 
  private:
+  friend class ProcessScan;
   struct Owner {
     std::uint64_t inode;
     std::int32_t pid;
@@ -51,6 +56,27 @@ class ProcessMap {
   std::vector<Process> processes_;  // sorted by pid; only pids that own a socket
   std::size_t unreadable_ = 0;
   std::size_t scanned_ = 0;
+};
+
+// One /proc walk shared by several threads: the constructor lists the pids, every thread that
+// calls work() claims pids until none is left (so a thread that finishes its own job early,
+// like the netlink dump, joins in), and finish() merges once every work() has returned.
+class ProcessScan {
+ public:
+  explicit ProcessScan(const std::string& proc_root = "/proc");
+  ~ProcessScan();
+  ProcessScan(const ProcessScan&) = delete;
+  ProcessScan& operator=(const ProcessScan&) = delete;
+
+  void work();  // thread-safe
+  ProcessMap finish();
+
+ private:
+  int proc_fd_ = -1;
+  std::vector<std::int32_t> pids_;
+  std::atomic<std::size_t> next_{0};
+  std::mutex mutex_;  // guards map_
+  ProcessMap map_;
 };
 
 }  // namespace portlens::sockets

@@ -5,24 +5,18 @@
 #include <algorithm>
 #include <iterator>
 
+#include "sockets/text_table.h"
+
 namespace portlens::sockets {
 namespace {
 
-struct Endpoints {
-  std::string local;
-  std::string peer;
-};
-
-std::string serviceText(const registry::PortRegistry& registry, std::uint16_t port) {
-  const std::string_view name = registry.serviceName(port);
-  return fmt::format("{}/{}", name.empty() ? "-" : name,
-                     registry::toString(registry::rangeOf(port)));
-}
-
 void appendEndpointJson(std::string& out, const registry::PortRegistry& registry,
                         const core::IpAddress& address, std::uint16_t port) {
-  fmt::format_to(std::back_inserter(out), R"({{"ip":"{}","port":{},"service":)", address.toString(),
-                 port);
+  out += R"({"ip":")";
+  appendAddress(out, address);
+  out += R"(","port":)";
+  appendNumber(out, port);
+  out += R"(,"service":)";
   appendJsonString(out, registry.serviceName(port));
   fmt::format_to(std::back_inserter(out), R"(,"range":"{}"}})",
                  registry::toString(registry::rangeOf(port)));
@@ -62,58 +56,6 @@ std::string csvField(std::string_view text) {
   return quoted + '"';
 }
 
-// Listening sockets have no peer: "0.0.0.0:*" and no service, as ss prints them.
-bool noPeer(const SocketRecord& r) { return r.peer_port == 0 && r.state == TcpState::kListen; }
-
-void formatText(const std::vector<SocketRecord>& records, const FormatOptions& options,
-                const registry::PortRegistry& registry, std::string& out) {
-  struct Cells {
-    std::string local, local_service, peer, peer_service;
-  };
-  std::vector<Cells> cells;
-  cells.reserve(records.size());
-  std::size_t widths[4] = {18, 13, 17, 12};
-  for (const SocketRecord& r : records) {
-    Cells c;
-    c.local = endpointText(r.local, r.local_port);
-    c.local_service = serviceText(registry, r.local_port);
-    if (noPeer(r)) {
-      // Built from string_views: g++ 12 warns (-Wrestrict, a known false positive) when a
-      // std::string is assigned a conditional string literal here.
-      const std::string_view wildcard = r.peer.isV4() ? "0.0.0.0:*" : "[::]:*";
-      c.peer.assign(wildcard.data(), wildcard.size());
-      c.peer_service.push_back('-');
-    } else {
-      c.peer = endpointText(r.peer, r.peer_port);
-      c.peer_service = serviceText(registry, r.peer_port);
-    }
-    widths[0] = std::max(widths[0], c.local.size());
-    widths[1] = std::max(widths[1], c.local_service.size());
-    widths[2] = std::max(widths[2], c.peer.size());
-    widths[3] = std::max(widths[3], c.peer_service.size());
-    cells.push_back(std::move(c));
-  }
-  auto it = std::back_inserter(out);
-  if (options.header) {
-    fmt::format_to(it, "{:<10} {:>6} {:>6} {:<{}} {:<{}} {:<{}} {:<{}} {:>5}{}\n", "State",
-                   "Recv-Q", "Send-Q", "Local Address:Port", widths[0], "Local Service", widths[1],
-                   "Peer Address:Port", widths[2], "Peer Service", widths[3], "UID",
-                   options.processes ? " Process" : "");
-  }
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const SocketRecord& r = records[i];
-    const Cells& c = cells[i];
-    fmt::format_to(it, "{:<10} {:>6} {:>6} {:<{}} {:<{}} {:<{}} {:<{}} {:>5}",
-                   toColumnString(r.state), r.recv_q, r.send_q, c.local, widths[0], c.local_service,
-                   widths[1], c.peer, widths[2], c.peer_service, widths[3], r.uid);
-    if (options.processes) {
-      out += ' ';
-      out += processesText(r);
-    }
-    out += '\n';
-  }
-}
-
 void formatCsv(const std::vector<SocketRecord>& records, const FormatOptions& options,
                const registry::PortRegistry& registry, std::string& out) {
   out +=
@@ -151,8 +93,9 @@ std::optional<SocketFormat> parseSocketFormat(std::string_view name) {
 }
 
 std::string endpointText(const core::IpAddress& address, std::uint16_t port) {
-  if (address.isV4()) return fmt::format("{}:{}", address.toString(), port);
-  return fmt::format("[{}]:{}", address.toString(), port);
+  std::string text;
+  appendEndpoint(text, address, port);
+  return text;
 }
 
 std::string processesText(const SocketRecord& record) {
@@ -170,7 +113,7 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
                    std::string& out) {
   switch (options.format) {
     case SocketFormat::kText:
-      formatText(records, options, registry, out);
+      formatTextTable(records, options, registry, out);
       return;
     case SocketFormat::kCsv:
       formatCsv(records, options, registry, out);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 #include <system_error>
 #include <thread>
 
@@ -19,9 +20,11 @@ Table readTable(const TableOptions& options, const Filter& filter) {
 
   // The /proc/*/fd walk and the kernel dump are independent; overlapping them hides the
   // shorter one. Both are read in this process's pid namespace and the thread's netns.
+  std::optional<ProcessScan> scan;
   std::thread scanner;
   if (want_processes) {
-    scanner = std::thread([&table] { table.process_map = ProcessMap::scan(); });
+    scan.emplace();
+    scanner = std::thread([&scan] { scan->work(); });
   }
   try {
     if (options.force_procfs) throw std::system_error(ENOSYS, std::generic_category(), "forced");
@@ -39,9 +42,10 @@ Table readTable(const TableOptions& options, const Filter& filter) {
       throw;
     }
   }
-  if (scanner.joinable()) scanner.join();
-
   if (want_processes) {
+    scan->work();  // the dump is done: help with the pids still unclaimed
+    scanner.join();
+    table.process_map = scan->finish();
     table.process_map.attach(table.records);
     if (table.process_map.unreadableProcesses() > 0) {
       const auto orphans =
