@@ -16,7 +16,9 @@
 # Each run: wall time and peak RSS from /usr/bin/time, accuracy = ports whose state equals
 # the truth / 65535. Prints a table (median, min/max wall, peak RSS, accuracy, ratio of
 # median wall to nmap's) and writes it to bench/results/latest.md.
-# Environment: BENCH_RUNS (default 5), BENCH_SCENARIOS (default "clean loss2").
+# Environment: BENCH_RUNS (default 5), BENCH_SCENARIOS (default "clean loss2"),
+# BENCH_SUITES (default "scan sockets"): "sockets" also runs bench/sockets.sh (portlens sockets
+# -p vs ss -tanp vs lsof on 100,000 sockets) after the scan bench; "sockets" alone runs only it.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,6 +37,11 @@ die() {
 [ $# -eq 1 ] || die "usage: bench/run.sh PATH_TO_PORTLENS"
 PORTLENS=$(realpath "$1" 2>/dev/null || true)
 if [ -z "$PORTLENS" ] || [ ! -x "$PORTLENS" ]; then die "no portlens binary at $1"; fi
+SUITES=" ${BENCH_SUITES:-scan sockets} "
+if [[ $SUITES != *" scan "* ]]; then
+  [[ $SUITES == *" sockets "* ]] || die "BENCH_SUITES: expected scan and/or sockets"
+  exec "$BENCH_DIR/sockets.sh" "$PORTLENS"
+fi
 [ "$(id -u)" -eq 0 ] || die "needs root (the lab uses network namespaces and nftables)"
 for tool in ip nft nmap python3; do
   command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
@@ -162,3 +169,9 @@ echo
 cat "$WORK_DIR/table.md"
 echo
 echo "bench: table written to bench/results/latest.md" >&2
+
+if [[ $SUITES == *" sockets "* ]]; then
+  "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true  # the lab is not needed any more
+  echo
+  "$BENCH_DIR/sockets.sh" "$PORTLENS"
+fi

@@ -1,7 +1,8 @@
 // The terminal side of `portlens sockets --watch`: raw mode and the alternate screen (both
 // restored on every exit path), a refresh every interval, keys read between refreshes:
 //   q / Ctrl-C quit, s next sort key, r reverse the sort, p pause/resume, f edit the filter
-//   (Enter applies, Esc cancels, Ctrl-U clears; a bad filter shows its error and keeps the old one).
+//   (Enter applies, Esc cancels, Ctrl-U clears; a bad filter shows its error and keeps the old
+//   one).
 // Frames are rendered by sockets/watch_frame (pure). Runs on the calling thread; returns the
 // exit code (0). Needs a terminal on stdin (else core::UsageError).
 #pragma once

@@ -10,6 +10,8 @@
 namespace portlens::sockets {
 namespace {
 
+constexpr std::size_t kFlushBytes = 1 << 20;
+
 void appendEndpointJson(std::string& out, const registry::PortRegistry& registry,
                         const core::IpAddress& address, std::uint16_t port) {
   out += R"({"ip":")";
@@ -18,24 +20,36 @@ void appendEndpointJson(std::string& out, const registry::PortRegistry& registry
   appendNumber(out, port);
   out += R"(,"service":)";
   appendJsonString(out, registry.serviceName(port));
-  fmt::format_to(std::back_inserter(out), R"(,"range":"{}"}})",
-                 registry::toString(registry::rangeOf(port)));
+  out += R"(,"range":")";
+  out += registry::toString(registry::rangeOf(port));
+  out += R"("})";
 }
 
 void appendRecordJson(std::string& out, const SocketRecord& r, const FormatOptions& options,
                       const registry::PortRegistry& registry) {
-  fmt::format_to(std::back_inserter(out), R"({{"state":"{}","recv_q":{},"send_q":{},"local":)",
-                 toString(r.state), r.recv_q, r.send_q);
+  out += R"({"state":")";
+  out += toString(r.state);
+  out += R"(","recv_q":)";
+  appendNumber(out, r.recv_q);
+  out += R"(,"send_q":)";
+  appendNumber(out, r.send_q);
+  out += R"(,"local":)";
   appendEndpointJson(out, registry, r.local, r.local_port);
   out += R"(,"peer":)";
   appendEndpointJson(out, registry, r.peer, r.peer_port);
-  fmt::format_to(std::back_inserter(out), R"(,"uid":{},"inode":{})", r.uid, r.inode);
+  out += R"(,"uid":)";
+  appendNumber(out, r.uid);
+  out += R"(,"inode":)";
+  appendNumber(out, r.inode);
   if (options.processes) {
     out += R"(,"processes":[)";
     for (std::size_t i = 0; i < r.processes.size(); ++i) {
       const ProcessRef& p = r.processes[i];
-      fmt::format_to(std::back_inserter(out), R"({}{{"pid":{},"fd":{},"name":)", i ? "," : "",
-                     p.pid, p.fd);
+      out += i ? R"(,{"pid":)" : R"({"pid":)";
+      appendNumber(out, static_cast<std::uint64_t>(p.pid));
+      out += R"(,"fd":)";
+      appendNumber(out, static_cast<std::uint64_t>(p.fd));
+      out += R"(,"name":)";
       appendJsonString(out, p.name);
       out += R"(,"cmdline":)";
       appendJsonString(out, p.cmdline);
@@ -122,6 +136,7 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
       for (const SocketRecord& r : records) {
         appendRecordJson(out, r, options, registry);
         out += '\n';
+        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
       }
       return;
     case SocketFormat::kJson:
@@ -129,6 +144,7 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
       for (std::size_t i = 0; i < records.size(); ++i) {
         out += i == 0 ? "\n" : ",\n";
         appendRecordJson(out, records[i], options, registry);
+        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
       }
       out += "\n],\"notes\":[";
       for (std::size_t i = 0; i < notes.size(); ++i) {

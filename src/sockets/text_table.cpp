@@ -53,6 +53,8 @@ struct RowCells {
   Service local_service, peer_service;
 };
 
+constexpr std::size_t kFlushBytes = 1 << 20;
+
 }  // namespace
 
 void appendNumber(std::string& out, std::uint64_t value) {
@@ -152,6 +154,7 @@ void formatTextTable(const std::vector<SocketRecord>& records, const FormatOptio
       }
     }
     out += '\n';
+    if (options.flush && out.size() >= kFlushBytes) options.flush(out);
   }
 }
 

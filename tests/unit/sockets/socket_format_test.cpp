@@ -27,7 +27,7 @@ std::vector<SocketRecord> sample() {
 
 std::string format(SocketFormat format, bool processes) {
   std::string out;
-  formatSockets(sample(), {format, processes, true}, ports(), {"a note"}, out);
+  formatSockets(sample(), {format, processes, true, nullptr}, ports(), {"a note"}, out);
   return out;
 }
 
