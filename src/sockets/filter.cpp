@@ -102,6 +102,38 @@ Truth forState(const FilterNode& node, StateMask state_bit) {
   }
 }
 
+void collectPortConditions(const FilterNode& node, std::vector<PortCondition>& out) {
+  if (node.kind == FilterNode::Kind::kAnd) {
+    collectPortConditions(*node.left, out);
+    collectPortConditions(*node.right, out);
+    return;
+  }
+  if (node.kind != FilterNode::Kind::kSport && node.kind != FilterNode::Kind::kDport) return;
+  const auto side = node.kind == FilterNode::Kind::kSport ? PortCondition::Side::kLocal
+                                                          : PortCondition::Side::kPeer;
+  const auto port = static_cast<std::uint16_t>(node.number);
+  using Test = PortCondition::Test;
+  switch (node.op) {
+    case CompareOp::kEq:
+      out.push_back({side, Test::kEq, port});
+      break;
+    case CompareOp::kGe:
+      out.push_back({side, Test::kGe, port});
+      break;
+    case CompareOp::kLe:
+      out.push_back({side, Test::kLe, port});
+      break;
+    case CompareOp::kGt:  // > 65535 matches nothing; the program says so, not the kernel
+      if (port < 65535) out.push_back({side, Test::kGe, static_cast<std::uint16_t>(port + 1)});
+      break;
+    case CompareOp::kLt:
+      if (port > 0) out.push_back({side, Test::kLe, static_cast<std::uint16_t>(port - 1)});
+      break;
+    case CompareOp::kNe:
+      break;
+  }
+}
+
 bool usesProcesses(const FilterNode& node) {
   if (node.kind == FilterNode::Kind::kProcess || node.kind == FilterNode::Kind::kPid) return true;
   return (node.left && usesProcesses(*node.left)) || (node.right && usesProcesses(*node.right));
@@ -173,6 +205,12 @@ StateMask Filter::possibleStates(StateMask candidates) const {
     }
   }
   return possible;
+}
+
+std::vector<PortCondition> Filter::kernelPortConditions() const {
+  std::vector<PortCondition> conditions;
+  if (root_ != nullptr) collectPortConditions(*root_, conditions);
+  return conditions;
 }
 
 bool Filter::needsProcesses() const { return root_ != nullptr && usesProcesses(*root_); }

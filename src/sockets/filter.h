@@ -33,6 +33,16 @@ using PortLookup = std::function<std::optional<std::uint16_t>(std::string_view)>
 
 struct FilterNode;
 
+// A port bound the kernel can test (sock_diag bytecode): local or peer port >= / <= / == value.
+struct PortCondition {
+  enum class Side : std::uint8_t { kLocal, kPeer };
+  enum class Test : std::uint8_t { kGe, kLe, kEq };
+  Side side = Side::kLocal;
+  Test test = Test::kEq;
+  std::uint16_t port = 0;
+  friend bool operator==(const PortCondition&, const PortCondition&) = default;
+};
+
 class Filter {
  public:
   Filter();  // matches everything
@@ -44,6 +54,10 @@ class Filter {
   // The states this filter can possibly accept, within `candidates`: evaluated with only the
   // state known, so the kernel can drop the rest before they are copied to us.
   StateMask possibleStates(StateMask candidates) const;
+  // sport/dport comparisons that every match must satisfy (tests joined by "and" at the top
+  // level), for the kernel to apply; the rest of the filter still runs here, so leaving a test
+  // out only makes the kernel's set larger. "!=" and "port" (either side) are left out.
+  std::vector<PortCondition> kernelPortConditions() const;
   // True when some test needs SocketRecord::processes (process, pid).
   bool needsProcesses() const;
   bool empty() const { return root_ == nullptr; }

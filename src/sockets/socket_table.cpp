@@ -28,7 +28,7 @@ Table readTable(const TableOptions& options, const Filter& filter) {
   }
   try {
     if (options.force_procfs) throw std::system_error(ENOSYS, std::generic_category(), "forced");
-    table.records = dumpNetlink(states);
+    table.records = dumpNetlink(states, nullptr, filter.kernelPortConditions());
   } catch (const std::system_error& e) {
     table.source = Source::kProcfs;
     if (!options.force_procfs) {
@@ -52,7 +52,7 @@ Table readTable(const TableOptions& options, const Filter& filter) {
           std::count_if(table.records.begin(), table.records.end(),
                         [](const SocketRecord& r) { return r.inode != 0 && r.processes.empty(); });
       table.notes.push_back(fmt::format(
-          "{} processes could not be inspected{}; {} sockets are shown without their process",
+          "{} processes could not be inspected{}; {} socket(s) shown without their process",
           table.process_map.unreadableProcesses(),
           ::geteuid() == 0 ? " (they exited during the scan)" : " (run as root to see them all)",
           orphans));

@@ -27,9 +27,9 @@ constexpr std::size_t kRecvBufferSize = 256 * 1024;
 }
 
 void dumpFamily(int fd, core::Family family, StateMask states, std::uint32_t sequence,
-                std::vector<std::uint8_t>& buffer, const ChunkTap& tap,
-                std::vector<SocketRecord>& out) {
-  const std::vector<std::uint8_t> request = buildDumpRequest(family, states, sequence);
+                const std::vector<PortCondition>& ports, std::vector<std::uint8_t>& buffer,
+                const ChunkTap& tap, std::vector<SocketRecord>& out) {
+  const std::vector<std::uint8_t> request = buildDumpRequest(family, states, sequence, ports);
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
   if (::sendto(fd, request.data(), request.size(), 0, reinterpret_cast<sockaddr*>(&kernel),
@@ -87,7 +87,8 @@ std::size_t estimateSocketCount() {
 
 }  // namespace
 
-std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap) {
+std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap,
+                                      const std::vector<PortCondition>& ports) {
   // Request sockets (NEW_SYN_RECV) are what ss shows as SYN-RECV; ask for both bits.
   if (states & stateBit(TcpState::kSynRecv)) states |= stateBit(TcpState::kNewSynRecv);
   net::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
@@ -95,8 +96,8 @@ std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap) {
   std::vector<std::uint8_t> buffer(kRecvBufferSize);
   std::vector<SocketRecord> records;
   records.reserve(std::min<std::size_t>(estimateSocketCount() + 256, 4'000'000));
-  dumpFamily(fd.get(), core::Family::kIpv4, states, 1, buffer, tap, records);
-  dumpFamily(fd.get(), core::Family::kIpv6, states, 2, buffer, tap, records);
+  dumpFamily(fd.get(), core::Family::kIpv4, states, 1, ports, buffer, tap, records);
+  dumpFamily(fd.get(), core::Family::kIpv6, states, 2, ports, buffer, tap, records);
   return records;
 }
 

@@ -10,6 +10,7 @@
 #include <span>
 #include <vector>
 
+#include "sockets/filter.h"
 #include "sockets/socket_record.h"
 
 namespace portlens::sockets {
@@ -17,6 +18,8 @@ namespace portlens::sockets {
 // Called with every raw recv() buffer, before it is parsed; used to record test fixtures.
 using ChunkTap = std::function<void(std::span<const std::uint8_t>)>;
 
-std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap = nullptr);
+// `ports`: conditions the kernel applies too (bytecode), on top of the state mask.
+std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap = nullptr,
+                                      const std::vector<PortCondition>& ports = {});
 
 }  // namespace portlens::sockets

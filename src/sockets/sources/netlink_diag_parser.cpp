@@ -48,22 +48,62 @@ bool parseDiagMessage(const std::uint8_t* payload, std::size_t size, SocketRecor
 
 }  // namespace
 
+std::vector<std::uint8_t> buildPortBytecode(const std::vector<PortCondition>& conditions) {
+  // Each condition is two ops (8 bytes): the test, then an op whose `no` carries the port. The
+  // kernel accepts a socket when the program ends exactly at its length; a failed test jumps
+  // 4 bytes past the end, which rejects it.
+  constexpr std::size_t kOpBytes = 2 * sizeof(inet_diag_bc_op);
+  const std::size_t total = conditions.size() * kOpBytes;
+  std::vector<std::uint8_t> bytes(total);
+  for (std::size_t i = 0; i < conditions.size(); ++i) {
+    const PortCondition& c = conditions[i];
+    const bool local = c.side == PortCondition::Side::kLocal;
+    inet_diag_bc_op ops[2]{};
+    switch (c.test) {
+      case PortCondition::Test::kGe:
+        ops[0].code = local ? INET_DIAG_BC_S_GE : INET_DIAG_BC_D_GE;
+        break;
+      case PortCondition::Test::kLe:
+        ops[0].code = local ? INET_DIAG_BC_S_LE : INET_DIAG_BC_D_LE;
+        break;
+      case PortCondition::Test::kEq:
+        ops[0].code = local ? INET_DIAG_BC_S_EQ : INET_DIAG_BC_D_EQ;
+        break;
+    }
+    ops[0].yes = static_cast<std::uint8_t>(kOpBytes);
+    ops[0].no = static_cast<std::uint16_t>(total - i * kOpBytes + 4);
+    ops[1].no = c.port;
+    std::memcpy(bytes.data() + i * kOpBytes, ops, kOpBytes);
+  }
+  return bytes;
+}
+
 std::vector<std::uint8_t> buildDumpRequest(core::Family family, StateMask states,
-                                           std::uint32_t sequence) {
+                                           std::uint32_t sequence,
+                                           const std::vector<PortCondition>& conditions) {
   struct Request {
     nlmsghdr header;
     inet_diag_req_v2 body;
   };
   Request request{};
-  request.header.nlmsg_len = sizeof(Request);
+  const std::vector<std::uint8_t> bytecode = buildPortBytecode(conditions);
+  const std::size_t attribute = bytecode.empty() ? 0 : NLA_HDRLEN + bytecode.size();
+  request.header.nlmsg_len = static_cast<std::uint32_t>(sizeof(Request) + attribute);
   request.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
   request.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   request.header.nlmsg_seq = sequence;
   request.body.sdiag_family = family == core::Family::kIpv4 ? AF_INET : AF_INET6;
   request.body.sdiag_protocol = IPPROTO_TCP;
   request.body.idiag_states = states;
-  std::vector<std::uint8_t> bytes(sizeof(Request));
+  std::vector<std::uint8_t> bytes(sizeof(Request) + attribute);
   std::memcpy(bytes.data(), &request, sizeof(Request));
+  if (!bytecode.empty()) {
+    nlattr header{};
+    header.nla_len = static_cast<std::uint16_t>(attribute);
+    header.nla_type = INET_DIAG_REQ_BYTECODE;
+    std::memcpy(bytes.data() + sizeof(Request), &header, sizeof(header));
+    std::memcpy(bytes.data() + sizeof(Request) + NLA_HDRLEN, bytecode.data(), bytecode.size());
+  }
   return bytes;
 }
 

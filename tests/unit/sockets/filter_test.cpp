@@ -123,3 +123,26 @@ TEST(Filter, DeepNestingIsRefused) {
 
 }  // namespace
 }  // namespace portlens::sockets
+
+namespace portlens::sockets {
+namespace {
+
+using Side = PortCondition::Side;
+using Cond = PortCondition::Test;
+
+TEST(FilterKernelPorts, TopLevelConjunctionsOnly) {
+  EXPECT_EQ(
+      parseFilter("state established and dport = 443 and sport > 1023").kernelPortConditions(),
+      (std::vector<PortCondition>{{Side::kPeer, Cond::kEq, 443}, {Side::kLocal, Cond::kGe, 1024}}));
+  EXPECT_EQ(
+      parseFilter("(sport < 1024 uid 0) and dport <= 9").kernelPortConditions(),
+      (std::vector<PortCondition>{{Side::kLocal, Cond::kLe, 1023}, {Side::kPeer, Cond::kLe, 9}}));
+  // Under "or" / "not", "!=" and "port" (either side) the kernel gets nothing.
+  for (const char* text : {"sport = 1 or sport = 2", "not sport = 22", "sport != 22", "port 22",
+                           "sport < 0", "sport > 65535", "uid 0", ""}) {
+    EXPECT_TRUE(parseFilter(text).kernelPortConditions().empty()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace portlens::sockets

@@ -66,6 +66,36 @@ TEST(NetlinkDiagParser, BuildsADumpRequest) {
   EXPECT_EQ(request.idiag_states, 1u << 10);
 }
 
+TEST(NetlinkDiagParser, PortConditionsBecomeBytecode) {
+  const std::vector<PortCondition> conditions{
+      {PortCondition::Side::kLocal, PortCondition::Test::kGe, 1024},
+      {PortCondition::Side::kPeer, PortCondition::Test::kEq, 443}};
+  const auto code = buildPortBytecode(conditions);
+  ASSERT_EQ(code.size(), 16u);
+  inet_diag_bc_op ops[4];
+  std::memcpy(ops, code.data(), sizeof(ops));
+  EXPECT_EQ(ops[0].code, INET_DIAG_BC_S_GE);
+  EXPECT_EQ(ops[0].yes, 8);
+  EXPECT_EQ(ops[0].no, 20);  // past the end (16 + 4): reject
+  EXPECT_EQ(ops[1].no, 1024);
+  EXPECT_EQ(ops[2].code, INET_DIAG_BC_D_EQ);
+  EXPECT_EQ(ops[2].yes, 8);  // to the end: accept
+  EXPECT_EQ(ops[2].no, 12);
+  EXPECT_EQ(ops[3].no, 443);
+  EXPECT_TRUE(buildPortBytecode({}).empty());
+
+  const auto request = buildDumpRequest(core::Family::kIpv4, kAllStates, 1, conditions);
+  ASSERT_EQ(request.size(), sizeof(nlmsghdr) + sizeof(inet_diag_req_v2) + NLA_HDRLEN + 16);
+  nlmsghdr header;
+  std::memcpy(&header, request.data(), sizeof(header));
+  EXPECT_EQ(header.nlmsg_len, request.size());
+  nlattr attribute;
+  std::memcpy(&attribute, request.data() + sizeof(nlmsghdr) + sizeof(inet_diag_req_v2),
+              sizeof(attribute));
+  EXPECT_EQ(attribute.nla_type, INET_DIAG_REQ_BYTECODE);
+  EXPECT_EQ(attribute.nla_len, NLA_HDRLEN + 16);
+}
+
 TEST(NetlinkDiagParser, ReportsKernelErrors) {
   std::vector<std::uint8_t> bytes(NLMSG_LENGTH(sizeof(nlmsgerr)));
   nlmsghdr header{};
