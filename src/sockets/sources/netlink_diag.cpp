@@ -97,7 +97,12 @@ std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap,
   std::vector<SocketRecord> records;
   records.reserve(std::min<std::size_t>(estimateSocketCount() + 256, 4'000'000));
   dumpFamily(fd.get(), core::Family::kIpv4, states, 1, ports, buffer, tap, records);
-  dumpFamily(fd.get(), core::Family::kIpv6, states, 2, ports, buffer, tap, records);
+  try {
+    dumpFamily(fd.get(), core::Family::kIpv6, states, 2, ports, buffer, tap, records);
+  } catch (const std::system_error& e) {
+    // A kernel without IPv6 has no AF_INET6 handler for sock_diag: an IPv4-only table.
+    if (e.code().value() != ENOENT && e.code().value() != EAFNOSUPPORT) throw;
+  }
   return records;
 }
 

@@ -1,7 +1,8 @@
 // Reads the TCP socket table (IPv4 then IPv6) from the kernel through NETLINK_SOCK_DIAG: one
 // dump request per family, the state mask applied by the kernel. Runs in the caller's thread
 // and network namespace (enter another one before calling; see netns.h).
-// Throws std::system_error when the netlink socket cannot be opened or the kernel refuses the
+// Without IPv6 in the kernel the table is IPv4 only. Throws std::system_error when the netlink
+// socket cannot be opened or the kernel refuses the
 // dump (callers then fall back to sources/procfs); a malformed reply is reported the same way.
 #pragma once
 
