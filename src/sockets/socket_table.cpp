@@ -20,11 +20,12 @@ Table readTable(const TableOptions& options, const Filter& filter) {
 
   // The /proc/*/fd walk and the kernel dump are independent; overlapping them hides the
   // shorter one. Both are read in this process's pid namespace and the thread's netns.
+  // jthread: joined on every exit path, before `scan` (declared first) goes away.
   std::optional<ProcessScan> scan;
-  std::thread scanner;
+  std::jthread scanner;
   if (want_processes) {
     scan.emplace();
-    scanner = std::thread([&scan] { scan->work(); });
+    scanner = std::jthread([&scan] { scan->work(); });
   }
   try {
     if (options.force_procfs) throw std::system_error(ENOSYS, std::generic_category(), "forced");
@@ -35,12 +36,7 @@ Table readTable(const TableOptions& options, const Filter& filter) {
       table.notes.push_back(
           fmt::format("netlink sock_diag unavailable ({}); read /proc/net/tcp*", e.what()));
     }
-    try {
-      table.records = readProcNetTcp(states);
-    } catch (...) {
-      if (scanner.joinable()) scanner.join();
-      throw;
-    }
+    table.records = readProcNetTcp(states);
   }
   if (want_processes) {
     scan->work();  // the dump is done: help with the pids still unclaimed

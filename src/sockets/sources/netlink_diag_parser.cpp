@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
 
 namespace portlens::sockets {
 namespace {
@@ -121,7 +122,12 @@ ChunkResult parseDumpChunk(std::span<const std::uint8_t> bytes, std::vector<Sock
     if (header.nlmsg_type == NLMSG_ERROR) {
       if (payload_size < sizeof(nlmsgerr)) return {ChunkResult::Status::kMalformed, 0};
       const auto error = load<nlmsgerr>(payload);
-      return {ChunkResult::Status::kError, error.error < 0 ? -error.error : error.error};
+      // A dump ends in NLMSG_DONE; an "error" here is a negative errno. Anything else (an ACK
+      // of 0, a positive or unnegatable value; found by fuzzing) is not a kernel reply.
+      if (error.error >= 0 || error.error == std::numeric_limits<int>::min()) {
+        return {ChunkResult::Status::kMalformed, 0};
+      }
+      return {ChunkResult::Status::kError, -error.error};
     }
     if (header.nlmsg_type == SOCK_DIAG_BY_FAMILY) {
       SocketRecord record;
