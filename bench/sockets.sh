@@ -89,6 +89,7 @@ text_rows=$(in_ns "$PORTLENS" sockets -p | tail -n +2 | wc -l)
 ss_rows=$(in_ns ss -tnp | tail -n +2 | wc -l)
 [ "$text_rows" -eq "$ss_rows" ] || die "sockets -p lists $text_rows rows, ss -tnp $ss_rows"
 
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 in_ns hyperfine --warmup 1 --runs "$RUNS" --shell=none --style basic \
   --export-json "$WORK_DIR/times.json" \
   -n "portlens sockets -p" "$PORTLENS sockets -p" \
@@ -105,19 +106,25 @@ mkdir -p "$BENCH_DIR/results"
   echo
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) CPUs, kernel $(uname -r), $CONNECTIONS" \
     "established loopback connections held by $helpers processes in a private namespace;"
-  echo "hyperfine, $RUNS runs after a warm-up, output to /dev/null. Check before timing:" \
+  echo "hyperfine, $RUNS runs after a warm-up, output to /dev/null; load average before:" \
+    "$LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg). Check before timing:" \
     "\`portlens sockets -a -p --format json\` vs \`ss -tanp\`: $identical, identical sets" \
     "with the same pids."
   echo
   python3 - "$WORK_DIR/times.json" <<'PY'
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
-base = next(r["median"] for r in results if r["command"] == "ss -tanp")
-print("| command | median s | min / max s | user s | system s | ratio vs ss -tanp |")
-print("|---|---:|---:|---:|---:|---:|")
+base = next(r for r in results if r["command"] == "ss -tanp")
+base_cpu = base["user"] + base["system"]
+# CPU time (user + system, means over the runs) next to wall time: on a shared, loaded
+# machine a two-threaded portlens and single-threaded ss get different shares of the cores.
+print("| command | median wall s | min / max s | user s | system s | wall ratio vs ss -tanp "
+      "| CPU ratio vs ss -tanp |")
+print("|---|---:|---:|---:|---:|---:|---:|")
 for r in results:
     print(f"| `{r['command']}` | {r['median']:.3f} | {r['min']:.3f} / {r['max']:.3f} "
-          f"| {r['user']:.3f} | {r['system']:.3f} | {r['median'] / base:.2f} |")
+          f"| {r['user']:.3f} | {r['system']:.3f} | {r['median'] / base['median']:.2f} "
+          f"| {(r['user'] + r['system']) / base_cpu:.2f} |")
 PY
 } >"$WORK_DIR/table.md"
 cp "$WORK_DIR/table.md" "$BENCH_DIR/results/sockets.md"
