@@ -18,6 +18,23 @@ struct WhoOptions {
   std::string netns;
 };
 
+// Command lines may hold newlines and other control bytes: one line per holder in text.
+std::string printable(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return out;
+}
+
+// "0.0.0.0:*" for a listener's missing peer, as in `portlens sockets`.
+std::string peerText(const sockets::SocketRecord& r) {
+  if (r.state == sockets::TcpState::kListen && r.peer_port == 0) {
+    return r.peer.isV4() ? "0.0.0.0:*" : "[::]:*";
+  }
+  return sockets::endpointText(r.peer, r.peer_port);
+}
+
 void appendHolderJson(std::string& out, const sockets::SocketRecord& r) {
   fmt::format_to(std::back_inserter(out),
                  R"({{"state":"{}","local":"{}","peer":"{}","processes":[)",
@@ -72,12 +89,12 @@ int runWho(const WhoOptions& options) {
     for (const auto* r : holders) {
       fmt::format_to(std::back_inserter(out), "  {:<10} {:<28} {:<28} ",
                      sockets::toColumnString(r->state),
-                     sockets::endpointText(r->local, r->local_port),
-                     sockets::endpointText(r->peer, r->peer_port));
+                     sockets::endpointText(r->local, r->local_port), peerText(*r));
       if (r->processes.empty()) out += "-";
       for (std::size_t p = 0; p < r->processes.size(); ++p) {
-        fmt::format_to(std::back_inserter(out), "{}{}/{} ({})", p ? ", " : "", r->processes[p].name,
-                       r->processes[p].pid, r->processes[p].cmdline);
+        fmt::format_to(std::back_inserter(out), "{}{}/{} ({})", p ? ", " : "",
+                       printable(r->processes[p].name), r->processes[p].pid,
+                       printable(r->processes[p].cmdline));
       }
       out += '\n';
     }
