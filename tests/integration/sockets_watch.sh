@@ -12,10 +12,11 @@ TMUX_SESSION="portlens-watch-$$"
 # capture: the pane as text; capture_escapes: with SGR codes (-e).
 capture() { tmux capture-pane -p -t "$TMUX_SESSION"; }
 capture_escapes() { tmux capture-pane -p -e -t "$TMUX_SESSION"; }
-# wait_for PATTERN [escapes]: up to 5 s for the pane to match (grep -E).
+# wait_for PATTERN [escapes]: up to 10 s for the pane to match (grep -E); generous because
+# CTest may run this next to the lab's full-range scans.
 wait_for() {
   local i
-  for i in $(seq 50); do
+  for i in $(seq 100); do
     if [ "${2:-}" = escapes ]; then
       capture_escapes | grep -qE -- "$1" && return 0
     else
@@ -28,10 +29,10 @@ wait_for() {
 }
 
 tmux new-session -d -s "$TMUX_SESSION" -x 160 -y 40 \
-  "ip netns exec $NS $PORTLENS sockets --watch -a -p --interval 0.5; sleep 30" ||
+  "ip netns exec $NS $PORTLENS sockets --watch -a -p --interval 1; sleep 30" ||
   die "tmux new-session"
 say "first frame"
-wait_for '^portlens sockets --watch +every 0.5s'
+wait_for '^portlens sockets --watch +every 1s'
 wait_for '^[0-9]+ sockets: .*established.*listening'
 wait_for 'LISTEN +0 +128 127\.0\.0\.1:8080 .*python3/'
 wait_for 'TIME-WAIT .*127\.0\.0\.1:9000'
@@ -41,7 +42,7 @@ say "a new listener is green, then red when it closes"
 in_ns python3 -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 9555)); s.listen(1); time.sleep(1.5)' &
+s.bind(("127.0.0.1", 9555)); s.listen(1); time.sleep(3)' &
 opener=$!
 wait_for $'\e\\[32mLISTEN +0 +1 +127\\.0\\.0\\.1:9555' escapes
 wait "$opener"
@@ -59,7 +60,7 @@ tmux send-keys -t "$TMUX_SESSION" f
 wait_for '^filter: _'
 tmux send-keys -t "$TMUX_SESSION" 'state listening' Enter
 wait_for 'filter state listening'
-sleep 0.7
+sleep 1.5
 rows=$(capture | grep -cE '^(ESTAB|TIME-WAIT|LISTEN) ')
 listen=$(capture | grep -cE '^LISTEN ')
 [ "$rows" -eq 5 ] && [ "$listen" -eq 5 ] || { capture >&2; die "filter shows $rows rows"; }
