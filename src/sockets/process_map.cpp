@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <cstring>
@@ -36,18 +37,20 @@ std::string readSmall(int dir_fd, const char* name) {
   return text;
 }
 
-// Appends (inode, pid, fd) for every socket fd of one process; false when the fd directory
-// cannot be read (another user's process without root, or the process just exited).
+enum class FdScan : std::uint8_t { kRead, kGone, kDenied };
+
+// Appends (inode, pid, fd) for every socket fd of one process. kDenied: another user's process
+// without root; kGone: the process exited since /proc was listed (its sockets went with it).
 template <typename Owner>
-bool scanFds(int proc_fd, std::int32_t pid, std::vector<Owner>& owners) {
+FdScan scanFds(int proc_fd, std::int32_t pid, std::vector<Owner>& owners) {
   char path[32];
   std::snprintf(path, sizeof(path), "%d/fd", pid);
   const int fd_dir = ::openat(proc_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd_dir < 0) return false;
+  if (fd_dir < 0) return errno == EACCES || errno == EPERM ? FdScan::kDenied : FdScan::kGone;
   DIR* dir = ::fdopendir(fd_dir);
   if (dir == nullptr) {
     ::close(fd_dir);
-    return false;
+    return FdScan::kGone;
   }
   char link[64];
   while (const dirent* entry = ::readdir(dir)) {
@@ -62,7 +65,7 @@ bool scanFds(int proc_fd, std::int32_t pid, std::vector<Owner>& owners) {
     owners.push_back({*inode, pid, fd});
   }
   ::closedir(dir);
-  return true;
+  return FdScan::kRead;
 }
 
 }  // namespace
@@ -116,8 +119,9 @@ void ProcessScan::work() {
   for (std::size_t i = next_++; i < pids_.size(); i = next_++) {
     const std::int32_t pid = pids_[i];
     const std::size_t before = owners.size();
-    if (!scanFds(proc_fd_, pid, owners)) {
-      ++unreadable;
+    const FdScan result = scanFds(proc_fd_, pid, owners);
+    if (result != FdScan::kRead) {
+      unreadable += result == FdScan::kDenied;
       continue;
     }
     ++scanned;

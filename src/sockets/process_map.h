@@ -29,7 +29,8 @@ class ProcessScan;
 class ProcessMap {
  public:
   // Scans `proc_root` (normally "/proc"). Never throws for vanished or unreadable processes:
-  // they are counted in unreadableProcesses() (fd dirs of other users need root).
+  // those whose fd directory is refused (other users' without root) are counted in
+  // unreadableProcesses(); those that exited during the scan are skipped.
   static ProcessMap scan(const std::string& proc_root = "/proc");
 
   // Fills SocketRecord::processes for every record whose inode some process holds.

@@ -50,8 +50,7 @@ Table readTable(const TableOptions& options, const Filter& filter) {
       table.notes.push_back(fmt::format(
           "{} processes could not be inspected{}; {} socket(s) shown without their process",
           table.process_map.unreadableProcesses(),
-          ::geteuid() == 0 ? " (they exited during the scan)" : " (run as root to see them all)",
-          orphans));
+          ::geteuid() == 0 ? "" : " (run as root to see them all)", orphans));
     }
   }
   if (!filter.empty()) {

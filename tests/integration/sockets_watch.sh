@@ -12,6 +12,23 @@ TMUX_SESSION="portlens-watch-$$"
 # capture: the pane as text; capture_escapes: with SGR codes (-e).
 capture() { tmux capture-pane -p -t "$TMUX_SESSION"; }
 capture_escapes() { tmux capture-pane -p -e -t "$TMUX_SESSION"; }
+# wait_for_colour TEXT PATTERN COLOUR: up to 15 s for the row matching PATTERN (which contains
+# the literal TEXT) to be drawn in SGR colour COLOUR (32 green, 31 red). The cheap literal check
+# runs on every capture, pane_color.py only on captures that hold the row, so a loaded machine
+# does not make the loop miss a frame.
+wait_for_colour() {
+  local i cap="$WORK_DIR/pane"
+  for i in $(seq 150); do
+    capture_escapes >"$cap"
+    if grep -qF -- "$1" "$cap" &&
+      [ "$(python3 "$SOCKETS_DIR/pane_color.py" "$2" <"$cap")" = "$3" ]; then
+      return 0
+    fi
+    sleep 0.1
+  done
+  cat -v "$cap" >&2
+  die "pane never showed /$2/ in colour $3"
+}
 # wait_for PATTERN [escapes]: up to 10 s for the pane to match (grep -E); generous because
 # CTest may run this next to the lab's full-range scans.
 wait_for() {
@@ -29,10 +46,10 @@ wait_for() {
 }
 
 tmux new-session -d -s "$TMUX_SESSION" -x 160 -y 40 \
-  "ip netns exec $NS $PORTLENS sockets --watch -a -p --interval 1; sleep 30" ||
+  "ip netns exec $NS $PORTLENS sockets --watch -a -p --interval 2; sleep 30" ||
   die "tmux new-session"
 say "first frame"
-wait_for '^portlens sockets --watch +every 1s'
+wait_for '^portlens sockets --watch +every 2s'
 wait_for '^[0-9]+ sockets: .*established.*listening'
 wait_for 'LISTEN +0 +128 127\.0\.0\.1:8080 .*python3/'
 wait_for 'TIME-WAIT .*127\.0\.0\.1:9000'
@@ -42,11 +59,11 @@ say "a new listener is green, then red when it closes"
 in_ns python3 -c '
 import socket, time
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("127.0.0.1", 9555)); s.listen(1); time.sleep(3)' &
+s.bind(("127.0.0.1", 9555)); s.listen(1); time.sleep(5)' &
 opener=$!
-wait_for $'\e\\[32mLISTEN +0 +1 +127\\.0\\.0\\.1:9555' escapes
+wait_for_colour 127.0.0.1:9555 'LISTEN +0 +1 +127\.0\.0\.1:9555' 32
 wait "$opener"
-wait_for $'\e\\[31mLISTEN +0 +1 +127\\.0\\.0\\.1:9555' escapes
+wait_for_colour 127.0.0.1:9555 'LISTEN +0 +1 +127\.0\.0\.1:9555' 31
 
 say "keys: pause, sort, filter, quit"
 tmux send-keys -t "$TMUX_SESSION" p
@@ -60,7 +77,7 @@ tmux send-keys -t "$TMUX_SESSION" f
 wait_for '^filter: _'
 tmux send-keys -t "$TMUX_SESSION" 'state listening' Enter
 wait_for 'filter state listening'
-sleep 1.5
+sleep 2.5
 rows=$(capture | grep -cE '^(ESTAB|TIME-WAIT|LISTEN) ')
 listen=$(capture | grep -cE '^LISTEN ')
 [ "$rows" -eq 5 ] && [ "$listen" -eq 5 ] || { capture >&2; die "filter shows $rows rows"; }
