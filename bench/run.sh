@@ -7,12 +7,13 @@
 #   syn      full-range SYN scan vs nmap -sS; one port over a /16 vs zmap and masscan;
 #            memory as the target space grows                        (bench/syn.sh)
 #   web      the web service under wrk while 100 clients hold live streams (bench/web.sh)
+#   sockets  portlens sockets -p vs ss -tanp vs lsof on 100,000 sockets  (bench/sockets.sh)
 # Environment: BENCH_PARTS (default: all parts), plus each part's own variables.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -eq 1 ] || { echo "usage: bench/run.sh PATH_TO_PORTLENS" >&2; exit 2; }
-PARTS=${BENCH_PARTS:-connect syn web}
+PARTS=${BENCH_PARTS:-connect syn web sockets}
 
 mkdir -p "$BENCH_DIR/results"
 status=0

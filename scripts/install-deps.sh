@@ -20,6 +20,8 @@ packages=(
   nmap ndiff hyperfine time masscan zmap tcpdump wrk curl
   # browser tests of the page (playwright-core itself comes from tests/browser/setup.sh)
   chromium nodejs
+  # local sockets: ss (iproute2) and lsof to compare with, tmux for the --watch test
+  lsof tmux
   # lab result checks (tests/lab/truth_check.py)
   python3
   # XML well-formedness checks in tests/unit/output

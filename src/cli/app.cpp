@@ -9,11 +9,16 @@
 #include <system_error>
 #include <vector>
 
+#include "cli/check_command.h"
 #include "cli/command_context.h"
+#include "cli/ephemeral_command.h"
+#include "cli/free_command.h"
 #include "cli/port_command.h"
 #include "cli/scan_command.h"
 #include "cli/serve_command.h"
 #include "cli/token_command.h"
+#include "cli/sockets_command.h"
+#include "cli/who_command.h"
 #include "core/error.h"
 
 namespace portlens::cli {
@@ -48,6 +53,11 @@ int runCli(int argc, char** argv) {
   addPortCommand(app, context);
   addServeCommand(app, context);
   addTokenCommand(app, context);
+  addSocketsCommand(app, context);
+  addWhoCommand(app, context);
+  addFreeCommand(app, context);
+  addCheckCommand(app, context);
+  addEphemeralCommand(app, context);
 
   try {
     auto args = normalizeNmapOptions(argc, argv);

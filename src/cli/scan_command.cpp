@@ -1,9 +1,8 @@
 #include "cli/scan_command.h"
 
+#include <fmt/core.h>
 #include <sys/resource.h>
 #include <unistd.h>
-
-#include <fmt/core.h>
 
 #include <fstream>
 #include <iostream>
@@ -47,9 +46,9 @@ std::uint32_t chooseCapacity(std::uint32_t requested) {
   const std::uint64_t usable = fds > 128 ? fds - 64 : 64;  // leave room for output files etc.
   std::uint64_t want = requested == 0 ? kDefaultParallel : requested;
   if (requested != 0 && want > usable) {
-    throw core::UsageError(fmt::format(
-        "--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`", want,
-        usable));
+    throw core::UsageError(
+        fmt::format("--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`",
+                    want, usable));
   }
   return static_cast<std::uint32_t>(std::min(want, usable));
 }

@@ -22,12 +22,12 @@ struct ScanOptions {
   std::string input_list;  // -iL FILE
   std::string exclude;     // comma-separated
   std::string exclude_file;
-  std::string ports;       // -p SPEC
+  std::string ports;  // -p SPEC
   std::optional<std::size_t> top_ports;
   std::string port_ranking = "builtin";  // builtin | nmap
   std::string format = "text";
   std::string output_file;
-  std::string states;  // "open,filtered"; "all"
+  std::string states;       // "open,filtered"; "all"
   std::string io = "auto";  // connect-scan I/O: auto (io_uring, else epoll), epoll, uring
   bool connect = false;  // --connect
   bool syn = false;      // --syn (default when raw sockets can be opened)

@@ -6,7 +6,9 @@ namespace portlens::cli {
 
 ScanReporter::ScanReporter(output::Formatter& formatter, std::set<scan::PortState> shown_states,
                            bool show_progress)
-    : formatter_(formatter), shown_states_(std::move(shown_states)), show_progress_(show_progress) {}
+    : formatter_(formatter),
+      shown_states_(std::move(shown_states)),
+      show_progress_(show_progress) {}
 
 void ScanReporter::onPort(const scan::PortRecord& record) {
   if (shown_states_.contains(record.state)) formatter_.port(record);

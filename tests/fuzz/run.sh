@@ -14,7 +14,7 @@ fi
 build_dir=$(cd "$1" && pwd) || exit 2
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
-names=(target_spec port_spec target_tokens reply resume target_policy)
+names=(target_spec port_spec target_tokens reply resume target_policy socket_filter netlink_diag)
 
 failed=()
 for name in "${names[@]}"; do
@@ -29,8 +29,10 @@ for name in "${names[@]}"; do
   artifacts="$build_dir/fuzz-artifacts/$name"
   mkdir -p "$corpus" "$artifacts"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null
+  max_len=256
+  [ "$name" = netlink_diag ] && max_len=4096  # seeds are whole recv() buffers
   echo "fuzz: $name for ${seconds}s (corpus $corpus)"
-  "$fuzzer" "$corpus" -max_total_time="$seconds" -max_len=256 -timeout=5 -rss_limit_mb=2048 \
+  "$fuzzer" "$corpus" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$build_dir/fuzz-$name.log" |
     grep -E '^(Done [0-9]+ runs|ALARM|==[0-9]+==|stat::number_of_executed_units|stat::peak_rss_mb|SUMMARY|artifact_prefix|Test unit written)'
   status=${PIPESTATUS[0]}

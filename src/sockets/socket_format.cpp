@@ -1,0 +1,159 @@
+#include "sockets/socket_format.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iterator>
+
+#include "sockets/text_table.h"
+
+namespace portlens::sockets {
+namespace {
+
+constexpr std::size_t kFlushBytes = 1 << 20;
+
+void appendEndpointJson(std::string& out, const registry::PortRegistry& registry,
+                        const core::IpAddress& address, std::uint16_t port) {
+  out += R"({"ip":")";
+  appendAddress(out, address);
+  out += R"(","port":)";
+  appendNumber(out, port);
+  out += R"(,"service":)";
+  appendJsonString(out, registry.serviceName(port));
+  out += R"(,"range":")";
+  out += registry::toString(registry::rangeOf(port));
+  out += R"("})";
+}
+
+void appendRecordJson(std::string& out, const SocketRecord& r, const FormatOptions& options,
+                      const registry::PortRegistry& registry) {
+  out += R"({"state":")";
+  out += toString(r.state);
+  out += R"(","recv_q":)";
+  appendNumber(out, r.recv_q);
+  out += R"(,"send_q":)";
+  appendNumber(out, r.send_q);
+  out += R"(,"local":)";
+  appendEndpointJson(out, registry, r.local, r.local_port);
+  out += R"(,"peer":)";
+  appendEndpointJson(out, registry, r.peer, r.peer_port);
+  out += R"(,"uid":)";
+  appendNumber(out, r.uid);
+  out += R"(,"inode":)";
+  appendNumber(out, r.inode);
+  if (options.processes) {
+    out += R"(,"processes":[)";
+    for (std::size_t i = 0; i < r.processes.size(); ++i) {
+      const ProcessRef& p = r.processes[i];
+      out += i ? R"(,{"pid":)" : R"({"pid":)";
+      appendNumber(out, static_cast<std::uint64_t>(p.pid));
+      out += R"(,"fd":)";
+      appendNumber(out, static_cast<std::uint64_t>(p.fd));
+      out += R"(,"name":)";
+      appendJsonString(out, p.name);
+      out += R"(,"cmdline":)";
+      appendJsonString(out, p.cmdline);
+      out += '}';
+    }
+    out += ']';
+  }
+  out += '}';
+}
+
+std::string csvField(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+void formatCsv(const std::vector<SocketRecord>& records, const FormatOptions& options,
+               const registry::PortRegistry& registry, std::string& out) {
+  out +=
+      "state,recv_q,send_q,local_ip,local_port,local_service,local_range,peer_ip,peer_port,"
+      "peer_service,peer_range,uid,inode";
+  out += options.processes ? ",pids,processes\n" : "\n";
+  auto it = std::back_inserter(out);
+  for (const SocketRecord& r : records) {
+    fmt::format_to(it, "{},{},{},{},{},{},{},{},{},{},{},{},{}", toString(r.state), r.recv_q,
+                   r.send_q, r.local.toString(), r.local_port,
+                   csvField(registry.serviceName(r.local_port)),
+                   registry::toString(registry::rangeOf(r.local_port)), r.peer.toString(),
+                   r.peer_port, csvField(registry.serviceName(r.peer_port)),
+                   registry::toString(registry::rangeOf(r.peer_port)), r.uid, r.inode);
+    if (options.processes) {
+      std::string pids, names;
+      for (const ProcessRef& p : r.processes) {
+        pids += fmt::format("{}{}", pids.empty() ? "" : " ", p.pid);
+        names += fmt::format("{}{}", names.empty() ? "" : " ", p.name);
+      }
+      fmt::format_to(it, ",{},{}", pids, csvField(names));
+    }
+    out += '\n';
+  }
+}
+
+}  // namespace
+
+std::optional<SocketFormat> parseSocketFormat(std::string_view name) {
+  if (name == "text") return SocketFormat::kText;
+  if (name == "json") return SocketFormat::kJson;
+  if (name == "ndjson") return SocketFormat::kNdjson;
+  if (name == "csv") return SocketFormat::kCsv;
+  return std::nullopt;
+}
+
+std::string endpointText(const core::IpAddress& address, std::uint16_t port) {
+  std::string text;
+  appendEndpoint(text, address, port);
+  return text;
+}
+
+std::string processesText(const SocketRecord& record) {
+  if (record.processes.empty()) return "-";
+  std::string text;
+  for (const ProcessRef& p : record.processes) {
+    if (!text.empty()) text += ',';
+    fmt::format_to(std::back_inserter(text), "{}/{}", p.name, p.pid);
+  }
+  return text;
+}
+
+void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions& options,
+                   const registry::PortRegistry& registry, const std::vector<std::string>& notes,
+                   std::string& out) {
+  switch (options.format) {
+    case SocketFormat::kText:
+      formatTextTable(records, options, registry, out);
+      return;
+    case SocketFormat::kCsv:
+      formatCsv(records, options, registry, out);
+      return;
+    case SocketFormat::kNdjson:
+      for (const SocketRecord& r : records) {
+        appendRecordJson(out, r, options, registry);
+        out += '\n';
+        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
+      }
+      return;
+    case SocketFormat::kJson:
+      out += R"({"sockets":[)";
+      for (std::size_t i = 0; i < records.size(); ++i) {
+        out += i == 0 ? "\n" : ",\n";
+        appendRecordJson(out, records[i], options, registry);
+        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
+      }
+      out += "\n],\"notes\":[";
+      for (std::size_t i = 0; i < notes.size(); ++i) {
+        if (i) out += ',';
+        appendJsonString(out, notes[i]);
+      }
+      out += "]}\n";
+      return;
+  }
+}
+
+}  // namespace portlens::sockets
