@@ -166,6 +166,10 @@ cmd_up() {
     ns_sysctl "$ns" net.ipv6.conf.all.accept_ra 0
     ns_sysctl "$ns" net.ipv6.conf.default.accept_ra 0
     ns_sysctl "$ns" net.ipv6.conf.default.autoconf 0
+    # No duplicate address detection on the link-local addresses either: while it runs
+    # (1-3 s after link up) neighbour discovery fails and IPv6 in a fresh lab is silent.
+    ns_sysctl "$ns" net.ipv6.conf.all.accept_dad 0
+    ns_sysctl "$ns" net.ipv6.conf.default.accept_dad 0
     ip -n "$ns" link set lo up
   done
   # The pair is created inside the scanner namespace, its peer moved straight to the target
