@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +16,7 @@
 #include "net/privileges.h"
 #include "core/error.h"
 #include "net/resolver.h"
+#include "net/reverse_names.h"
 #include "scan/engine.h"
 #include "scan/target_space.h"
 #include "scan/transports/epoll_connect_transport.h"
@@ -92,6 +94,21 @@ scan::ScanType chooseScanType(const ScanOptions& options) {
   return raw ? scan::ScanType::kSyn : scan::ScanType::kConnect;
 }
 
+// -R: reverse names for up to 4,096 targets, within 3 s (nmap resolves hosts it found up; a
+// sweep of a large block would wait on the resolver for nothing). The user hears
+// when the set is too large for it.
+void nameByReverseDns(core::TargetSet& targets, bool quiet) {
+  net::ReverseLookupLimits limits;
+  limits.max_addresses = 4096;
+  limits.parallel = 32;
+  limits.deadline = std::chrono::seconds(3);
+  if (targets.size() > limits.max_addresses && !quiet) {
+    std::cerr << fmt::format("portlens: -R looks up at most {} hosts; {} targets, skipped\n",
+                             limits.max_addresses, targets.size());
+  }
+  net::nameTargetsByReverseLookup(targets, limits);
+}
+
 void checkConnectOnlyOptions(const ScanOptions& options) {
   if (!options.shard.empty() || !options.resume_file.empty() || !options.interface.empty() ||
       !options.source_ips.empty() || options.source_port || !options.router_mac.empty()) {
@@ -107,7 +124,8 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
     throw core::UsageError("--port-ranking nmap: nmap-services is not installed");
   }
   const core::PortSet ports = resolvePorts(options, registry);
-  const core::TargetSet targets = resolveTargets(options, net::resolveHostname);
+  core::TargetSet targets = resolveTargets(options, net::resolveHostname);
+  if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
   const scan::ScanType type = chooseScanType(options);
   if (type == scan::ScanType::kSyn) {
     checkSynScanSize(options, targets, ports);
@@ -203,6 +221,10 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--states", options->states,
                   "Port states to list: open,closed,filtered or all (default open,filtered)");
   cmd->add_flag("--open", options->open_only, "List only open ports");
+  auto* reverse = cmd->add_flag("-R,--reverse-dns", options->reverse_dns,
+                                "Name address targets by reverse DNS / hosts file (<= 4096 hosts)");
+  cmd->add_flag("-n,--no-dns", options->no_dns, "No reverse lookups (the default)")
+      ->excludes(reverse);
   cmd->add_flag("-q,--quiet", options->quiet, "No progress line on stderr");
   cmd->add_flag("-v,--verbose", options->verbose, "Engine statistics on stderr at the end");
   cmd->add_option("--seed", options->seed, "Seed of the random scan order");

@@ -38,6 +38,8 @@ struct ScanOptions {
   std::vector<std::string> source_ips;
   std::optional<std::uint16_t> source_port;
   std::string router_mac;
+  bool reverse_dns = false;  // -R: name address targets by their reverse names
+  bool no_dns = false;       // -n: nmap's spelling of the default
   bool open_only = false;
   bool quiet = false;
   bool verbose = false;  // -v: engine statistics on stderr at the end

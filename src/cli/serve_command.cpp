@@ -78,7 +78,7 @@ void runServe(const ServeOptions& options, CommandContext& context) {
   }
   const auto registry = registry::PortRegistry::builtin();
   server::JobRunner jobs(config.db, config.max_running_scans,
-                         probesPerScan(config.max_running_scans));
+                         {probesPerScan(config.max_running_scans), config.reverse_dns});
   server::StorePool pool(config.db);
   server::ApiRoutes routes(config, pool, jobs, registry);
   server::HttpServer http(config, routes, pool, registry);

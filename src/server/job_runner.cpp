@@ -10,10 +10,10 @@
 
 namespace portlens::server {
 
-JobRunner::JobRunner(std::string db_path, unsigned max_running, std::uint32_t probes_in_flight)
+JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings settings)
     : db_path_(std::move(db_path)),
       max_running_(max_running == 0 ? 1 : max_running),
-      probes_in_flight_(probes_in_flight) {}
+      settings_(settings) {}
 
 JobRunner::~JobRunner() { stop(); }
 
@@ -75,7 +75,7 @@ void JobRunner::workerLoop() {
       }
       // A cancel that arrived between claim and registration is in the store.
       if (row->cancel_requested) flag->store(true);
-      JobResult result = runScanJob(store, *row, probes_in_flight_, *flag);
+      JobResult result = runScanJob(store, *row, settings_, *flag);
       bool cancelled = false;
       {
         std::lock_guard lock(mutex_);

@@ -17,11 +17,13 @@
 #include <thread>
 #include <vector>
 
+#include "server/scan_job.h"
+
 namespace portlens::server {
 
 class JobRunner {
  public:
-  JobRunner(std::string db_path, unsigned max_running, std::uint32_t probes_in_flight);
+  JobRunner(std::string db_path, unsigned max_running, JobSettings settings);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -38,7 +40,7 @@ class JobRunner {
 
   std::string db_path_;
   unsigned max_running_;
-  std::uint32_t probes_in_flight_;
+  JobSettings settings_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/port_spec.h"
+#include "net/reverse_names.h"
 #include "scan/engine.h"
 #include "scan/syn/raw_setup.h"
 #include "scan/target_space.h"
@@ -76,8 +77,9 @@ scan::ScanSummary runSynJob(scan::ScanConfig config, const core::TargetSet& targ
 
 }  // namespace
 
-JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::uint32_t capacity,
-                     const std::atomic<bool>& stop) {
+JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
+                     const JobSettings& settings, const std::atomic<bool>& stop) {
+  const std::uint32_t capacity = settings.probes_in_flight;
   JobResult result;
   try {
     core::TargetSet targets = store.scanTargets(row.id);
@@ -90,6 +92,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::ui
       targets = std::move(plan.targets);
       ports = std::move(plan.ports);
     }
+    if (settings.reverse_dns) net::nameTargetsByReverseLookup(targets, {});
     StoringObserver observer(store, row.id);
     observer.setBaseProbes(row.probes_sent);
     if (!targets.empty() && !ports.empty()) {

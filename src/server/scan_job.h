@@ -22,8 +22,15 @@ struct JobResult {
   std::uint64_t probes_sent = 0;
 };
 
-// `capacity` = probes in flight for this job.
-JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row, std::uint32_t capacity,
-                     const std::atomic<bool>& stop);
+// What every job of one server shares.
+struct JobSettings {
+  std::uint32_t probes_in_flight = 4096;  // per job
+  // Name targets given as addresses by their reverse names before the scan (small scans
+  // only, within a deadline: net/reverse_names.h).
+  bool reverse_dns = true;
+};
+
+JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
+                     const JobSettings& settings, const std::atomic<bool>& stop);
 
 }  // namespace portlens::server

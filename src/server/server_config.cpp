@@ -7,7 +7,7 @@
 namespace portlens::server {
 namespace {
 
-using Value = std::variant<std::string, std::int64_t, std::vector<std::string>>;
+using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
@@ -72,10 +72,11 @@ Value parseValue(std::string_view s, std::size_t line) {
     }
     return items;
   }
+  if (s == "true" || s == "false") return s == "true";
   std::int64_t number = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
   if (ec != std::errc{} || end != s.data() + s.size() || number < 0) {
-    fail(line, "expected a string, a non-negative integer or an array of strings");
+    fail(line, "expected a string, a non-negative integer, true, false or an array of strings");
   }
   return number;
 }
@@ -83,6 +84,11 @@ Value parseValue(std::string_view s, std::size_t line) {
 std::uint64_t asNumber(const Value& v, std::size_t line) {
   if (auto n = std::get_if<std::int64_t>(&v)) return static_cast<std::uint64_t>(*n);
   fail(line, "expected an integer");
+}
+
+bool asBool(const Value& v, std::size_t line) {
+  if (auto b = std::get_if<bool>(&v)) return *b;
+  fail(line, "expected true or false");
 }
 
 std::string asString(const Value& v, std::size_t line) {
@@ -113,6 +119,7 @@ void applyKey(ServerConfig& config, const std::string& table, const std::string&
       return;
     }
     if (key == "max_probes") return void(config.max_probes = asNumber(v, line));
+    if (key == "reverse_dns") return void(config.reverse_dns = asBool(v, line));
     if (key == "http_threads") {
       config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asNumber(v, line)));
       return;

@@ -1,6 +1,6 @@
 // What `portlens serve` is told by its config file (portlens.toml) and options. Built by
 // cli/, passed by const reference. The parser reads the TOML subset the file needs and is
-// pure: tables ([anonymous], [tokens.NAME]), `key = "string" | integer | ["a", "b"]`,
+// pure: tables ([anonymous], [tokens.NAME]), `key = "string" | integer | true | false | ["a", "b"]`,
 // `#` comments. Unknown keys are errors, so a typo never silently disables a limit.
 //
 //   listen = "127.0.0.1:8080"
@@ -8,6 +8,7 @@
 //   max_running_scans = 2          # scans run at once; the rest wait in the queue
 //   max_probes = 16777216          # hosts x ports cap for token holders
 //   http_threads = 2
+//   reverse_dns = true             # small scans: hosts named by PTR / hosts file (2 s cap)
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -40,6 +41,7 @@ struct ServerConfig {
   unsigned max_running_scans = 2;
   std::uint64_t max_probes = std::uint64_t{1} << 24;
   unsigned http_threads = 2;
+  bool reverse_dns = true;  // name address targets of small scans by their reverse names
   AnonymousLimits anonymous;
   std::map<std::string, std::vector<Cidr>> token_allow;  // by token name
 };

@@ -115,6 +115,17 @@ api GET "/api/v1/scans/$idr/results?format=ndjson&states=all" "" "$LAB" >"$WORK_
 check_truth --ndjson "$WORK_DIR/rr.ndjson" --host 198.19.0.7 --host 198.19.0.8 \
   --host 2001:2:0:1::7 --expect-summary || die "the resumed scan lost or changed results"
 say "SIGTERM and SIGKILL mid-scan: resumed, all 196605 ports right, none twice"
+# Reverse names (tests/lab/names.tsv), looked up by every run of the job, resumed ones too.
+"$LAB_SH" names >"$WORK_DIR/names.tsv"
+python3 - "$WORK_DIR/rr.ndjson" "$WORK_DIR/names.tsv" <<'PY' || die "records do not carry the lab's host names"
+import json, sys
+names = dict(line.rstrip("\n").split("\t", 1) for line in open(sys.argv[2]) if line.strip())
+wrong = [r for r in map(json.loads, open(sys.argv[1]))
+         if r["type"] == "port" and r.get("hostname", "") != names.get(r["ip"], "")]
+if wrong:
+    sys.exit(f"{len(wrong)} records with the wrong host name, e.g. {wrong[0]}")
+PY
+say "every record carries its host's reverse name"
 
 # --- 3. refusals, case by case ------------------------------------------------------------
 refuse() {  # refuse TARGET REASON

@@ -23,7 +23,7 @@ TOKEN=$(token_create lab)
 serve_start
 status=0
 in_lab 120 env PORTLENS_URL="http://127.0.0.1:$WEB_PORT/" TOKEN="$TOKEN" SHOTS="$SHOTS" \
-  LAB_SH="$LAB_SH" LAB_NAME="$LAB_NAME" DB="$WORK_DIR/portlens.db" HOME="$WORK_DIR" \
+  LAB_SH="$LAB_SH" LAB_NAME="$LAB_NAME" HOME="$WORK_DIR" \
   node "$BROWSER_DIR/web_page.mjs" || status=$?
 serve_stop TERM || true
 [ "$status" -eq 0 ] || die "browser test failed (screenshots in $SHOTS)"

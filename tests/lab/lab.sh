@@ -6,6 +6,7 @@
 #   lab.sh down NAME              tear it down (idempotent; also after a partial `up`)
 #   lab.sh truth [NAME]           ground truth, TSV "ip<TAB>port<TAB>state", open and filtered
 #                                 ports only: every other port of those hosts is closed
+#   lab.sh names                  host names, TSV "ip<TAB>name" (reverse lookups find these)
 #   lab.sh loss NAME PCT          change the SYN loss of a running lab (0 = none)
 #   lab.sh block NAME IP PORT [drop|reject]   make one more port filtered (for diff tests)
 #   lab.sh exec NAME CMD...       run CMD in the scanner namespace
@@ -21,6 +22,9 @@
 #           truth.tsv, `table inet lab` drops or rejects (ICMP admin-prohibited) its filtered
 #           ports, and optionally drops PCT% of all SYNs (chain `loss`).
 #   scanner: routes to exactly those two blocks via the target; NO default route (checked).
+#           /etc/netns/plab-NAME-s/{hosts,resolv.conf}: `ip netns exec` mounts them over
+#           /etc, so lookups there see names.tsv and a resolver that is the namespace's own
+#           loopback (nothing listens: every DNS query fails at once, none can leave).
 # NAME: 1-12 characters [a-z0-9-], unique per test run (e.g. "i4-$$").
 #
 # Environment: LAB_TARGET  path of the lab_target binary (else build/$PRESET/tests/lab/
@@ -31,6 +35,7 @@ set -euo pipefail
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$LAB_DIR/../.." && pwd)
 TRUTH_FILE="$LAB_DIR/truth.tsv"
+NAMES_FILE="$LAB_DIR/names.tsv"
 STATE_ROOT=${LAB_STATE:-/run/portlens-lab}
 
 SCAN_V4=198.18.0.1/30
@@ -74,6 +79,21 @@ ns_sysctl() {
 }
 
 # Prints the open/filtered rows of the truth (ip, port, state), comments stripped.
+name_rows() { awk -F'\t' '!/^#/ && NF >= 2 { print $1 "\t" $2 }' "$NAMES_FILE"; }
+
+# The resolver configuration processes in the scanner namespace see (ip-netns(8): files in
+# /etc/netns/NS/ are bind-mounted over /etc/ by `ip netns exec`).
+write_resolver_files() {
+  local dir="/etc/netns/$SCAN_NS"
+  mkdir -p "$dir"
+  {
+    echo "127.0.0.1 localhost"
+    echo "::1 localhost"
+    name_rows | tr '\t' ' '
+  } >"$dir/hosts"
+  printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
+}
+
 truth_rows() { awk -F'\t' '!/^#/ && NF >= 4 { print $1 "\t" $2 "\t" $3 }' "$TRUTH_FILE"; }
 
 # The nftables ruleset of the target namespace, generated from truth.tsv.
@@ -160,6 +180,7 @@ cmd_up() {
 
   ip netns add "$SCAN_NS"
   ip netns add "$TARGET_NS"
+  write_resolver_files
   local ns
   for ns in "$SCAN_NS" "$TARGET_NS"; do
     # No router advertisements, no autoconfiguration: nothing may add routes behind our back.
@@ -286,7 +307,7 @@ cmd_down() {
     done
     ip netns del "$ns" 2>/dev/null || true
   done
-  rm -rf "$STATE_DIR"
+  rm -rf "$STATE_DIR" "/etc/netns/$SCAN_NS"
   if ip netns list | grep -q "^plab-$NAME-[st]\b"; then
     fail "could not remove every namespace of lab $NAME"
   fi
@@ -335,6 +356,7 @@ main() {
     up) cmd_up "$@" ;;
     down) cmd_down "$@" ;;
     truth) truth_rows ;;
+    names) name_rows ;;
     loss) cmd_loss "$@" ;;
     block) cmd_block "$@" ;;
     exec)

@@ -49,7 +49,7 @@ class ApiRoutesTest : public ::testing::Test {
   ServerConfig config_ = makeConfig();
   registry::PortRegistry registry_ = registry::PortRegistry::builtin();
   StorePool pool_{store_.path()};
-  JobRunner jobs_{store_.path(), 1, 64};
+  JobRunner jobs_{store_.path(), 1, {64, false}};
   ApiRoutes routes_{config_, pool_, jobs_, registry_};
 };
 

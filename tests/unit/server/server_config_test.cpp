@@ -13,6 +13,7 @@ db = "/tmp/x.db"
 max_running_scans = 3
 max_probes = 5000
 http_threads = 1
+reverse_dns = false
 
 [anonymous]
 max_probes = 10
@@ -27,6 +28,7 @@ allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
   EXPECT_EQ(config.db, "/tmp/x.db");
   EXPECT_EQ(config.max_running_scans, 3u);
   EXPECT_EQ(config.max_probes, 5000u);
+  EXPECT_FALSE(config.reverse_dns);
   EXPECT_EQ(config.anonymous.max_probes, 10u);
   EXPECT_EQ(config.anonymous.scans_per_minute, 6);
   EXPECT_EQ(config.anonymous.max_active_scans, 2u);
@@ -48,6 +50,9 @@ TEST(ServerConfig, ErrorsNameTheLine) {
   EXPECT_THROW(applyConfigText(config, "[other]"), std::invalid_argument);
   EXPECT_THROW(applyConfigText(config, "db = \"open"), std::invalid_argument);
   EXPECT_THROW(applyConfigText(config, "max_probes = -1"), std::invalid_argument);
+  EXPECT_THROW(applyConfigText(config, "reverse_dns = 1"), std::invalid_argument);
+  EXPECT_THROW(applyConfigText(config, "reverse_dns = yes"), std::invalid_argument);
+  EXPECT_THROW(applyConfigText(config, "max_probes = true"), std::invalid_argument);
 }
 
 TEST(ServerConfig, SplitsListenAddresses) {
