@@ -5,20 +5,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/csv_field.h"
+
 namespace portlens::output {
 
 namespace {
 
-std::string csvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
-}
+using core::csvField;
 
 std::string rttField(std::chrono::nanoseconds rtt) {
   if (rtt < std::chrono::nanoseconds::zero()) return "";

@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <iterator>
 
+#include "core/csv_field.h"
 #include "sockets/text_table.h"
 
 namespace portlens::sockets {
 namespace {
+
+using core::csvField;
 
 constexpr std::size_t kFlushBytes = 1 << 20;
 
@@ -58,16 +61,6 @@ void appendRecordJson(std::string& out, const SocketRecord& r, const FormatOptio
     out += ']';
   }
   out += '}';
-}
-
-std::string csvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + '"';
 }
 
 void formatCsv(const std::vector<SocketRecord>& records, const FormatOptions& options,

@@ -12,15 +12,8 @@ TRUTH_CHECK="$INTEGRATION_DIR/../lab/truth_check.py"
 LAB_NAME=""
 WORK_DIR=""
 
-say() { echo "[$(date +%T)] $*" >&2; }
-skip() {
-  echo "SKIP: $*" >&2
-  exit 77
-}
-die() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source=tests/integration/common.sh
+source "$INTEGRATION_DIR/common.sh"
 
 # Skips unless this machine can build a lab and run the given tools.
 require_lab_tools() {

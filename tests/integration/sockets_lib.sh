@@ -8,15 +8,8 @@ NS=""
 WORK_DIR=""
 HELPER_PID=""
 
-say() { echo "[$(date +%T)] $*" >&2; }
-skip() {
-  echo "SKIP: $*" >&2
-  exit 77
-}
-die() {
-  echo "FAIL: $*" >&2
-  exit 1
-}
+# shellcheck source=tests/integration/common.sh
+source "$SOCKETS_DIR/common.sh"
 
 require_tools() {
   [ "$(id -u)" -eq 0 ] || skip "needs root (network namespaces)"
