@@ -74,8 +74,12 @@ timed() {
   read -r WALL RSS < <(tail -n 1 "$WORK_DIR/time")
 }
 
-# truth_accuracy ARGS...: the accuracy (percent) truth_check.py computes, or "-".
+# truth_accuracy ARGS...: the accuracy (percent) truth_check.py computes, or "-" when it
+# computed none. truth_check exits 1 whenever a port is wrong, so its status is not asked:
+# a peer that misses a port still gets its accuracy (e.g. 99.9985), on one line.
 truth_accuracy() {
-  python3 "$TRUTH_CHECK" --truth "$WORK_DIR/truth.tsv" "$@" --json --quiet |
-    python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])' || echo "-"
+  local accuracy
+  accuracy=$({ python3 "$TRUTH_CHECK" --truth "$WORK_DIR/truth.tsv" "$@" --json --quiet || true; } |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["accuracy"])' 2>/dev/null) || true
+  echo "${accuracy:--}"
 }

@@ -2,7 +2,7 @@
 # `make bench`: every benchmark, each against its peers measured in the same run.
 #   bench/run.sh PATH_TO_PORTLENS
 # Parts (each prints its table and writes bench/results/<part>.md; this script then joins
-# them into bench/results/latest.md):
+# the newest table of every part into bench/results/latest.md):
 #   connect  full-range connect scan of one lab host vs nmap -sT      (bench/connect.sh)
 #   syn      full-range SYN scan vs nmap -sS; one port over a /16 vs zmap and masscan;
 #            memory as the target space grows                        (bench/syn.sh)
@@ -13,7 +13,8 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -eq 1 ] || { echo "usage: bench/run.sh PATH_TO_PORTLENS" >&2; exit 2; }
-PARTS=${BENCH_PARTS:-connect syn web sockets}
+ALL_PARTS="connect syn web sockets"
+PARTS=${BENCH_PARTS:-$ALL_PARTS}
 
 mkdir -p "$BENCH_DIR/results"
 status=0
@@ -22,8 +23,9 @@ for part in $PARTS; do
   echo "bench: === $part ===" >&2
   "$BENCH_DIR/$part.sh" "$1" || status=$?
 done
+# Every part's latest table, also of parts not run this time (each table carries its date).
 {
-  for part in $PARTS; do
+  for part in $ALL_PARTS; do
     [ -f "$BENCH_DIR/results/$part.md" ] && cat "$BENCH_DIR/results/$part.md" && echo
   done
 } >"$BENCH_DIR/results/latest.md"

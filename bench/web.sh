@@ -165,6 +165,6 @@ PY
   echo "$stream_check."
 } >"$WORK_DIR/web.md"
 mkdir -p "$BENCH_DIR/results"
-cp "$WORK_DIR/web.md" "$BENCH_DIR/results/web-latest.md"
+cp "$WORK_DIR/web.md" "$BENCH_DIR/results/web.md"
 cat "$WORK_DIR/web.md"
 case $stream_check in "$STREAMS/$STREAMS"*) ;; *) die "some live streams lost or repeated records" ;; esac
