@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS results (
   rtt_ns INTEGER NOT NULL,
   attempts INTEGER NOT NULL,
   hostname TEXT NOT NULL,
+  ttl INTEGER NOT NULL DEFAULT 0,
   UNIQUE(scan_id, ip, port)
 );
 CREATE INDEX IF NOT EXISTS results_state ON results(scan_id, state, seq);
@@ -143,7 +144,22 @@ std::optional<ScanStatus> parseScanStatus(std::string_view text) {
   return std::nullopt;
 }
 
-ScanStore::ScanStore(const std::string& path) : db_(path) { db_.exec(kSchema); }
+// Columns added after the first release, for databases created before them (CREATE TABLE IF
+// NOT EXISTS leaves an old table as it is). Checked and added in one write transaction, so
+// connections opening the same file at once add each column exactly once.
+void addMissingColumns(Database& db) {
+  Transaction tx(db);
+  bool has_ttl = false;
+  auto columns = db.prepare("PRAGMA table_info(results)");
+  while (columns.step()) has_ttl = has_ttl || columns.text(1) == "ttl";
+  if (!has_ttl) db.exec("ALTER TABLE results ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0");
+  tx.commit();
+}
+
+ScanStore::ScanStore(const std::string& path) : db_(path) {
+  db_.exec(kSchema);
+  addMissingColumns(db_);
+}
 
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
@@ -297,14 +313,14 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   Transaction tx(db_);
   auto st = db_.prepare(
       "INSERT OR IGNORE INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, "
-      "hostname) VALUES (?,?,?,?,?,?,?,?)");
+      "hostname, ttl) VALUES (?,?,?,?,?,?,?,?,?)");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
     st.bind(1, id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
     st.bind(4, static_cast<std::int64_t>(r.state)).bind(5, static_cast<std::int64_t>(r.reason));
     st.bind(6, static_cast<std::int64_t>(r.rtt.count())).bind(7, std::int64_t{r.attempts});
-    st.bind(8, r.hostname);
+    st.bind(8, r.hostname).bind(9, std::int64_t{r.ttl});
     st.step();
     if (db_.changes() > 0) ++added[r.state];
   }
@@ -329,7 +345,7 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
   }
   if (in.empty()) return {};
   auto st = db_.prepare(
-      "SELECT seq, ip, port, state, reason, rtt_ns, attempts, hostname FROM results "
+      "SELECT seq, ip, port, state, reason, rtt_ns, attempts, hostname, ttl FROM results "
       "WHERE scan_id = ? AND state IN (" +
       in + ") AND seq > ? ORDER BY seq LIMIT ?");
   st.bind(1, id).bind(2, after_seq).bind(3, i64(limit));
@@ -344,6 +360,7 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
     r.record.rtt = std::chrono::nanoseconds(st.integer(5));
     r.record.attempts = static_cast<std::uint8_t>(st.integer(6));
     r.record.hostname = st.text(7);
+    r.record.ttl = static_cast<std::uint8_t>(st.integer(8));
     out.push_back(std::move(r));
   }
   return out;

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "store/sqlite_db.h"
+
 namespace portlens::store {
 namespace {
 
@@ -42,6 +44,7 @@ class ScanStoreTest : public ::testing::Test {
     r.state = state;
     r.reason = state == scan::PortState::kOpen ? scan::Reason::kSynAck : scan::Reason::kNoResponse;
     r.rtt = std::chrono::microseconds(120);
+    r.ttl = 64;
     return r;
   }
 
@@ -101,11 +104,38 @@ TEST_F(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
   EXPECT_EQ(open[0].record.port, 22);
   EXPECT_EQ(open[0].record.state, scan::PortState::kOpen);
   EXPECT_EQ(open[0].record.rtt, std::chrono::microseconds(120));
+  EXPECT_EQ(open[0].record.ttl, 64);
   EXPECT_LT(open[0].seq, open[1].seq);
   auto after = store.results(id, {scan::kAllPortStates.begin(), scan::kAllPortStates.end()},
                              open[0].seq, 100);
   EXPECT_EQ(after.size(), 3u);
   EXPECT_EQ(store.donePorts(id).size(), 4u);
+}
+
+// A database written before results kept the TTL opens, gains the column once (two
+// connections open it), keeps its rows, and stores TTLs from then on.
+TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
+  {
+    Database old(path_);
+    old.exec(
+        "CREATE TABLE results (seq INTEGER PRIMARY KEY AUTOINCREMENT, scan_id INTEGER NOT NULL, "
+        "ip TEXT NOT NULL, port INTEGER NOT NULL, state INTEGER NOT NULL, reason INTEGER NOT "
+        "NULL, rtt_ns INTEGER NOT NULL, attempts INTEGER NOT NULL, hostname TEXT NOT NULL, "
+        "UNIQUE(scan_id, ip, port));"
+        "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname) "
+        "VALUES (1, '198.19.0.7', 22, 0, 0, 1000, 1, '');");  // open, syn-ack
+  }
+  ScanStore first(path_);
+  ScanStore second(path_);
+  auto id = first.insertScan(newScan());
+  ASSERT_EQ(id, 1);
+  auto kept = second.results(1, {scan::PortState::kOpen}, 0, 10);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(kept[0].record.ttl, 0) << "rows from before the column have no TTL";
+  second.appendResults(1, {rec("198.19.0.7", 80, scan::PortState::kOpen)}, 2, 0, 0);
+  auto both = first.results(1, {scan::PortState::kOpen}, 0, 10);
+  ASSERT_EQ(both.size(), 2u);
+  EXPECT_EQ(both[1].record.ttl, 64);
 }
 
 TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
