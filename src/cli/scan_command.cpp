@@ -125,7 +125,9 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   const core::PortSet ports = resolvePorts(options, registry);
   core::TargetSet targets = resolveTargets(options, net::resolveHostname);
-  if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
+  const auto name_targets = [&targets, &options] {
+    if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
+  };
   const scan::ScanType type = chooseScanType(options);
   if (type == scan::ScanType::kSyn) {
     checkSynScanSize(options, targets, ports);
@@ -167,10 +169,12 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
 
   scan::ScanSummary summary;
   if (type == scan::ScanType::kSyn) {
-    summary = runSynScanCommand({options, config, targets, ports, info}, *formatter, shown);
+    summary = runSynScanCommand({options, config, targets, ports, info, name_targets},
+                                *formatter, shown);
   } else {
     const std::uint32_t capacity = chooseCapacity(options.max_parallel);
     std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
+    name_targets();
     StopSignal stop;
     ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
     formatter->begin(info);

@@ -162,6 +162,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   // Every socket and file is open: from here on no privilege is needed, and none is kept
   // while bytes from the network are parsed.
   net::dropPrivileges();
+  if (input.after_privilege_drop) input.after_privilege_drop();
 
   StopSignal stop;  // after the drop: its thread must not keep any capability either
   formatter.begin(input.info);  // only now: every refusal above leaves no half-written output

@@ -3,6 +3,7 @@
 // --resume. Called by scan_command.cpp on the main thread, before any other thread exists.
 #pragma once
 
+#include <functional>
 #include <iosfwd>
 
 #include "cli/command_context.h"
@@ -30,6 +31,9 @@ struct SynRunInput {
   const core::TargetSet& targets;
   const core::PortSet& ports;
   const scan::ScanInfo& info;
+  // Runs once privileges are dropped, before the scan: work that reads from the network
+  // outside the scan (reverse lookups for -R) must not run with them.
+  std::function<void()> after_privilege_drop;
 };
 
 // Prepares everything (a refusal throws before any output), calls formatter.begin(), runs the
