@@ -34,7 +34,7 @@ bool inRanges(const sockets::PortRanges& ranges, std::uint16_t port) {
 }
 
 int runCheck(const CheckOptions& options) {
-  const registry::PortRegistry registry = registry::PortRegistry::builtin();
+  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
   const std::vector<std::uint16_t> ports = resolvePortArguments(options.ports, registry);
   enterNetnsIfAny(options.netns);
   const registry::EphemeralRange ephemeral = ephemeralRangeOrDefault();

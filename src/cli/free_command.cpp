@@ -45,7 +45,7 @@ int runFree(const FreeOptions& options) {
     throw core::UsageError("--count must be between 1 and 65535");
   }
   enterNetnsIfAny(options.netns);
-  const registry::PortRegistry registry = registry::PortRegistry::builtin();
+  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
   const registry::EphemeralRange ephemeral = ephemeralRangeOrDefault();
   std::vector<bool> excluded(65536, false);
   for (const auto& [a, b] : reservedPorts()) {

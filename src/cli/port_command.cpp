@@ -44,7 +44,7 @@ int runPortCommand(const PortOptions& options, std::ostream& out, std::ostream& 
   for (const std::string& token : options.tokens)
     queries.push_back(registry::parsePortQuery(token));
 
-  const registry::PortRegistry ports = registry::PortRegistry::builtin();
+  const registry::PortRegistry& ports = registry::PortRegistry::builtin();
   const std::optional<registry::EphemeralRange> ephemeral = readEphemeralRange();
 
   int exit_code = core::kExitOk;

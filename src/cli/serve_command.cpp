@@ -76,7 +76,7 @@ void runServe(const ServeOptions& options, CommandContext& context) {
   } catch (const store::StoreError& e) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
-  const auto registry = registry::PortRegistry::builtin();
+  const auto& registry = registry::PortRegistry::builtin();
   server::JobRunner jobs(config.db, config.max_running_scans,
                          {probesPerScan(config.max_running_scans), config.reverse_dns});
   server::StorePool pool(config.db);

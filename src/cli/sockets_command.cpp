@@ -57,7 +57,7 @@ int runSockets(const SocketsOptions& options) {
   if (options.interval < 0.1 || options.interval > 3600) {
     throw core::UsageError("--interval must be between 0.1 and 3600 seconds");
   }
-  const registry::PortRegistry registry = registry::PortRegistry::builtin();
+  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
   std::string filter_text;
   for (const std::string& word : options.filter_words) filter_text += word + ' ';
   sockets::Filter filter = sockets::parseFilter(filter_text, serviceLookup(registry));

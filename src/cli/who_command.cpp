@@ -52,7 +52,7 @@ void appendHolderJson(std::string& out, const sockets::SocketRecord& r) {
 }
 
 int runWho(const WhoOptions& options) {
-  const registry::PortRegistry registry = registry::PortRegistry::builtin();
+  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
   const std::vector<std::uint16_t> ports = resolvePortArguments(options.ports, registry);
   enterNetnsIfAny(options.netns);
   sockets::TableOptions table_options;

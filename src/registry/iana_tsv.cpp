@@ -39,8 +39,8 @@ std::vector<ServiceEntry> parseIanaTsv(std::string_view text) {
     }
     ServiceEntry row;
     row.port = static_cast<std::uint16_t>(port);
-    row.name = std::string(line.substr(tab1 + 1, tab2 - tab1 - 1));
-    row.description = std::string(line.substr(tab2 + 1));
+    row.name = line.substr(tab1 + 1, tab2 - tab1 - 1);
+    row.description = line.substr(tab2 + 1);
     if (row.name.empty()) fail(line_number, "empty name");
     rows.push_back(std::move(row));
   }

@@ -40,24 +40,51 @@ std::string_view toString(PortRange range) {
   return "unknown";
 }
 
-PortRegistry PortRegistry::builtin() {
-  // Parsed on first use only; thread-safe by the function-local static rules.
-  static const PortRegistry kBuiltin = fromTsv(ianaTcpTsv());
+const PortRegistry& PortRegistry::builtin() {
+  // Parsed on first use only; thread-safe by the function-local static rules. Every command
+  // needs it, so its cost is start-up time: views, no per-name allocation (measured in
+  // docs/architecture.md).
+  static const PortRegistry kBuiltin = fromText(ianaTcpTsv(), nullptr);
   return kBuiltin;
 }
 
 PortRegistry PortRegistry::fromTsv(std::string_view tsv) {
+  auto owned = std::make_shared<const std::string>(tsv);
+  return fromText(*owned, owned);
+}
+
+PortRegistry PortRegistry::fromText(std::string_view tsv,
+                                    std::shared_ptr<const std::string> owner) {
   std::vector<ServiceEntry> rows = parseIanaTsv(tsv);
   // Stable, so each port's names keep the file's order: the first is the primary.
   std::stable_sort(rows.begin(), rows.end(),
                    [](const ServiceEntry& a, const ServiceEntry& b) { return a.port < b.port; });
 
   PortRegistry registry;
-  for (ServiceEntry& row : rows) {
-    registry.names_.emplace_back(toLower(row.name), row.port);
+  registry.text_ = std::move(owner);
+  // Lookups by name are case-insensitive. Most IANA names are lowercase already and are
+  // viewed where they stand; the others get a lowercase copy in one shared buffer, viewed
+  // once the buffer is complete (it must not grow after a view is taken).
+  auto lower_names = std::make_shared<std::string>();
+  std::vector<std::pair<std::size_t, std::uint16_t>> lowered;  // offset in lower_names
+  for (const ServiceEntry& row : rows) {
+    if (std::any_of(row.name.begin(), row.name.end(),
+                    [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
+      lowered.emplace_back(lower_names->size(), row.port);
+      *lower_names += toLower(row.name);
+    } else {
+      registry.names_.emplace_back(row.name, row.port);
+    }
     const bool primary = registry.entries_.empty() || registry.entries_.back().port != row.port;
-    (primary ? registry.entries_ : registry.aliases_).push_back(std::move(row));
+    (primary ? registry.entries_ : registry.aliases_).push_back(row);
   }
+  for (std::size_t i = 0; i < lowered.size(); ++i) {
+    const std::size_t end = i + 1 < lowered.size() ? lowered[i + 1].first : lower_names->size();
+    registry.names_.emplace_back(
+        std::string_view(*lower_names).substr(lowered[i].first, end - lowered[i].first),
+        lowered[i].second);
+  }
+  registry.lower_names_ = std::move(lower_names);
   std::sort(registry.names_.begin(), registry.names_.end());
   registry.names_.erase(std::unique(registry.names_.begin(), registry.names_.end()),
                         registry.names_.end());
@@ -83,14 +110,15 @@ const ServiceEntry* PortRegistry::lookup(std::uint16_t port) const {
 
 std::string_view PortRegistry::serviceName(std::uint16_t port) const {
   const ServiceEntry* entry = lookup(port);
-  return entry == nullptr ? std::string_view{} : std::string_view(entry->name);
+  return entry == nullptr ? std::string_view{} : entry->name;
 }
 
 std::vector<std::uint16_t> PortRegistry::portsForName(std::string_view name) const {
   const std::string key = toLower(name);
   std::vector<std::uint16_t> ports;
-  auto it = std::lower_bound(names_.begin(), names_.end(), key,
-                             [](const auto& pair, const std::string& k) { return pair.first < k; });
+  auto it = std::lower_bound(
+      names_.begin(), names_.end(), std::string_view(key),
+      [](const auto& pair, std::string_view k) { return pair.first < k; });
   for (; it != names_.end() && it->first == key; ++it) ports.push_back(it->second);
   return ports;  // ascending: names_ is sorted by (name, port)
 }

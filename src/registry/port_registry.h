@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,10 +20,12 @@ enum class PortRange : std::uint8_t { kWellKnown, kRegistered, kDynamic };
 PortRange rangeOf(std::uint16_t port);
 std::string_view toString(PortRange range);  // "well-known", "registered", "dynamic"
 
+// Views into the registry's text (the compiled-in data lives as long as the process; a
+// registry made by fromTsv keeps its own copy, shared by its copies).
 struct ServiceEntry {
   std::uint16_t port = 0;
-  std::string name;         // IANA service name, e.g. "https"
-  std::string description;  // IANA description, e.g. "http protocol over TLS/SSL"
+  std::string_view name;         // IANA service name, e.g. "https"
+  std::string_view description;  // IANA description, e.g. "http protocol over TLS/SSL"
 };
 
 // Where the top-ports ranking comes from.
@@ -33,9 +36,9 @@ enum class RankingSource : std::uint8_t {
 
 class PortRegistry {
  public:
-  // The compiled-in IANA data and the built-in ranking. The data is parsed once per process;
-  // each call returns a copy, so callers may load another ranking into theirs.
-  static PortRegistry builtin();
+  // The compiled-in IANA data and the built-in ranking, parsed once per process (no string
+  // is copied: entries view the embedded text). Copy it to load another ranking.
+  static const PortRegistry& builtin();
   // A registry over `tsv` (the format of src/registry/data/iana_tcp.tsv) with the built-in
   // ranking. For tests and tools; throws std::runtime_error naming the line when malformed.
   static PortRegistry fromTsv(std::string_view tsv);
@@ -60,10 +63,15 @@ class PortRegistry {
   std::size_t rankOf(std::uint16_t port) const;
 
  private:
+  // Entries view `tsv`, which must outlive the registry unless `owner` holds it.
+  static PortRegistry fromText(std::string_view tsv, std::shared_ptr<const std::string> owner);
+
+  std::shared_ptr<const std::string> text_;         // fromTsv's copy of its text
+  std::shared_ptr<const std::string> lower_names_;  // lowercased names that had capitals
   std::vector<ServiceEntry> entries_;   // sorted by port; one primary entry per port
   std::vector<ServiceEntry> aliases_;   // the other names, sorted by port, IANA order
   std::vector<std::uint16_t> ranking_;  // every port 0..65535 (0 last), best first
-  std::vector<std::pair<std::string, std::uint16_t>> names_;  // lowercase name -> port, sorted
+  std::vector<std::pair<std::string_view, std::uint16_t>> names_;  // lowercase name -> port, sorted
   RankingSource ranking_source_ = RankingSource::kBuiltin;
 };
 
