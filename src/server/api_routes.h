@@ -12,6 +12,8 @@
 // changes state can be forged from another origin.
 #pragma once
 
+#include <atomic>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -73,7 +75,7 @@ class ApiRoutes {
   const registry::PortRegistry& registry_;
   ClientLimiter limiter_;
   ResultCache results_cache_;
-  std::uint64_t seed_counter_;
+  std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
   bool syn_available_;  // raw sockets can be opened: mode "syn" is accepted
 };
 

@@ -16,11 +16,10 @@ std::string rangeText(const core::IpAddress& first, const core::IpAddress& last)
   return first == last ? first.toString() : first.toString() + "-" + last.toString();
 }
 
-// The part of first..last that no allowed block covers, as intervals of one family.
+// The allowed blocks of one family, as one set: built once per request, not per target
+// interval (an octet range can expand to millions of intervals).
 template <typename T>
-core::IntervalSet<T> uncovered(T first, T last, const std::vector<Cidr>& allowed, bool v4) {
-  core::IntervalSet<T> rest;
-  rest.add(first, last);
+core::IntervalSet<T> allowedBlocks(const std::vector<Cidr>& allowed, bool v4) {
   core::IntervalSet<T> open;
   for (const auto& cidr : allowed) {
     if (cidr.first.isV4() != v4) continue;
@@ -30,8 +29,7 @@ core::IntervalSet<T> uncovered(T first, T last, const std::vector<Cidr>& allowed
       open.add(static_cast<T>(cidr.first.v6()), static_cast<T>(cidr.last.v6()));
     }
   }
-  rest.subtract(open);
-  return rest;
+  return open;
 }
 
 void refuseSpecial(const core::IpAddress& first, const core::IpAddress& last) {
@@ -44,18 +42,19 @@ void refuseSpecial(const core::IpAddress& first, const core::IpAddress& last) {
   }
 }
 
+// Every part of the targets no allowed block covers must be outside the special ranges. The
+// set's intervals are sorted and disjoint, so the parts come in the same order as they would
+// interval by interval, and the first refusal names the same part.
 void checkSpecialRanges(const core::TargetSet& set, const std::vector<Cidr>& allowed) {
-  for (const auto& iv : set.v4().intervals()) {
-    const auto rest = uncovered<std::uint32_t>(iv.first, iv.last, allowed, true);
-    for (const auto& part : rest.intervals()) {
-      refuseSpecial(core::IpAddress::fromV4(part.first), core::IpAddress::fromV4(part.last));
-    }
+  auto v4 = set.v4();
+  v4.subtract(allowedBlocks<std::uint32_t>(allowed, true));
+  for (const auto& part : v4.intervals()) {
+    refuseSpecial(core::IpAddress::fromV4(part.first), core::IpAddress::fromV4(part.last));
   }
-  for (const auto& iv : set.v6().intervals()) {
-    const auto rest = uncovered<core::Uint128>(iv.first, iv.last, allowed, false);
-    for (const auto& part : rest.intervals()) {
-      refuseSpecial(core::IpAddress::fromV6(part.first), core::IpAddress::fromV6(part.last));
-    }
+  auto v6 = set.v6();
+  v6.subtract(allowedBlocks<core::Uint128>(allowed, false));
+  for (const auto& part : v6.intervals()) {
+    refuseSpecial(core::IpAddress::fromV6(part.first), core::IpAddress::fromV6(part.last));
   }
 }
 

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "core/port_spec.h"
+
 namespace portlens::store {
 namespace {
 
@@ -145,14 +147,21 @@ std::optional<ScanStatus> parseScanStatus(std::string_view text) {
 }
 
 // Columns added after the first release, for databases created before them (CREATE TABLE IF
-// NOT EXISTS leaves an old table as it is). Checked and added in one write transaction, so
+// NOT EXISTS leaves an old table as it is). Looked for without a lock (every connection of a
+// running server opens here); checked again and added in one write transaction, so
 // connections opening the same file at once add each column exactly once.
-void addMissingColumns(Database& db) {
-  Transaction tx(db);
-  bool has_ttl = false;
+bool resultsHaveTtl(Database& db) {
   auto columns = db.prepare("PRAGMA table_info(results)");
-  while (columns.step()) has_ttl = has_ttl || columns.text(1) == "ttl";
-  if (!has_ttl) db.exec("ALTER TABLE results ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0");
+  while (columns.step()) {
+    if (columns.text(1) == "ttl") return true;
+  }
+  return false;
+}
+
+void addMissingColumns(Database& db) {
+  if (resultsHaveTtl(db)) return;
+  Transaction tx(db);
+  if (!resultsHaveTtl(db)) db.exec("ALTER TABLE results ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0");
   tx.commit();
 }
 
@@ -165,21 +174,8 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
       "host_count, port_count, created_ms, seed, rate) VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?)");
-  std::uint64_t ports = 0;
-  {
-    // ports_spec is compact ranges: count them without the registry.
-    std::string_view s = scan.ports_spec;
-    while (!s.empty()) {
-      auto comma = s.find(',');
-      auto item = s.substr(0, comma);
-      auto dash = item.find('-');
-      auto a = std::stoul(std::string(item.substr(0, dash)));
-      auto b = dash == item.npos ? a : std::stoul(std::string(item.substr(dash + 1)));
-      ports += b - a + 1;
-      if (comma == s.npos) break;
-      s.remove_prefix(comma + 1);
-    }
-  }
+  // ports_spec is the compact numeric form (PortSet::toString): no registry needed.
+  const std::uint64_t ports = core::parsePortSpec(scan.ports_spec, nullptr).size();
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
   st.bind(4, encodeTargets(scan.targets)).bind(5, scan.mode).bind(6, scan.ports_spec);
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
@@ -250,8 +246,13 @@ std::uint64_t ScanStore::countActive(const std::string& owner, const std::string
 }
 
 std::optional<ScanRow> ScanStore::claimNextQueued() {
+  constexpr std::string_view kNextQueued =
+      "SELECT id FROM scans WHERE status = 'queued' ORDER BY id LIMIT 1";
+  // Idle workers ask every second: an empty queue is seen without the writer lock, which
+  // job commits need. A scan found there is claimed under the lock, after a second look.
+  if (!db_.prepare(kNextQueued).step()) return std::nullopt;
   Transaction tx(db_);
-  auto pick = db_.prepare("SELECT id FROM scans WHERE status = 'queued' ORDER BY id LIMIT 1");
+  auto pick = db_.prepare(kNextQueued);
   if (!pick.step()) return std::nullopt;
   const std::int64_t id = pick.integer(0);
   auto st = db_.prepare(
