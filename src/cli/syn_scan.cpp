@@ -141,10 +141,11 @@ void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
 scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter& formatter,
                                     const std::set<scan::PortState>& shown) {
   const ScanOptions& options = input.options;
-  shardOf(options);  // a bad --shard is a usage error before anything else happens
+  // A bad --shard is a usage error before anything else happens.
+  const auto shard = shardOf(options);
   scan::syn::RawScan raw;
   try {
-    raw = scan::syn::prepareRawScan(input.targets, overridesOf(options), shardOf(options),
+    raw = scan::syn::prepareRawScan(input.targets, overridesOf(options), shard,
                                     options.source_port);
   } catch (const std::system_error& e) {
     if (e.code().value() == EPERM) {

@@ -204,11 +204,4 @@ std::size_t PacketReceiver::poll(std::chrono::milliseconds timeout,
   return visited;
 }
 
-std::uint64_t PacketReceiver::takeDrops() {
-  tpacket_stats_v3 stats{};
-  socklen_t length = sizeof stats;
-  if (::getsockopt(fd_.get(), SOL_PACKET, PACKET_STATISTICS, &stats, &length) != 0) return 0;
-  return stats.tp_drops;
-}
-
 }  // namespace portlens::net

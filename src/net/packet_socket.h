@@ -63,8 +63,6 @@ class PacketReceiver {
   // of frames visited.
   std::size_t poll(std::chrono::milliseconds timeout,
                    const std::function<void(std::span<const std::uint8_t>)>& visit);
-  // Frames the kernel dropped because the ring was full (since the last call).
-  std::uint64_t takeDrops();
 
  private:
   UniqueFd fd_;

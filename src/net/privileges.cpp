@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <fmt/core.h>
 #include <system_error>
 
 #include "net/unique_fd.h"
@@ -44,12 +43,11 @@ void clearCapabilities() {
 
 }  // namespace
 
-std::string dropPrivileges() {
+void dropPrivileges() {
   if (::geteuid() == 0 || ::getuid() == 0) switchToNobody();
   clearCapabilities();
   // Nothing executed from here on can gain privileges back (setuid binaries, file caps).
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("PR_SET_NO_NEW_PRIVS");
-  return fmt::format("uid {}, no capabilities", ::getuid());
 }
 
 bool canOpenRawSockets() {

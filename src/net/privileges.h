@@ -3,13 +3,10 @@
 // unprivileged user "nobody". Call before any thread starts (it changes the whole process).
 #pragma once
 
-#include <string>
-
 namespace portlens::net {
 
 // Throws std::system_error when a step fails (running on with privileges would be worse).
-// Returns a short description for logs ("uid 65534, no capabilities").
-std::string dropPrivileges();
+void dropPrivileges();
 
 // True when the process can open AF_PACKET sockets (root, or CAP_NET_RAW).
 bool canOpenRawSockets();

@@ -75,7 +75,7 @@ std::map<core::IpAddress, std::string> lookupReverseNames(
   auto names = board->names;
   lock.unlock();
   // Every worker is about to return when all lookups are done: join them, so no thread
-  // outlives the call (a SYN scan drops its privileges per process afterwards). Otherwise
+  // outlives the call (the web service calls this once per scan). Otherwise
   // detach: getnameinfo cannot be cancelled, and the scan must not wait for a resolver that
   // does not answer; the board outlives this call through the shared pointer.
   for (auto& worker : workers) {

@@ -130,7 +130,7 @@ class ScanRun {
         probe = retries_.front();
         retries_.pop_front();
       } else {
-        probe = {flatAt(next_position_++), 1};
+        probe = {space_.flatAt(next_position_++), 1};
       }
       const ProbeTarget target = space_.decompose(probe.flat);
       const std::uint32_t slot = free_slots_.back();
@@ -154,11 +154,6 @@ class ScanRun {
       deadlines_.push({now + hosts_.rtt(target.host_index).timeout(config_.rtt), slot, s.serial});
     }
     return false;
-  }
-
-  std::uint64_t flatAt(std::uint64_t position) const {
-    const ProbeTarget t = space_.at(position);
-    return t.host_index * space_.portCount() + t.port_index;
   }
 
   void handleAnswers() {

@@ -15,12 +15,14 @@
 #include <chrono>
 #include <cstdint>
 
+#include "scan/syn/send_log.h"
+
 namespace portlens::scan::syn {
 
 class RateController {
  public:
   using Nanos = std::chrono::nanoseconds;
-  static constexpr std::uint64_t kBlock = 64;
+  static constexpr std::uint64_t kBlock = SendLog::kBatch;  // a block is one send-log entry
 
   struct Settings {
     double initial = 20'000;

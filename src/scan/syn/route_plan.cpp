@@ -88,7 +88,6 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
             : fmt::format("--interface {}: no such Ethernet interface", overrides.interface));
   }
   path.interface_index = interface->index;
-  path.interface_name = interface->name;
   path.origin.source = source_override ? *source_override : route->source;
   path.origin.source_mac = interface->mac;
   path.loopback = interface->loopback;

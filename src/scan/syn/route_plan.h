@@ -27,7 +27,6 @@ struct RouteOverrides {
 struct ResolvedPath {
   net::FrameOrigin origin;
   int interface_index = 0;
-  std::string interface_name;
   std::optional<core::IpAddress> next_hop;  // nullopt on loopback
   bool loopback = false;                    // the interface is a loopback device
 };
