@@ -22,7 +22,6 @@ struct WatchConfig {
   std::vector<sockets::SortField> sort;
   double interval_seconds = 1.0;
   const registry::PortRegistry* registry = nullptr;
-  std::string filter_text;
 };
 
 int runWatch(const WatchConfig& config, sockets::Filter filter);

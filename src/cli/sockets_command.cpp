@@ -85,7 +85,6 @@ int runSockets(const SocketsOptions& options) {
     config.sort = sort;
     config.interval_seconds = options.interval;
     config.registry = &registry;
-    config.filter_text = filter_text;
     return runWatch(config, std::move(filter));
   }
 

@@ -63,26 +63,21 @@ PortRegistry PortRegistry::fromText(std::string_view tsv,
   PortRegistry registry;
   registry.text_ = std::move(owner);
   // Lookups by name are case-insensitive. Most IANA names are lowercase already and are
-  // viewed where they stand; the others get a lowercase copy in one shared buffer, viewed
-  // once the buffer is complete (it must not grow after a view is taken).
+  // viewed where they stand; the others get a lowercase copy in one shared buffer. It never
+  // reallocates (the copies cannot outgrow the text they come from), so views stay valid.
   auto lower_names = std::make_shared<std::string>();
-  std::vector<std::pair<std::size_t, std::uint16_t>> lowered;  // offset in lower_names
+  lower_names->reserve(tsv.size());
   for (const ServiceEntry& row : rows) {
     if (std::any_of(row.name.begin(), row.name.end(),
                     [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
-      lowered.emplace_back(lower_names->size(), row.port);
+      const std::size_t offset = lower_names->size();
       *lower_names += toLower(row.name);
+      registry.names_.emplace_back(std::string_view(*lower_names).substr(offset), row.port);
     } else {
       registry.names_.emplace_back(row.name, row.port);
     }
     const bool primary = registry.entries_.empty() || registry.entries_.back().port != row.port;
     (primary ? registry.entries_ : registry.aliases_).push_back(row);
-  }
-  for (std::size_t i = 0; i < lowered.size(); ++i) {
-    const std::size_t end = i + 1 < lowered.size() ? lowered[i + 1].first : lower_names->size();
-    registry.names_.emplace_back(
-        std::string_view(*lower_names).substr(lowered[i].first, end - lowered[i].first),
-        lowered[i].second);
   }
   registry.lower_names_ = std::move(lower_names);
   std::sort(registry.names_.begin(), registry.names_.end());

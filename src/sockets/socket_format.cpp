@@ -13,7 +13,7 @@ namespace {
 
 using core::csvField;
 
-constexpr std::size_t kFlushBytes = 1 << 20;
+constexpr std::size_t kFlushBytes = FormatOptions::kFlushBytes;
 
 void appendEndpointJson(std::string& out, const registry::PortRegistry& registry,
                         const core::IpAddress& address, std::uint16_t port) {

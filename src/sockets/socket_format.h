@@ -28,6 +28,7 @@ struct FormatOptions {
   // When set, called with the output whenever it passes about 1 MiB (it must empty the
   // string), so a 100,000-row table reuses one buffer instead of faulting in 15 MB.
   std::function<void(std::string&)> flush;
+  static constexpr std::size_t kFlushBytes = std::size_t{1} << 20;
 };
 
 // `notes` (what could not be seen) go into the json document's "notes" array; the other

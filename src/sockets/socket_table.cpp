@@ -31,13 +31,17 @@ Table readTable(const TableOptions& options, const Filter& filter) {
     if (options.force_procfs) throw std::system_error(ENOSYS, std::generic_category(), "forced");
     table.records = dumpNetlink(states, nullptr, filter.kernelPortConditions());
   } catch (const std::system_error& e) {
-    table.source = Source::kProcfs;
     if (!options.force_procfs) {
       table.notes.push_back(
           fmt::format("netlink sock_diag unavailable ({}); read /proc/net/tcp*", e.what()));
     }
     table.records = readProcNetTcp(states);
   }
+  // A filter that does not look at processes goes first, so only shown sockets get theirs
+  // attached (and counted in the note below).
+  const auto rejected = [&filter](const SocketRecord& r) { return !filter.matches(r); };
+  const bool filter_first = !filter.empty() && !filter.needsProcesses();
+  if (filter_first) std::erase_if(table.records, rejected);
   if (want_processes) {
     scan->work();  // the dump is done: help with the pids still unclaimed
     scanner.join();
@@ -53,9 +57,7 @@ Table readTable(const TableOptions& options, const Filter& filter) {
           ::geteuid() == 0 ? "" : " (run as root to see them all)", orphans));
     }
   }
-  if (!filter.empty()) {
-    std::erase_if(table.records, [&filter](const SocketRecord& r) { return !filter.matches(r); });
-  }
+  if (!filter.empty() && !filter_first) std::erase_if(table.records, rejected);
   return table;
 }
 

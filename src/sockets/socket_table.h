@@ -15,8 +15,6 @@
 
 namespace portlens::sockets {
 
-enum class Source : std::uint8_t { kNetlink, kProcfs };
-
 struct TableOptions {
   StateMask states = kConnectedStates;  // before the filter narrows them
   bool processes = false;               // fill SocketRecord::processes
@@ -26,7 +24,6 @@ struct TableOptions {
 struct Table {
   std::vector<SocketRecord> records;  // filtered; ProcessRefs point into `process_map`
   ProcessMap process_map;
-  Source source = Source::kNetlink;
   std::vector<std::string> notes;  // what could not be seen, and why
 };
 

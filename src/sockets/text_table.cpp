@@ -53,7 +53,6 @@ struct RowCells {
   Service local_service, peer_service;
 };
 
-constexpr std::size_t kFlushBytes = 1 << 20;
 
 }  // namespace
 
@@ -154,7 +153,7 @@ void formatTextTable(const std::vector<SocketRecord>& records, const FormatOptio
       }
     }
     out += '\n';
-    if (options.flush && out.size() >= kFlushBytes) options.flush(out);
+    if (options.flush && out.size() >= FormatOptions::kFlushBytes) options.flush(out);
   }
 }
 

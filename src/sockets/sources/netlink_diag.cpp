@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
+#include <initializer_list>
 #include <string_view>
 #include <system_error>
 
@@ -59,8 +60,10 @@ void dumpFamily(int fd, core::Family family, StateMask states, std::uint32_t seq
   }
 }
 
-// The number after `key` in the line starting with `line`, 0 when absent.
-std::size_t sockstatField(const char* path, std::string_view line, std::string_view key) {
+// The sum of the numbers after each of `keys` in the line starting with `line` (one read of
+// the file), an absent key counting 0.
+std::size_t sockstatSum(const char* path, std::string_view line,
+                        std::initializer_list<std::string_view> keys) {
   char text[1024];
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return 0;
@@ -72,17 +75,19 @@ std::size_t sockstatField(const char* path, std::string_view line, std::string_v
   const auto start = content.find(line);
   if (start == std::string_view::npos) return 0;
   const auto end = std::min(content.find('\n', start), content.size());
-  const auto at = content.substr(0, end).find(key, start);
-  if (at == std::string_view::npos) return 0;
-  return std::strtoull(text + at + key.size(), nullptr, 10);
+  std::size_t sum = 0;
+  for (const std::string_view key : keys) {
+    const auto at = content.substr(0, end).find(key, start);
+    if (at != std::string_view::npos) sum += std::strtoull(text + at + key.size(), nullptr, 10);
+  }
+  return sum;
 }
 
 // How many TCP sockets this namespace holds (sockstat's per-namespace counters), so the
 // record vector is allocated once instead of doubling (and copying) its way to 100,000.
 std::size_t estimateSocketCount() {
-  return sockstatField("/proc/net/sockstat", "TCP:", " inuse ") +
-         sockstatField("/proc/net/sockstat", "TCP:", " tw ") +
-         sockstatField("/proc/net/sockstat6", "TCP6:", " inuse ");
+  return sockstatSum("/proc/net/sockstat", "TCP:", {" inuse ", " tw "}) +
+         sockstatSum("/proc/net/sockstat6", "TCP6:", {" inuse "});
 }
 
 }  // namespace
