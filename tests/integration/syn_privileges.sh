@@ -50,7 +50,13 @@ watch_scan() {
   pid=$!
   sleep 1
   kill -0 "$pid" 2>/dev/null || die "$label: the scan ended too early"
-  uid=$(check_dropped "$pid")
+  # A command substitution runs without errexit: check_dropped's die only ends the
+  # substitution, so its status is checked here.
+  uid=$(check_dropped "$pid") || {
+    kill -INT "$pid"
+    wait "$pid" || true
+    die "$label: privileges kept after start-up"
+  }
   kill -INT "$pid"
   wait "$pid" || true
   echo "$uid"

@@ -49,6 +49,9 @@ class ApiRoutesTest : public ::testing::Test {
   ServerConfig config_ = makeConfig();
   registry::PortRegistry registry_ = registry::PortRegistry::builtin();
   StorePool pool_{store_.path()};
+  // Never started: scans are only queued here. This test runs in the machine's own network
+  // namespace, where a lab address would route to the real network; scans run only in the
+  // lab (tests/integration/web_api.sh).
   JobRunner jobs_{store_.path(), 1, {64, false}};
   ApiRoutes routes_{config_, pool_, jobs_, registry_};
 };
