@@ -63,9 +63,7 @@ void checkScanSize(const core::TargetSet& targets, const core::PortSet& ports) {
         "--exclude",
         hosts, kMaxConnectHosts));
   }
-  if (hosts * ports.size() > scan::TargetSpace::kMaxSize) {
-    throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
-  }
+  scan::TargetSpace::checkSize(hosts, ports.size());
 }
 
 // io_uring when the kernel allows it (measured faster, docs/architecture.md), else epoll.

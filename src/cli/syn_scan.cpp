@@ -103,9 +103,7 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
         "(--exclude-file data/exclude-special.txt skips the IANA special-purpose ranges)",
         hosts));
   }
-  if (hosts > scan::TargetSpace::kMaxSize / std::max<std::uint64_t>(ports.size(), 1)) {
-    throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
-  }
+  scan::TargetSpace::checkSize(hosts, ports.size());
 }
 
 void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,

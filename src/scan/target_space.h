@@ -20,6 +20,8 @@ class TargetSpace {
  public:
   // Largest supported hosts x ports product; the CLI refuses bigger scans before building one.
   static constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 48;
+  // Throws core::UsageError when hosts x ports exceeds kMaxSize (without overflowing).
+  static void checkSize(std::uint64_t hosts, std::uint64_t ports);
 
   TargetSpace(const core::TargetSet& hosts, const core::PortSet& ports, std::uint64_t seed);
 

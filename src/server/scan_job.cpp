@@ -84,9 +84,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
   try {
     core::TargetSet targets = store.scanTargets(row.id);
     core::PortSet ports = core::parsePortSpec(row.ports_spec, nullptr);
-    if (targets.size() * ports.size() > scan::TargetSpace::kMaxSize) {
-      throw core::UsageError("the scan is too large (hosts x ports exceeds 2^48)");
-    }
+    scan::TargetSpace::checkSize(targets.size(), ports.size());
     if (targets.size() <= kResumeHostLimit) {
       auto plan = planResume(targets, ports, store.donePorts(row.id));
       targets = std::move(plan.targets);

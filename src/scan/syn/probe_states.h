@@ -53,6 +53,11 @@ class ProbeStates {
     return true;
   }
 
+  // An entry of snapshot() words, read without building a second ProbeStates from them.
+  static Outcome get(std::span<const std::uint64_t> words, std::uint64_t index) {
+    return static_cast<Outcome>((words[index / 32] >> shift(index)) & 3);
+  }
+
   static std::size_t wordCount(std::uint64_t size) { return static_cast<std::size_t>((size + 31) / 32); }
 
  private:

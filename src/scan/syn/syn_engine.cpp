@@ -43,9 +43,10 @@ class Receiver {
   }
 
   // Emits the silent probes as filtered (unless interrupted) and one record per host. A
-  // resumed run reports only what it found itself (`earlier` holds the interrupted run's
-  // states), so each run's output is consistent on its own and the two add up.
-  ScanSummary finish(bool interrupted, const ProbeStates* earlier) {
+  // resumed run reports only what it found itself (`earlier`: the interrupted run's state
+  // words, empty when not resuming), so each run's output is consistent on its own and the
+  // two add up.
+  ScanSummary finish(bool interrupted, std::span<const std::uint64_t> earlier) {
     ScanSummary summary;
     const auto now = std::chrono::system_clock::now();
     const std::uint64_t port_count = state_.ports.size();
@@ -58,7 +59,7 @@ class Receiver {
         const std::uint64_t flat = host * port_count + p;
         if (sharded && !state_.plan.shard.owns(state_.space.positionOf(flat))) continue;
         owned_any = true;
-        if (earlier != nullptr && earlier->get(flat) != Outcome::kPending) continue;
+        if (!earlier.empty() && ProbeStates::get(earlier, flat) != Outcome::kPending) continue;
         const Outcome outcome = state_.states.get(flat);
         if (outcome == Outcome::kPending) {
           if (interrupted) continue;
@@ -211,12 +212,14 @@ SynResult runSynScan(const ScanConfig& config, const SynPlan& plan, const core::
   sender.join();
   const bool interrupted = state.interrupted.load();
   SynResult result;
-  std::optional<ProbeStates> earlier;
-  if (resume_from != nullptr) {
-    earlier.emplace(state.space.size());
-    earlier->restore(resume_from->states);
+  // The interrupted run's words as they are: a second ProbeStates would be one more copy of
+  // the whole space. Words of another size (restore() refuses them too) mean no earlier run.
+  std::span<const std::uint64_t> earlier;
+  if (resume_from != nullptr &&
+      resume_from->states.size() == ProbeStates::wordCount(state.space.size())) {
+    earlier = resume_from->states;
   }
-  result.summary = receiver.finish(interrupted, earlier ? &*earlier : nullptr);
+  result.summary = receiver.finish(interrupted, earlier);
   result.rounds = state.round.load();
   result.duplicates = receiver.duplicates();
   result.final_rate = config.rate > 0 ? config.rate : state.controller.rate();
