@@ -29,16 +29,12 @@ wait_for_colour() {
   cat -v "$cap" >&2
   die "pane never showed /$2/ in colour $3"
 }
-# wait_for PATTERN [escapes]: up to 10 s for the pane to match (grep -E); generous because
+# wait_for PATTERN: up to 10 s for the pane to match (grep -E); generous because
 # CTest may run this next to the lab's full-range scans.
 wait_for() {
   local i
   for i in $(seq 100); do
-    if [ "${2:-}" = escapes ]; then
-      capture_escapes | grep -qE -- "$1" && return 0
-    else
-      capture | grep -qE -- "$1" && return 0
-    fi
+    capture | grep -qE -- "$1" && return 0
     sleep 0.1
   done
   capture >&2

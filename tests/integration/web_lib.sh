@@ -63,7 +63,7 @@ api() {
 
 json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d"+sys.argv[1]))' "$1"; }
 
-# wait_status ID TOKEN SECONDS: waits until the scan is final; prints the final status.
+# wait_final ID TOKEN SECONDS: waits until the scan is final; prints the final status.
 wait_final() {
   local id=$1 token=$2 limit=${3:-60} status="" i
   for i in $(seq 1 $((limit * 10))); do

@@ -78,7 +78,7 @@ ns_sysctl() {
   fi
 }
 
-# Prints the open/filtered rows of the truth (ip, port, state), comments stripped.
+# Prints the host names (ip, name), comments stripped.
 name_rows() { awk -F'\t' '!/^#/ && NF >= 2 { print $1 "\t" $2 }' "$NAMES_FILE"; }
 
 # The resolver configuration processes in the scanner namespace see (ip-netns(8): files in
@@ -94,6 +94,7 @@ write_resolver_files() {
   printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$dir/resolv.conf"
 }
 
+# Prints the open/filtered rows of the truth (ip, port, state), comments stripped.
 truth_rows() { awk -F'\t' '!/^#/ && NF >= 4 { print $1 "\t" $2 "\t" $3 }' "$TRUTH_FILE"; }
 
 # The nftables ruleset of the target namespace, generated from truth.tsv.
