@@ -23,8 +23,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SCENARIOS=${BENCH_SCENARIOS:-clean loss2}
 HOST=198.19.0.7
 
-[ $# -eq 1 ] || die "usage: bench/connect.sh PATH_TO_PORTLENS"
-bench_setup "bench/connect.sh PATH_TO_PORTLENS" "$1" nmap
+bench_setup "bench/connect.sh PATH_TO_PORTLENS" "$@" -- nmap
 RESULTS="$WORK_DIR/results.tsv"
 : >"$RESULTS"
 

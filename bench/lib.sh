@@ -1,32 +1,35 @@
 # shellcheck shell=bash
-# Shared by the bench parts (sourced). Builds a lab (tests/lab/lab.sh) for the part, tears it
-# down on exit, and times commands inside its scanner namespace. Nothing here sends a packet
-# outside the lab.
+# Shared by the bench parts (sourced). Checks what a part needs, builds a lab
+# (tests/lab/lab.sh) for it, tears it down on exit, and times commands inside its scanner
+# namespace. Nothing here sends a packet outside the lab.
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 LAB_SH="$REPO_DIR/tests/lab/lab.sh"
 TRUTH_CHECK="$REPO_DIR/tests/lab/truth_check.py"
 RUNS=${BENCH_RUNS:-5}
 
+BENCH_PART=${BENCH_PART:-bench}  # the prefix of messages
+SERVE_PID=""  # a server the part started in the lab, stopped first on exit
+
 die() {
-  echo "bench: $*" >&2
+  echo "$BENCH_PART: $*" >&2
   exit 1
 }
 
-# bench_setup USAGE PATH_TO_PORTLENS TOOL...: checks root and tools, sets PORTLENS, builds
-# the lab (SCAN_NS, LAB_NAME, WORK_DIR with truth.tsv) and arranges the teardown.
-bench_setup() {
+# bench_check USAGE ARGS...: the part's one argument is the portlens binary (sets PORTLENS);
+# root, the named tools and BENCH_RUNS are checked.
+#   bench_check USAGE "$@" -- TOOL...
+bench_check() {
   local usage=$1 tool candidate
   shift
-  [ $# -ge 1 ] || die "usage: $usage"
+  [ $# -ge 2 ] && [ "$2" = -- ] || die "usage: $usage"
   PORTLENS=$(realpath "$1" 2>/dev/null || true)
-  shift
+  shift 2
   if [ -z "$PORTLENS" ] || [ ! -x "$PORTLENS" ]; then die "no portlens binary"; fi
-  [ "$(id -u)" -eq 0 ] || die "needs root (the lab uses network namespaces and nftables)"
-  for tool in ip nft python3 "$@"; do
+  [ "$(id -u)" -eq 0 ] || die "needs root (network namespaces)"
+  for tool in python3 "$@"; do
     command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
   done
-  [ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package 'time')"
   [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "BENCH_RUNS must be a positive integer"
   # The lab_target built next to this portlens, when there is one (else lab.sh compiles it).
   if [ -z "${LAB_TARGET:-}" ]; then
@@ -36,7 +39,12 @@ bench_setup() {
       export LAB_TARGET
     fi
   fi
-  LAB_NAME="bn-$(($$ % 100000))"
+}
+
+# bench_lab NAME_PREFIX: builds the lab (SCAN_NS, LAB_NAME, WORK_DIR with truth.tsv) and
+# arranges the teardown.
+bench_lab() {
+  LAB_NAME="$1-$(($$ % 100000))"
   WORK_DIR=$(mktemp -d /tmp/portlens-bench.XXXXXX)
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM HUP
@@ -44,9 +52,22 @@ bench_setup() {
   "$LAB_SH" truth >"$WORK_DIR/truth.tsv"
 }
 
+# bench_setup USAGE ARGS: bench_check with the scan peers' needs, then bench_lab.
+#   bench_setup USAGE "$@" -- TOOL...
+bench_setup() {
+  bench_check "$@" ip nft
+  [ -x /usr/bin/time ] || die "/usr/bin/time missing (Debian package 'time')"
+  bench_lab bn
+}
+
 bench_cleanup() {
   local status=$?
   trap - EXIT
+  if [ -n "$SERVE_PID" ]; then
+    kill -TERM "$SERVE_PID" 2>/dev/null || true
+    wait "$SERVE_PID" 2>/dev/null || true
+  fi
+  # Also ends whatever else still runs in the lab (stream clients), by process id.
   "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true
   rm -rf "$WORK_DIR"
   exit "$status"

@@ -12,24 +12,14 @@
 # Writes the table to bench/results/sockets.md.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
+BENCH_PART=bench/sockets
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 CONNECTIONS=${BENCH_CONNECTIONS:-50000}
-RUNS=${BENCH_RUNS:-5}
 PER_HELPER=5000
 
-die() {
-  echo "bench/sockets: $*" >&2
-  exit 1
-}
-
-[ $# -eq 1 ] || die "usage: bench/sockets.sh PATH_TO_PORTLENS"
-PORTLENS=$(realpath "$1" 2>/dev/null || true)
-[ -n "$PORTLENS" ] && [ -x "$PORTLENS" ] || die "no portlens binary at $1"
-[ "$(id -u)" -eq 0 ] || die "needs root (network namespace)"
-for tool in ip ss lsof hyperfine python3; do
-  command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
-done
+# No lab here: a private namespace of its own (below), with its own teardown.
+bench_check "bench/sockets.sh PATH_TO_PORTLENS" "$@" -- ip ss lsof hyperfine
 [[ $CONNECTIONS =~ ^[1-9][0-9]*$ ]] || die "BENCH_CONNECTIONS must be a positive integer"
 
 NS="pl-bench-sockets-$$"

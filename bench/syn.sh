@@ -18,8 +18,7 @@ HOST=198.19.0.7
 SWEEP=198.19.0.0/16
 SWEEP_HOSTS=65536
 
-[ $# -eq 1 ] || die "usage: bench/syn.sh PATH_TO_PORTLENS"
-bench_setup "bench/syn.sh PATH_TO_PORTLENS" "$1" nmap zmap masscan
+bench_setup "bench/syn.sh PATH_TO_PORTLENS" "$@" -- nmap zmap masscan
 RESULTS="$WORK_DIR/results.tsv"
 : >"$RESULTS"
 SWEEP_RUNS=$((RUNS < 3 ? RUNS : 3))

@@ -12,48 +12,15 @@
 #   bench/web.sh PATH_TO_PORTLENS
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
-LAB_SH="$REPO_DIR/tests/lab/lab.sh"
+BENCH_PART=bench/web
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 STREAMS=${BENCH_WEB_STREAMS:-100}
 SECONDS_EACH=${BENCH_WEB_SECONDS:-10}
 PORT=18181
 
-die() {
-  echo "bench/web: $*" >&2
-  exit 1
-}
-[ $# -eq 1 ] || die "usage: bench/web.sh PATH_TO_PORTLENS"
-PORTLENS=$(realpath "$1" 2>/dev/null || true)
-[ -n "$PORTLENS" ] && [ -x "$PORTLENS" ] || die "no portlens binary at $1"
-[ "$(id -u)" -eq 0 ] || die "needs root (the lab uses network namespaces)"
-for tool in ip nft wrk curl python3; do
-  command -v "$tool" >/dev/null || die "'$tool' missing: run scripts/install-deps.sh"
-done
-if [ -z "${LAB_TARGET:-}" ] && [ -x "$(dirname "$PORTLENS")/../../tests/lab/lab_target" ]; then
-  LAB_TARGET=$(realpath "$(dirname "$PORTLENS")/../../tests/lab/lab_target")
-  export LAB_TARGET
-fi
-
-LAB_NAME="wb-$(($$ % 100000))"
-WORK_DIR=$(mktemp -d /tmp/portlens-bench-web.XXXXXX)
-SERVE_PID=""
-cleanup() {
-  local status=$?
-  trap - EXIT
-  if [ -n "$SERVE_PID" ]; then
-    kill -TERM "$SERVE_PID" 2>/dev/null || true
-    wait "$SERVE_PID" 2>/dev/null || true
-  fi
-  # Also ends whatever else still runs in the lab (stream clients), by process id.
-  "$LAB_SH" down "$LAB_NAME" >/dev/null 2>&1 || true
-  rm -rf "$WORK_DIR"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
-
-SCAN_NS=$("$LAB_SH" up "$LAB_NAME") || die "could not build the lab"
+bench_check "bench/web.sh PATH_TO_PORTLENS" "$@" -- ip nft wrk curl
+bench_lab wb
 in_ns() { ip netns exec "$SCAN_NS" "$@"; }
 cat >"$WORK_DIR/portlens.toml" <<TOML
 listen = "127.0.0.1:$PORT"
