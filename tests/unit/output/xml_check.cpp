@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <fstream>
 
@@ -23,8 +26,17 @@ CommandResult runCommand(const std::string& command) {
 }
 
 std::string writeTempFile(const std::string& name, const std::string& document) {
-  const std::string path = ::testing::TempDir() + name;
-  std::ofstream(path, std::ios::binary) << document;
+  // CTest runs each test in its own process, several at once: a fixed name let one test
+  // truncate the file while another's xmllint was reading it. mkstemps makes it unique.
+  std::string path = ::testing::TempDir() + "XXXXXX-" + name;
+  const int suffix_length = static_cast<int>(name.size()) + 1;
+  const int fd = ::mkstemps(path.data(), suffix_length);
+  if (fd < 0) {
+    ADD_FAILURE() << "mkstemps " << path << ": " << std::strerror(errno);
+    return path;
+  }
+  ::close(fd);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << document;
   return path;
 }
 

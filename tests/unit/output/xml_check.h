@@ -13,7 +13,8 @@ struct CommandResult {
 
 CommandResult runCommand(const std::string& command);
 
-// Writes `document` to a file in the test's temporary directory and returns its path.
+// Writes `document` to a new, uniquely named file in the test's temporary directory (the name
+// ends in `name`) and returns its path; the caller removes it.
 std::string writeTempFile(const std::string& name, const std::string& document);
 
 // Single-quotes `text` for /bin/sh.

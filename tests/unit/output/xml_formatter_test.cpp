@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "output/xml_escape.h"
 #include "scan_fixture.h"
 #include "xml_check.h"
@@ -18,6 +20,7 @@ class XmlFormatterTest : public ::testing::Test {
     document_ = testing::render(Format::kXml);
     path_ = testing::writeTempFile("portlens_xml_formatter_test.xml", document_);
   }
+  void TearDown() override { std::remove(path_.c_str()); }
 
   // The string value of an XPath expression, as a parser sees it (entities resolved).
   std::string xpath(const std::string& expression) const {
@@ -117,6 +120,7 @@ TEST(XmlFormatterHostileInputTest, StaysWellFormed) {
   const std::string path = testing::writeTempFile("portlens_xml_hostile.xml", out.str());
   const auto result = runCommand("xmllint --noout " + path);
   EXPECT_EQ(result.exit_code, 0) << result.output << "\n" << out.str();
+  std::remove(path.c_str());
   // Without an RTT sample there is no <times>.
   EXPECT_EQ(out.str().find("<times"), std::string::npos);
 }
