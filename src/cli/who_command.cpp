@@ -20,10 +20,8 @@ struct WhoOptions {
 
 // Command lines may hold newlines and other control bytes: one line per holder in text.
 std::string printable(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  }
+  std::string out;
+  sockets::appendPrintable(out, text);
   return out;
 }
 

@@ -105,12 +105,20 @@ std::string endpointText(const core::IpAddress& address, std::uint16_t port) {
   return text;
 }
 
+void appendPrintable(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? ' ' : c;
+  }
+}
+
 std::string processesText(const SocketRecord& record) {
   if (record.processes.empty()) return "-";
   std::string text;
   for (const ProcessRef& p : record.processes) {
     if (!text.empty()) text += ',';
-    fmt::format_to(std::back_inserter(text), "{}/{}", p.name, p.pid);
+    appendPrintable(text, p.name);
+    fmt::format_to(std::back_inserter(text), "/{}", p.pid);
   }
   return text;
 }

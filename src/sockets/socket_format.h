@@ -41,7 +41,12 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
 void appendJsonString(std::string& out, std::string_view text);
 // "127.0.0.1:22", "[::1]:22", "0.0.0.0:22", "[::]:22".
 std::string endpointText(const core::IpAddress& address, std::uint16_t port);
-// "name/pid" entries joined by commas, e.g. "nginx/812,nginx/813"; "-" when none.
+// Appends `text` with every control byte (below 0x20, and 0x7f) turned into a space: a
+// process chooses its own name and command line, and on a terminal an ESC byte from either
+// could move the cursor or recolour the screen, a newline would forge a row.
+void appendPrintable(std::string& out, std::string_view text);
+// "name/pid" entries joined by commas, e.g. "nginx/812,nginx/813"; "-" when none. Names are
+// printable (appendPrintable).
 std::string processesText(const SocketRecord& record);
 
 }  // namespace portlens::sockets

@@ -147,7 +147,7 @@ void formatTextTable(const std::vector<SocketRecord>& records, const FormatOptio
       if (r.processes.empty()) out += '-';
       for (std::size_t p = 0; p < r.processes.size(); ++p) {
         if (p) out += ',';
-        out += r.processes[p].name;
+        appendPrintable(out, r.processes[p].name);
         out += '/';
         appendNumber(out, static_cast<std::uint64_t>(r.processes[p].pid));
       }

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "test_records.h"
 
 namespace portlens::sockets {
@@ -91,6 +93,19 @@ TEST(SocketFormat, CsvHasAHeaderAndQuotesWhenNeeded) {
       csv.find("listening,0,128,0.0.0.0,22,ssh,well-known,0.0.0.0,0,,well-known,0,100,812,sshd"),
       std::string::npos);
   EXPECT_NE(csv.find(R"("cu""rl)"), std::string::npos);
+}
+
+// A process picks its own name: on a terminal, an ESC from it must not reach the screen and a
+// newline must not forge a row.
+TEST(SocketFormat, TextShowsProcessNamesWithoutControlBytes) {
+  std::vector<SocketRecord> records{record(TcpState::kListen, "0.0.0.0", 80, "0.0.0.0", 0)};
+  records[0].processes.push_back({66, 3, "ev\x1b[2Jil\nLISTEN", "x"});
+  std::string text;
+  formatSockets(records, {SocketFormat::kText, true, true, nullptr}, ports(), {}, text);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 2) << text;  // header + one row
+  EXPECT_NE(text.find("ev [2Jil LISTEN/66"), std::string::npos) << text;
+  EXPECT_EQ(processesText(records[0]), "ev [2Jil LISTEN/66");
 }
 
 TEST(SocketFormat, AppendJsonStringKeepsValidUtf8) {
