@@ -88,7 +88,10 @@ in_ns hyperfine --warmup 1 --runs "$RUNS" --shell=none --style basic \
   -n "portlens sockets -a" "$PORTLENS sockets -a" \
   -n "ss -tan" "ss -tan" \
   -n "ss -tanp" "ss -tanp" \
-  -n "lsof -nP -iTCP" "lsof -nP -iTCP" >&2
+  -n "lsof -nP -iTCP" "lsof -nP -iTCP" \
+  -n "portlens who 101" "$PORTLENS who 101" \
+  -n "ss -tanpH 'sport = :101'" "ss -tanpH 'sport = :101'" \
+  -n "lsof -nP -iTCP:101" "lsof -nP -iTCP:101" >&2
 
 mkdir -p "$BENCH_DIR/results"
 {

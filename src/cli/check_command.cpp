@@ -42,7 +42,7 @@ int runCheck(const CheckOptions& options) {
   sockets::TableOptions table_options;
   table_options.states = sockets::kAllStates;
   table_options.processes = true;
-  const sockets::Table table = sockets::readTable(table_options, sockets::Filter{});
+  const sockets::Table table = sockets::readTable(table_options, localPortFilter(ports));
 
   std::vector<Verdict> verdicts;
   for (const std::uint16_t port : ports) {

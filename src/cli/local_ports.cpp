@@ -2,8 +2,10 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <fmt/format.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <iostream>
@@ -93,6 +95,17 @@ std::vector<std::uint16_t> resolvePortArguments(const std::vector<std::string>& 
 int bindProbe(std::uint16_t port) {
   if (const int error = bindOne(AF_INET, port); error != 0) return error;
   return bindOne(AF_INET6, port);
+}
+
+sockets::Filter localPortFilter(const std::vector<std::uint16_t>& ports) {
+  const auto [lowest, highest] = std::minmax_element(ports.begin(), ports.end());
+  // The filter language is the one way to build a Filter; the top-level bounds are what
+  // kernelPortConditions() hands to the kernel, the "or" list runs here.
+  std::string text = fmt::format("sport >= {} and sport <= {} and (", *lowest, *highest);
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    fmt::format_to(std::back_inserter(text), "{}sport = {}", i ? " or " : "", ports[i]);
+  }
+  return sockets::parseFilter(text + ')');
 }
 
 void printNotes(const std::vector<std::string>& notes) {

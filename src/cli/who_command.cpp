@@ -56,7 +56,7 @@ int runWho(const WhoOptions& options) {
   sockets::TableOptions table_options;
   table_options.states = sockets::kAllStates;
   table_options.processes = true;
-  const sockets::Table table = sockets::readTable(table_options, sockets::Filter{});
+  const sockets::Table table = sockets::readTable(table_options, localPortFilter(ports));
 
   bool any = false;
   std::string out = options.format == "json" ? "[" : "";

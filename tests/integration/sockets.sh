@@ -81,6 +81,16 @@ pids = {p["pid"] for h in port["holders"] for p in h["processes"]}
 assert int(sys.argv[2]) in pids, port
 assert sum(h["state"] == "listening" for h in port["holders"]) == 1, port
 PY
+# Several ports at once (the kernel gets their bounds, the rest is filtered here): each one
+# has exactly the sockets ss lists for it.
+in_ns "$PORTLENS" who 9100 7777 8080 --format json >"$W/who_many.json" || die "who 9100 7777 8080"
+for port in 9100 7777 8080; do
+  expected=$(in_ns ss -tanH "sport = :$port" | wc -l)
+  got=$(python3 -c 'import json, sys
+ports = {p["port"]: p for p in json.load(open(sys.argv[1]))}
+print(len(ports[int(sys.argv[2])]["holders"]))' "$W/who_many.json" "$port")
+  [ "$got" -eq "$expected" ] || die "who $port among several: $got holders, ss lists $expected"
+done
 in_ns "$PORTLENS" who 7777 >/dev/null
 [ $? -eq 1 ] || die "who on a port nobody holds must exit 1"
 in_ns "$PORTLENS" who 70000 2>/dev/null
