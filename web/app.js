@@ -125,6 +125,11 @@ function compare(a, b) {
   return String(x).localeCompare(String(y), undefined, { numeric: true }) * state.sortDir;
 }
 
+// A host behind a firewall that drops everything gives 65,535 filtered rows: the table shows
+// the first kShownRowsCap of the sorted, filtered rows (the filter and the exports reach the
+// rest), so a frame builds a few thousand nodes, not half a million.
+const kShownRowsCap = 500;
+
 function renderRows() {
   const filter = $('filter').value.trim().toLowerCase();
   const shown = new Set([...document.querySelectorAll('.state-filter')].filter((c) => c.checked).map((c) => c.value));
@@ -133,7 +138,7 @@ function renderRows() {
   rows.sort(compare);
   const body = $('results').tBodies[0];
   const fresh = document.createElement('tbody');
-  for (const r of rows) {
+  for (const r of rows.slice(0, kShownRowsCap)) {
     const tr = el('tr', null, { class: 'state-' + r.state });
     tr.appendChild(el('td', r.hostname ? r.hostname + ' (' + r.ip + ')' : r.ip));
     const portCell = el('td');
@@ -148,17 +153,30 @@ function renderRows() {
   }
   body.replaceWith(fresh);
   $('no-rows').hidden = rows.length > 0;
+  const more = $('more-rows');
+  more.hidden = rows.length <= kShownRowsCap;
+  more.textContent = more.hidden ? '' : 'Showing the first ' + kShownRowsCap + ' of ' + rows.length +
+      ' ports in this order. Narrow them with the filter, or export the full results.';
   for (const th of document.querySelectorAll('#results th')) {
     th.classList.toggle('sorted-asc', th.dataset.key === state.sortKey && state.sortDir > 0);
     th.classList.toggle('sorted-desc', th.dataset.key === state.sortKey && state.sortDir < 0);
   }
 }
 
+// Live rows arrive by the thousand per second in a fast scan: the table is rebuilt at most
+// every kLiveRenderMs, in an animation frame.
+const kLiveRenderMs = 200;
 let renderPending = false;
+let lastRender = 0;
 function scheduleRender() {
   if (renderPending) return;
   renderPending = true;
-  requestAnimationFrame(() => { renderPending = false; renderRows(); });
+  const wait = Math.max(0, lastRender + kLiveRenderMs - performance.now());
+  setTimeout(() => requestAnimationFrame(() => {
+    renderPending = false;
+    lastRender = performance.now();
+    renderRows();
+  }), wait);
 }
 
 // Reads the event stream with fetch (so the token header goes along) and parses SSE.

@@ -2,7 +2,7 @@
 // `portlens serve` in the lab (tests/integration/web_browser.sh starts both in the lab's
 // scanner namespace). Checks: a scan submitted from the form fills the results table live,
 // ports explain themselves, sorting works, an export downloads, a diff after a lab change
-// shows the closed port, and hostile text (<script>, <img onerror>) from the server is shown
+// shows the closed port, a 1,200-row result is capped at 500 shown rows, and hostile text (<script>, <img onerror>) from the server is shown
 // as text and never runs. Screenshots go to $SHOTS.
 // Environment: PORTLENS_URL, TOKEN, SHOTS, LAB_SH, LAB_NAME.
 import { chromium } from 'playwright-core';
@@ -107,7 +107,22 @@ try {
   check(diffText.includes('newly closed') && diffText.includes('3306'), 'the diff shows 3306 newly closed');
   await page.screenshot({ path: join(shots, '3-diff.png'), fullPage: true });
 
-  // 6. Hostile text. (a) Input echoed in an error message. (b) A lab host whose reverse name
+  // 6. Many rows: 1,200 rejected ports on a host that was all closed. The table shows the
+  // first 500 and says so; the filter still reaches every row.
+  execFileSync(process.env.LAB_SH, ['block', process.env.LAB_NAME, '198.19.0.20', '1000-2199', 'reject'], { stdio: 'inherit' });
+  const many = await newScan('198.19.0.20', 'custom', '1000-2199');
+  await waitDone(many);
+  await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 500 &&
+                             !document.getElementById('more-rows').hidden);
+  check((await page.textContent('#more-rows')).includes('first 500 of 1200'), 'a 1,200-row result shows 500 rows and says how many there are');
+  check((await page.textContent('#scan-counts')).includes('0 open, 0 closed, 1200 filtered'), 'the counts cover all 1,200 ports');
+  await page.screenshot({ path: join(shots, '6-many-rows.png') });
+  await page.fill('#filter', '2199');
+  await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 1);
+  check(await page.$eval('#more-rows', (e) => e.hidden), 'the filter reaches rows beyond the first 500');
+  await page.fill('#filter', '');
+
+  // 7. Hostile text. (a) Input echoed in an error message. (b) A lab host whose reverse name
   // is markup (tests/lab/names.tsv): the server looks it up and stores it with the records.
   await page.goto(url + '#/');
   await page.fill('#targets', '<img/src=x/onerror=window.__xss=1>');

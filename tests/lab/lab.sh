@@ -8,7 +8,7 @@
 #                                 ports only: every other port of those hosts is closed
 #   lab.sh names                  host names, TSV "ip<TAB>name" (reverse lookups find these)
 #   lab.sh loss NAME PCT          change the SYN loss of a running lab (0 = none)
-#   lab.sh block NAME IP PORT [drop|reject]   make one more port filtered (for diff tests)
+#   lab.sh block NAME IP PORT[-PORT] [drop|reject]   make more ports filtered (diff tests)
 #   lab.sh exec NAME CMD...       run CMD in the scanner namespace
 #   lab.sh exec-target NAME CMD...  run CMD in the target namespace
 #   lab.sh ns NAME                print "SCANNER_NS TARGET_NS"
@@ -338,7 +338,7 @@ cmd_loss() {
 cmd_block() {
   require_lab "${1:-}"
   local address=${2:-} port=${3:-} how=${4:-drop} family=ip verdict=(drop)
-  [[ $port =~ ^[0-9]+$ ]] || fail "block NAME IP PORT [drop|reject]"
+  [[ $port =~ ^[0-9]+(-[0-9]+)?$ ]] || fail "block NAME IP PORT[-PORT] [drop|reject]"
   [[ $address == *:* ]] && family=ip6
   case $how in
     drop) ;;
