@@ -165,7 +165,8 @@ TEST(SynEngineTest, ShardsAreDisjointAndCoverTheScan) {
 }
 
 // Interrupt after some probes, write the resume file, resume: every port is reported exactly
-// once across both runs, and no probe is sent twice except those in flight at the interrupt.
+// once across both runs, and the resumed run sends no probe to a port the first run already
+// has an answer for (only unanswered ports, in flight or not yet sent, are probed again).
 TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 500);
@@ -192,10 +193,15 @@ TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
     EXPECT_EQ(second.seen.count(key), 0u) << "reported twice: " << key.first << ":" << key.second;
   }
   EXPECT_EQ(first.seen.size() + second.seen.size(), targets.size() * ports.size());
-  // Probes of the second run: the unsent rest plus retries of the silent ports, and at most
-  // the batch that was in flight when the first run stopped.
-  const std::uint64_t total = targets.size() * ports.size();
-  EXPECT_LE(first_network.synsSent() + second_network.synsSent(), total + 2 * 4 + 64);
+  // Checked per port rather than as a count of SYNs: with a 5 ms RTO floor, a loaded machine
+  // (CTest runs tests in parallel) delays the receiving thread enough for retry rounds to
+  // resend answered-but-unread probes, which says nothing about resuming.
+  const auto resent = second_network.probesPerTarget();
+  for (const auto& [key, count] : first.seen) {
+    EXPECT_EQ(resent.count(key), 0u) << "answered before, probed again: " << key.first << ":"
+                                     << key.second;
+  }
+  EXPECT_GT(first.seen.size(), 1000u);  // the first run did get far before the interrupt
 }
 
 TEST(SynEngineTest, FixedRateIsHonoured) {
