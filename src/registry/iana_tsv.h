@@ -12,9 +12,10 @@
 
 namespace portlens::registry {
 
-// Every row in file order, viewing `text` (which must outlive them). Throws std::runtime_error naming the line number when a line is
-// malformed (wrong field count, a port outside 0-65535, an empty name): the data is compiled
-// in, so a bad line is a build defect, never user input.
+// Every row in file order, viewing `text` (which must outlive them). Throws
+// std::runtime_error naming the line number when a line is malformed (wrong field count, a
+// port outside 0-65535, an empty name): the data is compiled in, so a bad line is a build
+// defect, never user input.
 std::vector<ServiceEntry> parseIanaTsv(std::string_view text);
 
 }  // namespace portlens::registry

@@ -1,7 +1,8 @@
 // What `portlens serve` is told by its config file (portlens.toml) and options. Built by
 // cli/, passed by const reference. The parser reads the TOML subset the file needs and is
-// pure: tables ([anonymous], [tokens.NAME]), `key = "string" | integer | true | false | ["a", "b"]`,
-// `#` comments. Unknown keys are errors, so a typo never silently disables a limit.
+// pure: tables ([anonymous], [tokens.NAME]),
+// `key = "string" | integer | true | false | ["a", "b"]`, `#` comments. Unknown keys are
+// errors, so a typo never silently disables a limit.
 //
 //   listen = "127.0.0.1:8080"
 //   db = "portlens.db"

@@ -13,8 +13,6 @@ namespace {
 
 using core::csvField;
 
-constexpr std::size_t kFlushBytes = FormatOptions::kFlushBytes;
-
 void appendEndpointJson(std::string& out, const registry::PortRegistry& registry,
                         const core::IpAddress& address, std::uint16_t port) {
   out += R"({"ip":")";
@@ -112,14 +110,19 @@ void appendPrintable(std::string& out, std::string_view text) {
   }
 }
 
-std::string processesText(const SocketRecord& record) {
-  if (record.processes.empty()) return "-";
-  std::string text;
-  for (const ProcessRef& p : record.processes) {
-    if (!text.empty()) text += ',';
-    appendPrintable(text, p.name);
-    fmt::format_to(std::back_inserter(text), "/{}", p.pid);
+void appendProcessesText(std::string& out, const SocketRecord& record) {
+  if (record.processes.empty()) out += '-';
+  for (std::size_t p = 0; p < record.processes.size(); ++p) {
+    if (p) out += ',';
+    appendPrintable(out, record.processes[p].name);
+    out += '/';
+    appendNumber(out, static_cast<std::uint64_t>(record.processes[p].pid));
   }
+}
+
+std::string processesText(const SocketRecord& record) {
+  std::string text;
+  appendProcessesText(text, record);
   return text;
 }
 
@@ -137,7 +140,7 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
       for (const SocketRecord& r : records) {
         appendRecordJson(out, r, options, registry);
         out += '\n';
-        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
+        if (options.flush && out.size() >= FormatOptions::kFlushBytes) options.flush(out);
       }
       return;
     case SocketFormat::kJson:
@@ -145,7 +148,7 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
       for (std::size_t i = 0; i < records.size(); ++i) {
         out += i == 0 ? "\n" : ",\n";
         appendRecordJson(out, records[i], options, registry);
-        if (options.flush && out.size() >= kFlushBytes) options.flush(out);
+        if (options.flush && out.size() >= FormatOptions::kFlushBytes) options.flush(out);
       }
       out += "\n],\"notes\":[";
       for (std::size_t i = 0; i < notes.size(); ++i) {

@@ -46,7 +46,8 @@ std::string endpointText(const core::IpAddress& address, std::uint16_t port);
 // could move the cursor or recolour the screen, a newline would forge a row.
 void appendPrintable(std::string& out, std::string_view text);
 // "name/pid" entries joined by commas, e.g. "nginx/812,nginx/813"; "-" when none. Names are
-// printable (appendPrintable).
-std::string processesText(const SocketRecord& record);
+// printable (appendPrintable). One writer for the text table, the watch view and check.
+void appendProcessesText(std::string& out, const SocketRecord& record);
+std::string processesText(const SocketRecord& record);  // the same, as a new string
 
 }  // namespace portlens::sockets

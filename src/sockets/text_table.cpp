@@ -53,7 +53,6 @@ struct RowCells {
   Service local_service, peer_service;
 };
 
-
 }  // namespace
 
 void appendNumber(std::string& out, std::uint64_t value) {
@@ -144,13 +143,7 @@ void formatTextTable(const std::vector<SocketRecord>& records, const FormatOptio
     appendRight(out, r.uid, 5);
     if (options.processes) {
       out += ' ';
-      if (r.processes.empty()) out += '-';
-      for (std::size_t p = 0; p < r.processes.size(); ++p) {
-        if (p) out += ',';
-        appendPrintable(out, r.processes[p].name);
-        out += '/';
-        appendNumber(out, static_cast<std::uint64_t>(r.processes[p].pid));
-      }
+      appendProcessesText(out, r);
     }
     out += '\n';
     if (options.flush && out.size() >= FormatOptions::kFlushBytes) options.flush(out);
