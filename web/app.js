@@ -217,6 +217,8 @@ async function followEvents(id) {
             state.rows.set(data.ip + '|' + data.port, data);
             scheduleRender();
           } else if (event.type === 'progress' || event.type === 'end') {
+            // At the end the table is complete when the status says so, not a render later.
+            if (event.type === 'end') renderRows();
             renderStatus(data);
             if (event.type === 'end') { loadHistory(true); return; }
           }
