@@ -45,8 +45,8 @@ constexpr int kLastPort = 65535;
 struct Counts {
   long open = 0;
   long closed = 0;
-  long other = 0;        // any other connect error
-  long self_retry = 0;   // self-connects retried
+  long other = 0;       // any other connect error
+  long self_retry = 0;  // self-connects retried
 };
 
 [[noreturn]] void die(const char* what) {
@@ -148,9 +148,12 @@ Counts runEpoll(int inflight) {
   const long total = kLastPort - kFirstPort + 1;
 
   auto record = [&](int error) {
-    if (error == 0) ++c.open;
-    else if (error == ECONNREFUSED) ++c.closed;
-    else ++c.other;
+    if (error == 0)
+      ++c.open;
+    else if (error == ECONNREFUSED)
+      ++c.closed;
+    else
+      ++c.other;
     ++done;
   };
 

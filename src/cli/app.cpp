@@ -16,8 +16,8 @@
 #include "cli/port_command.h"
 #include "cli/scan_command.h"
 #include "cli/serve_command.h"
-#include "cli/token_command.h"
 #include "cli/sockets_command.h"
+#include "cli/token_command.h"
 #include "cli/who_command.h"
 #include "core/error.h"
 

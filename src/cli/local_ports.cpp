@@ -1,8 +1,8 @@
 #include "cli/local_ports.h"
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <algorithm>

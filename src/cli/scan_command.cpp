@@ -13,8 +13,8 @@
 #include "cli/scan_reporter.h"
 #include "cli/signals.h"
 #include "cli/syn_scan.h"
-#include "net/privileges.h"
 #include "core/error.h"
+#include "net/privileges.h"
 #include "net/resolver.h"
 #include "net/reverse_names.h"
 #include "scan/engine.h"
@@ -78,8 +78,10 @@ std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint3
 // --syn or --connect as asked; otherwise SYN whenever raw sockets can be opened. The choice
 // is said on stderr when the user did not make it.
 scan::ScanType chooseScanType(const ScanOptions& options) {
-  if (options.syn && options.connect) throw core::UsageError("--syn and --connect exclude each other");
-  if (options.dry_run && options.connect) throw core::UsageError("--dry-run lists SYN probes; drop --connect");
+  if (options.syn && options.connect)
+    throw core::UsageError("--syn and --connect exclude each other");
+  if (options.dry_run && options.connect)
+    throw core::UsageError("--dry-run lists SYN probes; drop --connect");
   if (options.syn || options.dry_run) return scan::ScanType::kSyn;
   if (options.connect) return scan::ScanType::kConnect;
   const bool raw = net::canOpenRawSockets();
@@ -167,8 +169,8 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
 
   scan::ScanSummary summary;
   if (type == scan::ScanType::kSyn) {
-    summary = runSynScanCommand({options, config, targets, ports, info, name_targets},
-                                *formatter, shown);
+    summary =
+        runSynScanCommand({options, config, targets, ports, info, name_targets}, *formatter, shown);
   } else {
     const std::uint32_t capacity = chooseCapacity(options.max_parallel);
     std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
@@ -189,7 +191,8 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
 
 void addScanCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<ScanOptions>();
-  CLI::App* cmd = app.add_subcommand("scan", "Scan TCP ports of hosts (SYN scan, or connect scan without privileges)");
+  CLI::App* cmd = app.add_subcommand(
+      "scan", "Scan TCP ports of hosts (SYN scan, or connect scan without privileges)");
   cmd->add_option("targets", options->targets,
                   "Hosts: 198.18.0.7, 2001:2::7, 198.18.0.0/16, 198.18.0-3.1-254, names");
   cmd->add_option("--input-list", options->input_list, "Read targets from FILE (nmap: -iL)");
@@ -214,7 +217,8 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
                   "SYN: source address (once per address family)");
   cmd->add_option("--source-port", options->source_port, "SYN: use this one source port");
   cmd->add_option("--router-mac", options->router_mac, "SYN: next hop MAC (aa:bb:cc:dd:ee:ff)");
-  cmd->add_option("--io", options->io, "Connect-scan I/O: auto (io_uring, else epoll), epoll, uring")
+  cmd->add_option("--io", options->io,
+                  "Connect-scan I/O: auto (io_uring, else epoll), epoll, uring")
       ->check(CLI::IsMember({"auto", "epoll", "uring"}))
       ->capture_default_str();
   cmd->add_option("--format", options->format, "text, json, ndjson, csv, xml, grep")

@@ -29,9 +29,9 @@ struct ScanOptions {
   std::string output_file;
   std::string states;       // "open,filtered"; "all"
   std::string io = "auto";  // connect-scan I/O: auto (io_uring, else epoll), epoll, uring
-  bool connect = false;  // --connect
-  bool syn = false;      // --syn (default when raw sockets can be opened)
-  std::string shard;     // --shard K/N
+  bool connect = false;     // --connect
+  bool syn = false;         // --syn (default when raw sockets can be opened)
+  std::string shard;        // --shard K/N
   std::string resume_file;
   bool dry_run = false;
   std::string interface;

@@ -1,10 +1,9 @@
 #include "cli/syn_scan.h"
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <fmt/core.h>
 
 #include <iostream>
 #include <memory>
@@ -31,7 +30,8 @@ scan::Shard shardOf(const ScanOptions& options) {
   if (options.shard.empty()) return {};
   auto shard = scan::parseShard(options.shard);
   if (!shard) {
-    throw core::UsageError(fmt::format("--shard '{}': expected K/N with 1 <= K <= N", options.shard));
+    throw core::UsageError(
+        fmt::format("--shard '{}': expected K/N with 1 <= K <= N", options.shard));
   }
   return *shard;
 }
@@ -49,8 +49,8 @@ scan::syn::RouteOverrides overridesOf(const ScanOptions& options) {
   if (!options.router_mac.empty()) {
     overrides.router_mac = scan::syn::parseMac(options.router_mac);
     if (!overrides.router_mac) {
-      throw core::UsageError(fmt::format("--router-mac '{}': expected aa:bb:cc:dd:ee:ff",
-                                         options.router_mac));
+      throw core::UsageError(
+          fmt::format("--router-mac '{}': expected aa:bb:cc:dd:ee:ff", options.router_mac));
     }
   }
   return overrides;
@@ -87,7 +87,8 @@ void rewrite(const net::UniqueFd& fd, const std::string& bytes) {
   std::size_t done = 0;
   while (done < bytes.size()) {
     const ssize_t wrote = ::write(fd.get(), bytes.data() + done, bytes.size() - done);
-    if (wrote < 0) throw std::system_error(errno, std::generic_category(), "writing the resume file");
+    if (wrote < 0)
+      throw std::system_error(errno, std::generic_category(), "writing the resume file");
     done += static_cast<std::size_t>(wrote);
   }
 }
@@ -122,8 +123,8 @@ void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
     const std::uint64_t position = shard.position(ordinal);
     const scan::ProbeTarget target = space.at(position);
     const core::IpAddress address = targets.at(target.host_index);
-    const core::IpAddress source = address.isV4() ? paths.ipv4->origin.source
-                                                  : paths.ipv6->origin.source;
+    const core::IpAddress source =
+        address.isV4() ? paths.ipv4->origin.source : paths.ipv6->origin.source;
     const std::uint16_t port = ports.at(target.port_index);
     text += fmt::format("{}\t{}\t{}\t{}\t{}\t{:08x}\n", position, address.toString(), port,
                         source.toString(), source_port,
@@ -143,8 +144,8 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   const auto shard = shardOf(options);
   scan::syn::RawScan raw;
   try {
-    raw = scan::syn::prepareRawScan(input.targets, overridesOf(options), shard,
-                                    options.source_port);
+    raw =
+        scan::syn::prepareRawScan(input.targets, overridesOf(options), shard, options.source_port);
   } catch (const std::system_error& e) {
     if (e.code().value() == EPERM) {
       throw core::UsageError(
@@ -163,7 +164,7 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   net::dropPrivileges();
   if (input.after_privilege_drop) input.after_privilege_drop();
 
-  StopSignal stop;  // after the drop: its thread must not keep any capability either
+  StopSignal stop;              // after the drop: its thread must not keep any capability either
   formatter.begin(input.info);  // only now: every refusal above leaves no half-written output
   ScanReporter reporter(formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
   const auto result =
@@ -181,9 +182,10 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
     if (result.summary.interrupted) {
       rewrite(resume.fd, scan::syn::encodeResume(fingerprint, result.resume));
       if (!options.quiet) {
-        std::cerr << fmt::format("portlens: interrupted; run the same command again to resume "
-                                 "from '{}'\n",
-                                 options.resume_file);
+        std::cerr << fmt::format(
+            "portlens: interrupted; run the same command again to resume "
+            "from '{}'\n",
+            options.resume_file);
       }
     } else {
       rewrite(resume.fd, "");  // done: nothing left to resume

@@ -4,8 +4,8 @@
 #pragma once
 
 #include <algorithm>
-#include <optional>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 

@@ -20,8 +20,7 @@ std::optional<IpAddress> IpAddress::parse(std::string_view text) {
   // inet_pton needs a NUL-terminated string; longer inputs cannot be addresses anyway.
   char buffer[INET6_ADDRSTRLEN + 1];
   // An embedded NUL would end the C string early and accept "1.2.3.4\0junk".
-  if (text.empty() || text.size() >= sizeof(buffer) ||
-      text.find('\0') != std::string_view::npos) {
+  if (text.empty() || text.size() >= sizeof(buffer) || text.find('\0') != std::string_view::npos) {
     return std::nullopt;
   }
   std::memcpy(buffer, text.data(), text.size());

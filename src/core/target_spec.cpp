@@ -32,7 +32,8 @@ bool parseDecimal(std::string_view digits, unsigned max, unsigned& value) {
 template <typename T>
 void addCidr(TargetSet& set, T base, unsigned prefix, bool v4) {
   constexpr unsigned kBits = sizeof(T) * 8;
-  T host_mask = prefix == 0 ? static_cast<T>(~T{0}) : static_cast<T>((T{1} << (kBits - prefix)) - 1);
+  T host_mask =
+      prefix == 0 ? static_cast<T>(~T{0}) : static_cast<T>((T{1} << (kBits - prefix)) - 1);
   if (prefix == kBits) host_mask = 0;
   T first = base & static_cast<T>(~host_mask);
   T last = first | host_mask;
@@ -74,7 +75,8 @@ OctetIntervals parseOctet(std::string_view octet, std::string_view token) {
         throw UsageError("invalid octet range " + quoted(item) + " in " + quoted(token) +
                          " (octets are 0-255)");
       }
-      if (lo > hi) throw UsageError("reversed octet range " + quoted(item) + " in " + quoted(token));
+      if (lo > hi)
+        throw UsageError("reversed octet range " + quoted(item) + " in " + quoted(token));
     } else {
       if (!parseDecimal(item, 255, lo)) {
         throw UsageError("invalid octet " + quoted(item) + " in " + quoted(token) +
@@ -248,8 +250,8 @@ void addTargetSpecWithin(TargetSet& set, std::string_view token, const HostResol
       auto address = IpAddress::parse(body);
       if (!address) throw UsageError("invalid IPv4 address " + quoted(token));
       if (*prefix > 32) {
-        throw UsageError("prefix length /" + std::to_string(*prefix) +
-                         " is too long for IPv4 in " + quoted(token) + " (0-32)");
+        throw UsageError("prefix length /" + std::to_string(*prefix) + " is too long for IPv4 in " +
+                         quoted(token) + " (0-32)");
       }
       addAddressWithPrefix(set, *address, *prefix);
     } else {

@@ -15,8 +15,7 @@
 
 namespace portlens::net {
 
-NetlinkSocket::NetlinkSocket()
-    : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) {
+NetlinkSocket::NetlinkSocket() : fd_(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) {
   if (!fd_.valid()) throw std::system_error(errno, std::generic_category(), "netlink socket");
   timeval timeout{2, 0};  // the kernel answers at once; this only guards against a hang
   ::setsockopt(fd_.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);

@@ -180,8 +180,7 @@ std::size_t PacketReceiver::poll(std::chrono::milliseconds timeout,
       pollfd waiter{fd_.get(), POLLIN | POLLERR, 0};
       const int ready = ::poll(&waiter, 1, static_cast<int>(timeout.count()));
       if (ready <= 0) return 0;
-      if ((__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) ==
-          0) {
+      if ((__atomic_load_n(&block->hdr.bh1.block_status, __ATOMIC_ACQUIRE) & TP_STATUS_USER) == 0) {
         return 0;
       }
     }

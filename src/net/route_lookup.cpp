@@ -53,8 +53,7 @@ std::optional<core::IpAddress> addressFrom(const rtattr* attribute, int family) 
 }
 
 template <typename Body>
-std::vector<std::uint8_t> startMessage(std::uint16_t type, std::uint16_t flags,
-                                       const Body& body) {
+std::vector<std::uint8_t> startMessage(std::uint16_t type, std::uint16_t flags, const Body& body) {
   std::vector<std::uint8_t> message(NLMSG_LENGTH(sizeof(Body)));
   auto* header = reinterpret_cast<nlmsghdr*>(message.data());
   header->nlmsg_type = type;

@@ -16,9 +16,9 @@ namespace portlens::net {
 
 struct Route {
   int interface_index = 0;
-  core::IpAddress source;                // the kernel's preferred source address
+  core::IpAddress source;                  // the kernel's preferred source address
   std::optional<core::IpAddress> gateway;  // nullopt: the target is on-link (or local)
-  bool local = false;                    // the target is an address of this machine
+  bool local = false;                      // the target is an address of this machine
 };
 
 struct Interface {

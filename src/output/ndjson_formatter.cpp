@@ -25,8 +25,6 @@ void NdjsonFormatter::end(const scan::ScanSummary& summary) {
   out_.flush();
 }
 
-void NdjsonFormatter::writeLine(const std::string& line) {
-  out_ << line << '\n';
-}
+void NdjsonFormatter::writeLine(const std::string& line) { out_ << line << '\n'; }
 
 }  // namespace portlens::output

@@ -111,9 +111,8 @@ std::string_view PortRegistry::serviceName(std::uint16_t port) const {
 std::vector<std::uint16_t> PortRegistry::portsForName(std::string_view name) const {
   const std::string key = toLower(name);
   std::vector<std::uint16_t> ports;
-  auto it = std::lower_bound(
-      names_.begin(), names_.end(), std::string_view(key),
-      [](const auto& pair, std::string_view k) { return pair.first < k; });
+  auto it = std::lower_bound(names_.begin(), names_.end(), std::string_view(key),
+                             [](const auto& pair, std::string_view k) { return pair.first < k; });
   for (; it != names_.end() && it->first == key; ++it) ports.push_back(it->second);
   return ports;  // ascending: names_ is sorted by (name, port)
 }

@@ -68,9 +68,9 @@ class PortRegistry {
 
   std::shared_ptr<const std::string> text_;         // fromTsv's copy of its text
   std::shared_ptr<const std::string> lower_names_;  // lowercased names that had capitals
-  std::vector<ServiceEntry> entries_;   // sorted by port; one primary entry per port
-  std::vector<ServiceEntry> aliases_;   // the other names, sorted by port, IANA order
-  std::vector<std::uint16_t> ranking_;  // every port 0..65535 (0 last), best first
+  std::vector<ServiceEntry> entries_;               // sorted by port; one primary entry per port
+  std::vector<ServiceEntry> aliases_;               // the other names, sorted by port, IANA order
+  std::vector<std::uint16_t> ranking_;              // every port 0..65535 (0 last), best first
   std::vector<std::pair<std::string_view, std::uint16_t>> names_;  // lowercase name -> port, sorted
   RankingSource ranking_source_ = RankingSource::kBuiltin;
 };

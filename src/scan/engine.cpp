@@ -89,8 +89,9 @@ class ScanRun {
         next_progress = now + config_.progress_interval;
       }
     }
-    const bool interrupted = stop.load(std::memory_order_relaxed) &&
-                             (in_flight_ > 0 || !retries_.empty() || next_position_ < space_.size());
+    const bool interrupted =
+        stop.load(std::memory_order_relaxed) &&
+        (in_flight_ > 0 || !retries_.empty() || next_position_ < space_.size());
     return finish(started, interrupted);
   }
 
@@ -150,7 +151,8 @@ class ScanRun {
       s.sent = now;
       s.attempt = probe.attempt;
       s.serial = ++serial_;
-      if (probe.attempt == 1) hosts_.markStarted(target.host_index, std::chrono::system_clock::now());
+      if (probe.attempt == 1)
+        hosts_.markStarted(target.host_index, std::chrono::system_clock::now());
       deadlines_.push({now + hosts_.rtt(target.host_index).timeout(config_.rtt), slot, s.serial});
     }
     return false;
@@ -214,7 +216,8 @@ class ScanRun {
     observer_.onPort(record);
     if (hosts_.record(target.host_index, state, reason)) {
       ++hosts_completed_;
-      observer_.onHost(hosts_.makeRecord(target.host_index, targets_, std::chrono::system_clock::now()));
+      observer_.onHost(
+          hosts_.makeRecord(target.host_index, targets_, std::chrono::system_clock::now()));
     }
   }
 
@@ -225,9 +228,8 @@ class ScanRun {
     progress.probes_sent = probes_sent_;
     progress.open_found = totals_.open;
     progress.elapsed_seconds = std::chrono::duration<double>(now - started).count();
-    progress.probes_per_second =
-        static_cast<double>(sent) /
-        std::chrono::duration<double>(config_.progress_interval).count();
+    progress.probes_per_second = static_cast<double>(sent) /
+                                 std::chrono::duration<double>(config_.progress_interval).count();
     if (ports_done_ > 0) {
       progress.eta_seconds = progress.elapsed_seconds *
                              static_cast<double>(space_.size() - ports_done_) /

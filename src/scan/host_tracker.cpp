@@ -6,10 +6,13 @@ namespace {
 // Which state a reason belongs to, for picking each state's dominant reason.
 PortState stateOfReason(Reason reason) {
   switch (reason) {
-    case Reason::kSynAck: return PortState::kOpen;
+    case Reason::kSynAck:
+      return PortState::kOpen;
     case Reason::kConnRefused:
-    case Reason::kReset: return PortState::kClosed;
-    default: return PortState::kFiltered;
+    case Reason::kReset:
+      return PortState::kClosed;
+    default:
+      return PortState::kFiltered;
   }
 }
 

@@ -49,8 +49,8 @@ struct PortRecord {
   PortState state = PortState::kFiltered;
   Reason reason = Reason::kNoResponse;
   std::chrono::nanoseconds rtt = kNoRtt;  // probe sent -> answer seen
-  std::uint8_t attempts = 1;               // probes sent for this port
-  std::uint8_t ttl = 0;                    // TTL / hop limit of the answer (raw scans); 0 = unknown
+  std::uint8_t attempts = 1;              // probes sent for this port
+  std::uint8_t ttl = 0;                   // TTL / hop limit of the answer (raw scans); 0 = unknown
   // The name the user typed for this host ("" for numeric targets). Carried on every record
   // so streaming formats (ndjson, csv) can name the host before its HostRecord arrives.
   std::string hostname;
@@ -95,7 +95,7 @@ struct ScanInfo {
   std::string command_line;  // argv joined with spaces, as the user typed it
   std::string version;       // Portlens version
   ScanType type = ScanType::kConnect;
-  std::string ports_spec;    // the scanned ports as compact ranges ("1-1024,8080")
+  std::string ports_spec;  // the scanned ports as compact ranges ("1-1024,8080")
   std::uint64_t port_count = 0;
   std::uint64_t host_count = 0;
   std::chrono::system_clock::time_point started;

@@ -19,7 +19,8 @@ void RttEstimator::addSample(std::chrono::nanoseconds rtt) {
 
 std::chrono::nanoseconds RttEstimator::timeout(const RttLimits& limits) const {
   if (samples_ == 0) return limits.initial;
-  auto rto = std::chrono::nanoseconds(srtt_ns_ + std::max<long long>(limits.granularity.count(), 4 * rttvar_ns_));
+  auto rto = std::chrono::nanoseconds(
+      srtt_ns_ + std::max<long long>(limits.granularity.count(), 4 * rttvar_ns_));
   return std::clamp(rto, limits.floor, limits.ceiling);
 }
 

@@ -1,6 +1,7 @@
 #include "server/api_routes.h"
 
 #include <fmt/core.h>
+
 #include <chrono>
 #include <nlohmann/json.hpp>
 
@@ -56,8 +57,7 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(
           static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())),
-      syn_available_(net::canOpenRawSockets()) {
-}
+      syn_available_(net::canOpenRawSockets()) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {

@@ -75,7 +75,7 @@ class ApiRoutes {
   ClientLimiter limiter_;
   ResultCache results_cache_;
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
-  bool syn_available_;  // raw sockets can be opened: mode "syn" is accepted
+  bool syn_available_;                       // raw sockets can be opened: mode "syn" is accepted
 };
 
 }  // namespace portlens::server

@@ -91,11 +91,16 @@ constexpr std::uint64_t kTimerTag = 1ULL << 60;
 }
 
 bool parseHow(const std::string& text, How* how) {
-  if (text == "plain") *how = How::kPlain;
-  else if (text == "ssh") *how = How::kSsh;
-  else if (text == "ftp") *how = How::kFtp;
-  else if (text == "http") *how = How::kHttp;
-  else return false;
+  if (text == "plain")
+    *how = How::kPlain;
+  else if (text == "ssh")
+    *how = How::kSsh;
+  else if (text == "ftp")
+    *how = How::kFtp;
+  else if (text == "http")
+    *how = How::kHttp;
+  else
+    return false;
   return true;
 }
 
@@ -363,8 +368,7 @@ int main(int argc, char** argv) {
       std::size_t last = value.rfind(',');
       std::size_t middle = last == std::string::npos ? last : value.rfind(',', last - 1);
       if (middle == std::string::npos) usage("--listen wants ADDR,PORT,HOW");
-      specs.push_back(makeSpec(value.substr(0, middle),
-                               value.substr(middle + 1, last - middle - 1),
+      specs.push_back(makeSpec(value.substr(0, middle), value.substr(middle + 1, last - middle - 1),
                                value.substr(last + 1), "--listen " + value));
     } else {
       usage("unknown argument " + arg);

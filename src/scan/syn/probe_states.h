@@ -49,7 +49,8 @@ class ProbeStates {
   // False when `words` does not fit this space.
   bool restore(std::span<const std::uint64_t> words) {
     if (words.size() != wordCount(size_)) return false;
-    for (std::size_t i = 0; i < words.size(); ++i) words_[i].store(words[i], std::memory_order_relaxed);
+    for (std::size_t i = 0; i < words.size(); ++i)
+      words_[i].store(words[i], std::memory_order_relaxed);
     return true;
   }
 
@@ -58,7 +59,9 @@ class ProbeStates {
     return static_cast<Outcome>((words[index / 32] >> shift(index)) & 3);
   }
 
-  static std::size_t wordCount(std::uint64_t size) { return static_cast<std::size_t>((size + 31) / 32); }
+  static std::size_t wordCount(std::uint64_t size) {
+    return static_cast<std::size_t>((size + 31) / 32);
+  }
 
  private:
   static unsigned shift(std::uint64_t index) { return static_cast<unsigned>(index % 32) * 2; }

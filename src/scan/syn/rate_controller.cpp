@@ -60,8 +60,8 @@ bool RateController::update(Nanos now, Nanos settle) {
     ++next_judged_;
     // Before a reference exists, the answers themselves must be plentiful; after, the answers
     // the reference predicts (congestion shows as the actual count falling short of it).
-    const double evidence = reference_ratio_ > 0 ? double(window_sent_) * reference_ratio_
-                                                 : double(window_answered_);
+    const double evidence =
+        reference_ratio_ > 0 ? double(window_sent_) * reference_ratio_ : double(window_answered_);
     if (window_sent_ >= kMinWindowProbes &&
         (evidence >= kMinExpectedAnswers || window_sent_ >= kSilentWindowProbes)) {
       judge();

@@ -10,9 +10,9 @@ RawPacketIo::RawPacketIo(int ipv4_interface, int ipv6_interface, bool ipv4_loopb
   if (ipv4_loopback) loopback_ipv4_ = std::make_unique<net::RawIpv4Sender>();
   // One receive socket: bound to the scan's interface, or to all of them when the two
   // families leave through different interfaces.
-  const int bound = ipv4_interface == 0                                    ? ipv6_interface
+  const int bound = ipv4_interface == 0                                       ? ipv6_interface
                     : ipv6_interface == 0 || ipv6_interface == ipv4_interface ? ipv4_interface
-                                                                           : 0;
+                                                                              : 0;
   const std::string filter = fmt::format("(tcp dst portrange {}-{}) or icmp or icmp6",
                                          first_source_port, last_source_port);
   receiver_ = std::make_unique<net::PacketReceiver>(bound, filter);

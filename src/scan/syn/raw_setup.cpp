@@ -13,9 +13,8 @@ RawScan prepareRawScan(const core::TargetSet& targets, const RouteOverrides& ove
       fixed_source_port ? *fixed_source_port
                         : static_cast<std::uint16_t>(scan.source_ports.base + kMaxRounds - 1);
   scan.io = std::make_unique<RawPacketIo>(ipv4 ? ipv4->interface_index : 0,
-                                          ipv6 ? ipv6->interface_index : 0,
-                                          ipv4 && ipv4->loopback, scan.source_ports.base,
-                                          last_port);
+                                          ipv6 ? ipv6->interface_index : 0, ipv4 && ipv4->loopback,
+                                          scan.source_ports.base, last_port);
   if (ipv4) scan.plan.ipv4 = ipv4->origin;
   if (ipv6) scan.plan.ipv6 = ipv6->origin;
   scan.plan.source_port = scan.source_ports.base;

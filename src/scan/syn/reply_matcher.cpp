@@ -31,8 +31,8 @@ std::optional<MatchedReply> ReplyMatcher::match(std::span<const std::uint8_t> fr
   if (port_index < 0) return std::nullopt;
   const auto host_index = state_.targets.indexOf(reply->remote);
   if (!host_index) return std::nullopt;
-  const std::uint32_t cookie = state_.cookies.cookie(reply->local, reply->remote,
-                                                     reply->local_port, reply->remote_port);
+  const std::uint32_t cookie =
+      state_.cookies.cookie(reply->local, reply->remote, reply->local_port, reply->remote_port);
   MatchedReply matched;
   if (reply->kind == net::ReplyKind::kTcp) {
     // Both answers to a SYN acknowledge it: ack = our sequence number + 1.

@@ -1,7 +1,8 @@
 #include "scan/syn/resume_file.h"
 
-#include <cstring>
 #include <fmt/core.h>
+
+#include <cstring>
 #include <sstream>
 
 #include "scan/siphash.h"
@@ -37,10 +38,10 @@ ScanFingerprint fingerprintOf(std::uint64_t seed, const Shard& shard,
 }
 
 std::string encodeResume(const ScanFingerprint& fingerprint, const ResumePoint& point) {
-  std::string out = fmt::format(
-      "{}\nseed {}\nshard {}\ntargets {}\nports {}\nround {}\nnext {}\nwords {}\n", kMagic,
-      fingerprint.seed, fingerprint.shard, fingerprint.targets, fingerprint.ports, point.round,
-      point.next_ordinal, point.states.size());
+  std::string out =
+      fmt::format("{}\nseed {}\nshard {}\ntargets {}\nports {}\nround {}\nnext {}\nwords {}\n",
+                  kMagic, fingerprint.seed, fingerprint.shard, fingerprint.targets,
+                  fingerprint.ports, point.round, point.next_ordinal, point.states.size());
   const std::size_t header = out.size();
   out.resize(header + point.states.size() * sizeof(std::uint64_t));
   std::memcpy(out.data() + header, point.states.data(),

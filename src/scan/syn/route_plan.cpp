@@ -1,11 +1,11 @@
 #include "scan/syn/route_plan.h"
 
+#include <fmt/core.h>
 #include <netinet/in.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 
 #include <cstdio>
-#include <fmt/core.h>
 
 #include "core/error.h"
 #include "net/route_lookup.h"
@@ -48,7 +48,8 @@ std::optional<net::MacAddress> parseMac(const std::string& text) {
                   &bytes[3], &bytes[4], &bytes[5], &tail) != 6) {
     return std::nullopt;
   }
-  for (int i = 0; i < 6; ++i) mac[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bytes[i]);
+  for (int i = 0; i < 6; ++i)
+    mac[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(bytes[i]);
   return mac;
 }
 
@@ -72,9 +73,9 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
     auto other = net::lookupRoute(sample[i], why);
     if (!other || other->interface_index != route->interface_index ||
         other->gateway != route->gateway) {
-      throw core::UsageError(fmt::format(
-          "{} and {} leave through different routes; scan them separately",
-          sample.front().toString(), sample[i].toString()));
+      throw core::UsageError(
+          fmt::format("{} and {} leave through different routes; scan them separately",
+                      sample.front().toString(), sample[i].toString()));
     }
   }
   ResolvedPath path;
@@ -107,9 +108,10 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
   } else if (need_mac) {
     auto mac = net::resolveNeighbour(path.interface_index, *path.next_hop, kNeighbourTimeout);
     if (!mac) {
-      throw core::UsageError(fmt::format("the next hop {} on {} does not answer ARP/NDP; give "
-                                         "--router-mac",
-                                         path.next_hop->toString(), interface->name));
+      throw core::UsageError(
+          fmt::format("the next hop {} on {} does not answer ARP/NDP; give "
+                      "--router-mac",
+                      path.next_hop->toString(), interface->name));
     }
     path.origin.next_hop_mac = *mac;
   }

@@ -21,7 +21,7 @@ struct RouteOverrides {
   std::string interface;                       // --interface
   std::optional<core::IpAddress> source_ipv4;  // --source-ip (one per family)
   std::optional<core::IpAddress> source_ipv6;
-  std::optional<net::MacAddress> router_mac;   // --router-mac
+  std::optional<net::MacAddress> router_mac;  // --router-mac
 };
 
 struct ResolvedPath {

@@ -34,9 +34,7 @@ struct ScanState {
         controller(RateController::Settings{}),
         started(std::chrono::steady_clock::now()) {}
 
-  std::chrono::nanoseconds sinceStart() const {
-    return std::chrono::steady_clock::now() - started;
-  }
+  std::chrono::nanoseconds sinceStart() const { return std::chrono::steady_clock::now() - started; }
   std::uint16_t sourcePort(unsigned in_round) const {
     return plan.fixed_source_port ? plan.source_port
                                   : static_cast<std::uint16_t>(plan.source_port + in_round - 1);

@@ -127,7 +127,8 @@ class Receiver {
     state_.answers_by_round[matched->round].fetch_add(1, std::memory_order_relaxed);
     ++settled_;
     if (record.state == PortState::kOpen) ++open_found_;
-    if (record.state == PortState::kFiltered) ++icmp_reasons_[static_cast<std::size_t>(record.reason)];
+    if (record.state == PortState::kFiltered)
+      ++icmp_reasons_[static_cast<std::size_t>(record.reason)];
     observer_.onPort(record);
   }
 

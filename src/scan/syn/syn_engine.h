@@ -35,8 +35,8 @@ inline constexpr unsigned kMaxRounds = 16;
 struct SynPlan {
   std::optional<net::FrameOrigin> ipv4;  // required when the targets hold IPv4 addresses
   std::optional<net::FrameOrigin> ipv6;
-  std::uint16_t source_port = 0;    // base port; rounds use base .. base+15
-  bool fixed_source_port = false;   // --source-port: every round uses exactly this port
+  std::uint16_t source_port = 0;   // base port; rounds use base .. base+15
+  bool fixed_source_port = false;  // --source-port: every round uses exactly this port
   Shard shard;
   SipKey secret{};
 };
@@ -45,8 +45,8 @@ struct SynPlan {
 // what was probed but not answered, exactly as if the scan had not been interrupted.
 struct ResumePoint {
   unsigned round = 1;
-  std::uint64_t next_ordinal = 0;       // first position (of this shard) not sent in `round`
-  std::vector<std::uint64_t> states;    // ProbeStates words
+  std::uint64_t next_ordinal = 0;     // first position (of this shard) not sent in `round`
+  std::vector<std::uint64_t> states;  // ProbeStates words
 };
 
 struct SynResult {
@@ -54,7 +54,7 @@ struct SynResult {
   ResumePoint resume;  // meaningful when summary.interrupted
   unsigned rounds = 0;
   std::uint64_t duplicates = 0;
-  double final_rate = 0;  // probes/s the controller ended at (or --rate)
+  double final_rate = 0;        // probes/s the controller ended at (or --rate)
   double first_round_rate = 0;  // probes/s actually sent during the first round
 };
 

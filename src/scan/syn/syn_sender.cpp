@@ -97,8 +97,8 @@ class Sender {
     probe.target = address;
     probe.source_port = state_.sourcePort(round_);
     probe.target_port = state_.ports[target.port_index];
-    probe.sequence = state_.cookies.cookie(origin.source, address, probe.source_port,
-                                           probe.target_port);
+    probe.sequence =
+        state_.cookies.cookie(origin.source, address, probe.source_port, probe.target_port);
     probe.ip_id = static_cast<std::uint16_t>(probe.sequence >> 16);
     const std::uint32_t i = batch.count++;
     batch.lengths[i] = net::buildSynFrame(origin, probe, batch.frames[i]);
@@ -127,9 +127,8 @@ class Sender {
         state_.send_log.record(batch.ordinals[i], round_, now);
         if (steering) state_.controller.onSent(batch.ordinals[i], now);
       }
-      const std::size_t taken =
-          io_.send(family, std::span(batch.pointers.data() + done, granted),
-                   std::span(batch.lengths.data() + done, granted));
+      const std::size_t taken = io_.send(family, std::span(batch.pointers.data() + done, granted),
+                                         std::span(batch.lengths.data() + done, granted));
       if (taken < granted) {
         pacer_.giveBack(static_cast<std::uint32_t>(granted - taken));
         // The interface queue is full: let it drain rather than spin.
@@ -163,8 +162,7 @@ class Sender {
     const Nanos from = state_.sinceStart();
     while (state_.sinceStart() - from < rto()) {
       if (stopped()) return false;
-      sleepFor(std::min(rto() - (state_.sinceStart() - from),
-                        Nanos(std::chrono::milliseconds(5))));
+      sleepFor(std::min(rto() - (state_.sinceStart() - from), Nanos(std::chrono::milliseconds(5))));
     }
     return !stopped();
   }

@@ -30,7 +30,7 @@ EpollConnectTransport::EpollConnectTransport(std::uint32_t capacity)
 }
 
 StartStatus EpollConnectTransport::start(std::uint32_t slot, const core::IpAddress& address,
-                                    std::uint16_t port) {
+                                         std::uint16_t port) {
   targets_[slot] = {address, port};
   const auto target = net::toSocketAddress(address, port);
   const int fd = openProbeSocket(address, Blocking::kNo);
@@ -73,7 +73,7 @@ void EpollConnectTransport::abandon(std::uint32_t slot) {
 }
 
 void EpollConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point seen,
-                              std::vector<ProbeAnswer>& answers) {
+                                   std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result = fromConnectErrno(error);
   if (error != 0) {
@@ -94,7 +94,7 @@ void EpollConnectTransport::finish(std::uint32_t slot, int error, Clock::time_po
 }
 
 void EpollConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point seen,
-                                       std::vector<ProbeAnswer>& answers) {
+                                            std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result{PortState::kClosed, Reason::kConnRefused};
   if (!readIcmpError(fd, result)) {
@@ -110,7 +110,8 @@ void EpollConnectTransport::finishWithError(std::uint32_t slot, Clock::time_poin
   answers.push_back({slot, result.state, result.reason, seen});
 }
 
-void EpollConnectTransport::poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) {
+void EpollConnectTransport::poll(std::chrono::nanoseconds timeout,
+                                 std::vector<ProbeAnswer>& answers) {
   for (std::uint32_t slot : std::exchange(retry_, {})) {
     if (start(slot, targets_[slot].address, targets_[slot].port) == StartStatus::kBusy) {
       answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, Clock::now()});

@@ -110,36 +110,40 @@ TEST_P(IntervalSetSubtract, Shapes) {
 
 INSTANTIATE_TEST_SUITE_P(
     AllShapes, IntervalSetSubtract,
-    testing::Values(
-        SubtractCase{"Inside", {{10, 20}}, {{13, 15}}, {{10, 12}, {16, 20}}},
-        SubtractCase{"Left", {{10, 20}}, {{5, 12}}, {{13, 20}}},
-        SubtractCase{"Right", {{10, 20}}, {{18, 25}}, {{10, 17}}},
-        SubtractCase{"Covering", {{10, 20}}, {{5, 25}}, {}},
-        SubtractCase{"Exact", {{10, 20}}, {{10, 20}}, {}},
-        SubtractCase{"FirstValue", {{10, 20}}, {{10, 10}}, {{11, 20}}},
-        SubtractCase{"LastValue", {{10, 20}}, {{20, 20}}, {{10, 19}}},
-        SubtractCase{"DisjointBefore", {{10, 20}}, {{0, 9}}, {{10, 20}}},
-        SubtractCase{"DisjointAfter", {{10, 20}}, {{21, 30}}, {{10, 20}}},
-        SubtractCase{"DisjointBetween", {{10, 20}, {40, 50}}, {{25, 35}}, {{10, 20}, {40, 50}}},
-        SubtractCase{"MultipleCutsOneInterval",
-                     {{0, 100}},
-                     {{10, 19}, {30, 30}, {50, 59}, {95, 200}},
-                     {{0, 9}, {20, 29}, {31, 49}, {60, 94}}},
-        SubtractCase{"OneCutManyIntervals",
-                     {{0, 5}, {10, 15}, {20, 25}, {30, 35}},
-                     {{3, 32}},
-                     {{0, 2}, {33, 35}}},
-        SubtractCase{"Interleaved",
-                     {{0, 10}, {20, 30}, {40, 50}},
-                     {{5, 25}, {28, 42}, {45, 45}},
-                     {{0, 4}, {26, 27}, {43, 44}, {46, 50}}},
-        SubtractCase{"EmptyCut", {{1, 2}}, {}, {{1, 2}}},
-        SubtractCase{"EmptyBase", {}, {{1, 2}}, {}},
-        SubtractCase{"AtZero", {{0, 10}}, {{0, 0}}, {{1, 10}}},
-        SubtractCase{"AtMax", {{0xfffffff0u, 0xffffffffu}}, {{0xffffffffu, 0xffffffffu}},
-                     {{0xfffffff0u, 0xfffffffeu}}},
-        SubtractCase{"HoleInFullRange", {{0, 0xffffffffu}}, {{1, 0xfffffffeu}},
-                     {{0, 0}, {0xffffffffu, 0xffffffffu}}}),
+    testing::Values(SubtractCase{"Inside", {{10, 20}}, {{13, 15}}, {{10, 12}, {16, 20}}},
+                    SubtractCase{"Left", {{10, 20}}, {{5, 12}}, {{13, 20}}},
+                    SubtractCase{"Right", {{10, 20}}, {{18, 25}}, {{10, 17}}},
+                    SubtractCase{"Covering", {{10, 20}}, {{5, 25}}, {}},
+                    SubtractCase{"Exact", {{10, 20}}, {{10, 20}}, {}},
+                    SubtractCase{"FirstValue", {{10, 20}}, {{10, 10}}, {{11, 20}}},
+                    SubtractCase{"LastValue", {{10, 20}}, {{20, 20}}, {{10, 19}}},
+                    SubtractCase{"DisjointBefore", {{10, 20}}, {{0, 9}}, {{10, 20}}},
+                    SubtractCase{"DisjointAfter", {{10, 20}}, {{21, 30}}, {{10, 20}}},
+                    SubtractCase{
+                        "DisjointBetween", {{10, 20}, {40, 50}}, {{25, 35}}, {{10, 20}, {40, 50}}},
+                    SubtractCase{"MultipleCutsOneInterval",
+                                 {{0, 100}},
+                                 {{10, 19}, {30, 30}, {50, 59}, {95, 200}},
+                                 {{0, 9}, {20, 29}, {31, 49}, {60, 94}}},
+                    SubtractCase{"OneCutManyIntervals",
+                                 {{0, 5}, {10, 15}, {20, 25}, {30, 35}},
+                                 {{3, 32}},
+                                 {{0, 2}, {33, 35}}},
+                    SubtractCase{"Interleaved",
+                                 {{0, 10}, {20, 30}, {40, 50}},
+                                 {{5, 25}, {28, 42}, {45, 45}},
+                                 {{0, 4}, {26, 27}, {43, 44}, {46, 50}}},
+                    SubtractCase{"EmptyCut", {{1, 2}}, {}, {{1, 2}}},
+                    SubtractCase{"EmptyBase", {}, {{1, 2}}, {}},
+                    SubtractCase{"AtZero", {{0, 10}}, {{0, 0}}, {{1, 10}}},
+                    SubtractCase{"AtMax",
+                                 {{0xfffffff0u, 0xffffffffu}},
+                                 {{0xffffffffu, 0xffffffffu}},
+                                 {{0xfffffff0u, 0xfffffffeu}}},
+                    SubtractCase{"HoleInFullRange",
+                                 {{0, 0xffffffffu}},
+                                 {{1, 0xfffffffeu}},
+                                 {{0, 0}, {0xffffffffu, 0xffffffffu}}}),
     [](const testing::TestParamInfo<SubtractCase>& param_info) {
       return std::string(param_info.param.name);
     });
@@ -185,8 +189,8 @@ TEST(IntervalSet, Uint32MaxBoundaryMergesWithoutWrapping) {
 TEST(IntervalSet, Uint128SetsIndexAndSaturate) {
   IntervalSet<Uint128> set;
   Uint128 base = Uint128{0x20010002ULL} << 96;
-  set.add(base, base + 255);         // a /120
-  set.add(base + 256, base + 511);   // adjacent: merges
+  set.add(base, base + 255);        // a /120
+  set.add(base + 256, base + 511);  // adjacent: merges
   set.add(base + 1000, base + 1000);
   ASSERT_EQ(set.intervals().size(), 2u);
   EXPECT_EQ(set.size(), 513u);

@@ -56,14 +56,14 @@ TEST(IpAddress, Ipv6ToStringIsRfc5952) {
   EXPECT_EQ(roundTrip("::"), "::");
   EXPECT_EQ(roundTrip("::1"), "::1");
   EXPECT_EQ(roundTrip("1::"), "1::");
-  EXPECT_EQ(roundTrip("2001:DB8::1"), "2001:db8::1");                            // lower case
-  EXPECT_EQ(roundTrip("2001:0db8::0001"), "2001:db8::1");                        // no leading 0s
-  EXPECT_EQ(roundTrip("2001:db8:0:0:0:0:0:1"), "2001:db8::1");                   // compress
-  EXPECT_EQ(roundTrip("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");             // first run
-  EXPECT_EQ(roundTrip("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");                   // longest run
-  EXPECT_EQ(roundTrip("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");          // single 0 kept
+  EXPECT_EQ(roundTrip("2001:DB8::1"), "2001:db8::1");                    // lower case
+  EXPECT_EQ(roundTrip("2001:0db8::0001"), "2001:db8::1");                // no leading 0s
+  EXPECT_EQ(roundTrip("2001:db8:0:0:0:0:0:1"), "2001:db8::1");           // compress
+  EXPECT_EQ(roundTrip("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");     // first run
+  EXPECT_EQ(roundTrip("2001:0:0:1:0:0:0:1"), "2001:0:0:1::1");           // longest run
+  EXPECT_EQ(roundTrip("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");  // single 0 kept
   EXPECT_EQ(roundTrip("1:2:3:4:5:6:7::"), "1:2:3:4:5:6:7:0");
-  EXPECT_EQ(roundTrip("::ffff:198.18.0.1"), "::ffff:198.18.0.1");                // v4-mapped
+  EXPECT_EQ(roundTrip("::ffff:198.18.0.1"), "::ffff:198.18.0.1");  // v4-mapped
   EXPECT_EQ(roundTrip("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
             "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff");
 }
@@ -76,10 +76,27 @@ TEST(IpAddress, V4MappedIsV6NotV4) {
 }
 
 TEST(IpAddress, RejectsNonAddresses) {
-  for (const char* text :
-       {"", "1.2.3", "300.1.1.1", "1.2.3.4.5", "1.2.3.256", "2130706433", "0x7f.0.0.1", "0x7f.1",
-        "1.2.3.4 ", " 1.2.3.4", "1.2.3.4/32", "[::1]", "::1/128", "2001:db8::1::2", ":::",
-        "1:2:3:4:5:6:7:8:9", "fe80::1%eth0", "g::1", "localhost", "1.2.3.-4", "-1.2.3.4"}) {
+  for (const char* text : {"",
+                           "1.2.3",
+                           "300.1.1.1",
+                           "1.2.3.4.5",
+                           "1.2.3.256",
+                           "2130706433",
+                           "0x7f.0.0.1",
+                           "0x7f.1",
+                           "1.2.3.4 ",
+                           " 1.2.3.4",
+                           "1.2.3.4/32",
+                           "[::1]",
+                           "::1/128",
+                           "2001:db8::1::2",
+                           ":::",
+                           "1:2:3:4:5:6:7:8:9",
+                           "fe80::1%eth0",
+                           "g::1",
+                           "localhost",
+                           "1.2.3.-4",
+                           "-1.2.3.4"}) {
     EXPECT_FALSE(IpAddress::parse(text)) << "accepted '" << text << "'";
   }
 }

@@ -98,7 +98,7 @@ TEST_F(PortSpecTest, OtherProtocolsRefused) {
 TEST_F(PortSpecTest, ServiceNamesGoThroughTheLookup) {
   EXPECT_EQ(parse("http"), "80,8008");
   EXPECT_EQ(parse("HTTP,ssh,1000"), "22,80,1000,8008");
-  EXPECT_EQ(parse("sun-answerbook"), "8080");  // a dash in a name is not a range
+  EXPECT_EQ(parse("sun-answerbook"), "8080");              // a dash in a name is not a range
   EXPECT_THAT(services.asked, testing::Contains("HTTP"));  // case is the lookup's job
   expectRejected("abc", "'abc'");
   expectRejected("22,nosuchservice", "'nosuchservice'");

@@ -77,8 +77,8 @@ TEST(ReplyParserTest, Ipv6IcmpQuotesOurProbe) {
 }
 
 TEST(ReplyParserTest, TruncationsNeverParseOrCrash) {
-  for (const char* name : {"ipv4_synack", "ipv4_rst", "ipv4_icmp_admin_prohibited",
-                           "ipv6_synack", "ipv6_rst", "ipv6_icmp_admin_prohibited"}) {
+  for (const char* name : {"ipv4_synack", "ipv4_rst", "ipv4_icmp_admin_prohibited", "ipv6_synack",
+                           "ipv6_rst", "ipv6_icmp_admin_prohibited"}) {
     const auto frame = testing::loadFrame(name);
     // Every cut that loses part of a header the parser needs must be refused.
     for (std::size_t cut = 0; cut < 34; ++cut) {

@@ -78,9 +78,8 @@ TEST(ReverseNamesTest, ASilentResolverCostsTheDeadlineAtMost) {
   ReverseLookupLimits limits;
   limits.parallel = 2;
   limits.deadline = std::chrono::milliseconds(1000);  // ample for three instant lookups
-  auto names = lookupReverseNames({ip("198.18.0.1"), ip("198.18.0.2"), ip("198.18.0.3"),
-                                   ip("198.18.0.4")},
-                                  limits, lookup);
+  auto names = lookupReverseNames(
+      {ip("198.18.0.1"), ip("198.18.0.2"), ip("198.18.0.3"), ip("198.18.0.4")}, limits, lookup);
   release->store(true);
   EXPECT_EQ(names.size(), 3u);
   EXPECT_EQ(names.count(ip("198.18.0.2")), 0u);

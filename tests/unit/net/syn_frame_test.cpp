@@ -57,8 +57,8 @@ TEST(SynFrameTest, Ipv6ProbeHasAValidChecksumAndParsesBack) {
   EXPECT_EQ(frame[12], 0x86);
   EXPECT_EQ(frame[13], 0xdd);
   const std::uint8_t* tcp = frame.data() + 54;
-  EXPECT_EQ(checksumFinish(checksumAdd(pseudoHeaderSum(ip("2001:2::1"), probe.target, 24), tcp, 24)),
-            0);
+  EXPECT_EQ(
+      checksumFinish(checksumAdd(pseudoHeaderSum(ip("2001:2::1"), probe.target, 24), tcp, 24)), 0);
   // Our own SYN, read back by the parser, carries what we put in.
   const auto parsed = parseReply({frame.data(), length});
   ASSERT_TRUE(parsed.has_value());

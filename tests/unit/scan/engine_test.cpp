@@ -103,9 +103,9 @@ core::TargetSet twoHosts() {
 TEST(EngineTest, EveryPortGetsExactlyOneRecordWithTheScriptedState) {
   std::map<std::uint16_t, Behaviour> script = {
       {22, {PortState::kOpen, Reason::kSynAck, 0}},
-      {80, {PortState::kOpen, Reason::kSynAck, 2}},                  // lost twice, then answers
-      {81, {PortState::kFiltered, Reason::kNoResponse, -1}},         // always silent
-      {82, {PortState::kFiltered, Reason::kAdminProhibited, 0}},     // ICMP reject
+      {80, {PortState::kOpen, Reason::kSynAck, 2}},               // lost twice, then answers
+      {81, {PortState::kFiltered, Reason::kNoResponse, -1}},      // always silent
+      {82, {PortState::kFiltered, Reason::kAdminProhibited, 0}},  // ICMP reject
   };
   FakeTransport transport(64, script);
   RecordingObserver observer;
@@ -147,7 +147,8 @@ TEST(EngineTest, RespectsMaxParallel) {
 // initial size, or a firewalled host would be scanned 64 probes at a time.
 TEST(EngineTest, SilenceGrowsTheWindowToo) {
   std::map<std::uint16_t, Behaviour> script;
-  for (std::uint16_t p = 1; p <= 400; ++p) script[p] = {PortState::kFiltered, Reason::kNoResponse, -1};
+  for (std::uint16_t p = 1; p <= 400; ++p)
+    script[p] = {PortState::kFiltered, Reason::kNoResponse, -1};
   FakeTransport transport(1024, script);
   RecordingObserver observer;
   auto config = fastConfig();
@@ -194,8 +195,8 @@ TEST(EngineTest, StopEndsEarlyAndReportsPartialHosts) {
   StoppingObserver stopping(stop, 100);
   auto& observer = stopping.inner;
   auto config = fastConfig();
-  auto summary = runScan(config, twoHosts(), core::PortSet::range(1, 65535), transport, stopping,
-                         stop);
+  auto summary =
+      runScan(config, twoHosts(), core::PortSet::range(1, 65535), transport, stopping, stop);
   EXPECT_TRUE(summary.interrupted);
   EXPECT_LT(summary.totals.total(), 2u * 65535u);
   // Hosts with some final ports are reported once each.

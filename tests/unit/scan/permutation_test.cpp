@@ -9,8 +9,8 @@ namespace {
 
 // Every index maps to a distinct value inside [0, size): a bijection, for awkward sizes too.
 TEST(PermutationTest, IsABijectionForManySizes) {
-  for (std::uint64_t size : {1ULL, 2ULL, 3ULL, 7ULL, 64ULL, 65ULL, 1000ULL, 65535ULL, 65536ULL,
-                             65537ULL, 131071ULL}) {
+  for (std::uint64_t size :
+       {1ULL, 2ULL, 3ULL, 7ULL, 64ULL, 65ULL, 1000ULL, 65535ULL, 65536ULL, 65537ULL, 131071ULL}) {
     Permutation perm(size, 42);
     std::vector<bool> seen(size, false);
     for (std::uint64_t i = 0; i < size; ++i) {

@@ -108,8 +108,7 @@ TEST(SynEngineTest, MatchesTheTruthForBothFamilies) {
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 300);
-  const auto result =
-      runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_EQ(result.summary.totals.total(), 9u * 300u);
   EXPECT_EQ(recorder.hosts.size(), 9u);
@@ -126,8 +125,7 @@ TEST(SynEngineTest, ExactAtTwoPercentLossWithAdaptiveRounds) {
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 2000);
-  const auto result =
-      runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_GE(result.rounds, 4u);  // the measured loss asks for more than one retry
   EXPECT_LE(result.rounds, 11u);
@@ -141,8 +139,7 @@ TEST(SynEngineTest, DuplicatesAndForgeriesAreDropped) {
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(20, 30);
-  const auto result =
-      runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_GT(result.duplicates, 0u);
 }
@@ -180,7 +177,8 @@ TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
   ASSERT_TRUE(interrupted.summary.interrupted);
   const auto fingerprint = fingerprintOf(config.seed, plan.shard, targets, ports);
   std::string error;
-  const auto point = decodeResume(encodeResume(fingerprint, interrupted.resume), fingerprint, error);
+  const auto point =
+      decodeResume(encodeResume(fingerprint, interrupted.resume), fingerprint, error);
   ASSERT_TRUE(point.has_value()) << error;
 
   Recorder second;
@@ -198,8 +196,8 @@ TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
   // resend answered-but-unread probes, which says nothing about resuming.
   const auto resent = second_network.probesPerTarget();
   for (const auto& [key, count] : first.seen) {
-    EXPECT_EQ(resent.count(key), 0u) << "answered before, probed again: " << key.first << ":"
-                                     << key.second;
+    EXPECT_EQ(resent.count(key), 0u)
+        << "answered before, probed again: " << key.first << ":" << key.second;
   }
   EXPECT_GT(first.seen.size(), 1000u);  // the first run did get far before the interrupt
 }
@@ -214,16 +212,17 @@ TEST(SynEngineTest, FixedRateIsHonoured) {
   one.add(ip("198.19.0.1"));
   const auto started = std::chrono::steady_clock::now();
   runSynScan(config, labPlan(), one, core::PortSet::range(1, 400), network, recorder, stop);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   EXPECT_GE(seconds, 0.18);  // 400 probes at 2000/s, minus one batch of head start
 }
 
 TEST(SynEngineTest, RoundDecisions) {
-  EXPECT_TRUE(needAnotherRound(1, 11, 0, 0, 0));       // always one retry
-  EXPECT_FALSE(needAnotherRound(2, 11, 0, 1000, 0));   // no loss, last round silent
-  EXPECT_TRUE(needAnotherRound(2, 11, 5, 1000, 5));    // the retry still found answers
-  EXPECT_TRUE(needAnotherRound(4, 11, 0, 65000, 1300));  // 2% loss: 65000*0.02^4 = 0.01 hidden
-  EXPECT_FALSE(needAnotherRound(6, 11, 0, 65000, 1300));  // 65000*0.02^6 = 4e-6
+  EXPECT_TRUE(needAnotherRound(1, 11, 0, 0, 0));           // always one retry
+  EXPECT_FALSE(needAnotherRound(2, 11, 0, 1000, 0));       // no loss, last round silent
+  EXPECT_TRUE(needAnotherRound(2, 11, 5, 1000, 5));        // the retry still found answers
+  EXPECT_TRUE(needAnotherRound(4, 11, 0, 65000, 1300));    // 2% loss: 65000*0.02^4 = 0.01 hidden
+  EXPECT_FALSE(needAnotherRound(6, 11, 0, 65000, 1300));   // 65000*0.02^6 = 4e-6
   EXPECT_FALSE(needAnotherRound(11, 11, 9, 65000, 1300));  // the cap
 }
 

@@ -63,7 +63,8 @@ TEST(CookieTest, SpreadsOverAllBits) {
 TEST(ShardTest, ParsesOnlyValidShards) {
   EXPECT_EQ(parseShard("1/1")->count, 1u);
   EXPECT_EQ(parseShard("3/4")->index, 3u);
-  for (const char* bad : {"0/3", "4/3", "1/0", "1", "/3", "1/", "a/b", "1/3x", "-1/3", "1/2000000"}) {
+  for (const char* bad :
+       {"0/3", "4/3", "1/0", "1", "/3", "1/", "a/b", "1/3x", "-1/3", "1/2000000"}) {
     EXPECT_FALSE(parseShard(bad).has_value()) << bad;
   }
 }
@@ -82,16 +83,18 @@ TEST(ShardTest, ShardsPartitionEverySize) {
           ++hits[position];
         }
       }
-      for (std::uint64_t p = 0; p < size; ++p) EXPECT_EQ(hits[p], 1) << size << " " << n << " " << p;
+      for (std::uint64_t p = 0; p < size; ++p)
+        EXPECT_EQ(hits[p], 1) << size << " " << n << " " << p;
     }
   }
 }
 
 TEST(PermutationInverseTest, PositionOfInvertsAtForManySizes) {
-  for (std::uint64_t size : {1ULL, 2ULL, 3ULL, 5ULL, 17ULL, 255ULL, 256ULL, 1000ULL, 65535ULL,
-                             65536ULL, 100003ULL}) {
+  for (std::uint64_t size :
+       {1ULL, 2ULL, 3ULL, 5ULL, 17ULL, 255ULL, 256ULL, 1000ULL, 65535ULL, 65536ULL, 100003ULL}) {
     const Permutation permutation(size, size * 31 + 7);
-    for (std::uint64_t position = 0; position < size; position += std::max<std::uint64_t>(1, size / 5000)) {
+    for (std::uint64_t position = 0; position < size;
+         position += std::max<std::uint64_t>(1, size / 5000)) {
       ASSERT_EQ(permutation.positionOf(permutation.at(position)), position) << size;
     }
   }
@@ -130,7 +133,8 @@ TEST(ResumeFileTest, RoundTripsAndRefusesOtherScans) {
   EXPECT_EQ(decoded->next_ordinal, 777u);
   EXPECT_EQ(decoded->states, point.states);
 
-  EXPECT_FALSE(syn::decodeResume(bytes, syn::fingerprintOf(10, Shard{2, 3}, targets, ports), error));
+  EXPECT_FALSE(
+      syn::decodeResume(bytes, syn::fingerprintOf(10, Shard{2, 3}, targets, ports), error));
   EXPECT_NE(error.find("another scan"), std::string::npos);
   core::TargetSet more = targets;
   more.add(ip("198.19.1.1"));
