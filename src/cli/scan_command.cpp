@@ -1,7 +1,6 @@
 #include "cli/scan_command.h"
 
 #include <fmt/core.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,63 +16,10 @@
 #include "net/privileges.h"
 #include "net/resolver.h"
 #include "net/reverse_names.h"
-#include "scan/engine.h"
-#include "scan/target_space.h"
-#include "scan/transports/epoll_connect_transport.h"
-#include "scan/transports/uring_connect_transport.h"
+#include "scan/launcher.h"
 
 namespace portlens::cli {
 namespace {
-
-// Probes in flight when the user does not choose: enough to hide the timeouts of filtered
-// ports behind other work; beyond it the kernel's connect path, not waiting, is the limit.
-constexpr std::uint32_t kDefaultParallel = 4096;
-// Host bookkeeping is ~100 bytes a host; a connect scan of more hosts than this is refused.
-constexpr std::uint64_t kMaxConnectHosts = std::uint64_t{1} << 24;
-
-// Raises the soft RLIMIT_NOFILE to the hard limit and returns the usable soft limit.
-std::uint64_t raiseFileLimit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 1024;
-  if (limit.rlim_cur < limit.rlim_max) {
-    rlimit raised = limit;
-    raised.rlim_cur = limit.rlim_max;
-    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
-  }
-  return limit.rlim_cur;
-}
-
-std::uint32_t chooseCapacity(std::uint32_t requested) {
-  const std::uint64_t fds = raiseFileLimit();
-  const std::uint64_t usable = fds > 128 ? fds - 64 : 64;  // leave room for output files etc.
-  std::uint64_t want = requested == 0 ? kDefaultParallel : requested;
-  if (requested != 0 && want > usable) {
-    throw core::UsageError(
-        fmt::format("--max-parallel {} exceeds the open-file limit ({} usable); raise `ulimit -n`",
-                    want, usable));
-  }
-  return static_cast<std::uint32_t>(std::min(want, usable));
-}
-
-void checkScanSize(const core::TargetSet& targets, const core::PortSet& ports) {
-  const std::uint64_t hosts = targets.size();
-  if (hosts > kMaxConnectHosts) {
-    throw core::UsageError(fmt::format(
-        "{} target hosts is more than a connect scan handles ({}); narrow the targets or use "
-        "--exclude",
-        hosts, kMaxConnectHosts));
-  }
-  scan::TargetSpace::checkSize(hosts, ports.size());
-}
-
-// io_uring when the kernel allows it (measured faster, docs/architecture.md), else epoll.
-std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint32_t capacity) {
-  if (io != "epoll") {
-    if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
-    if (io == "uring") throw core::UsageError("--io uring: this kernel refuses io_uring");
-  }
-  return std::make_unique<scan::EpollConnectTransport>(capacity);
-}
 
 // --syn or --connect as asked; otherwise SYN whenever raw sockets can be opened. The choice
 // is said on stderr when the user did not make it.
@@ -82,16 +28,19 @@ scan::ScanType chooseScanType(const ScanOptions& options) {
     throw core::UsageError("--syn and --connect exclude each other");
   if (options.dry_run && options.connect)
     throw core::UsageError("--dry-run lists SYN probes; drop --connect");
-  if (options.syn || options.dry_run) return scan::ScanType::kSyn;
-  if (options.connect) return scan::ScanType::kConnect;
-  const bool raw = net::canOpenRawSockets();
+  std::optional<scan::ScanType> requested;
+  if (options.syn || options.dry_run) requested = scan::ScanType::kSyn;
+  if (options.connect) requested = scan::ScanType::kConnect;
+  if (requested) return *requested;
+  const scan::ScanType chosen = scan::chooseScanType(std::nullopt, net::canOpenRawSockets());
   if (!options.quiet) {
-    std::cerr << (raw ? "portlens: SYN scan (raw sockets available; --connect for a connect "
+    std::cerr << (chosen == scan::ScanType::kSyn
+                      ? "portlens: SYN scan (raw sockets available; --connect for a connect "
                         "scan)\n"
                       : "portlens: connect scan (no raw-socket privilege; run as root or with "
                         "CAP_NET_RAW for a SYN scan)\n");
   }
-  return raw ? scan::ScanType::kSyn : scan::ScanType::kConnect;
+  return chosen;
 }
 
 // -R: reverse names for up to 4,096 targets, within 3 s (nmap resolves hosts it found up; a
@@ -125,17 +74,13 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   const core::PortSet ports = resolvePorts(options, registry);
   core::TargetSet targets = resolveTargets(options, net::resolveHostname);
-  const auto name_targets = [&targets, &options] {
-    if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
-  };
   const scan::ScanType type = chooseScanType(options);
   if (type == scan::ScanType::kSyn) {
     checkSynScanSize(options, targets, ports);
   } else {
     checkConnectOnlyOptions(options);
-    checkScanSize(targets, ports);
   }
-  const scan::ScanConfig config = makeScanConfig(options, type);
+  const scan::ScanRequest request = makeScanRequest(options, type);
 
   bool states_explicit = false;
   auto shown = resolveShownStates(options, states_explicit);
@@ -148,7 +93,7 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   std::ostream& out = options.output_file.empty() ? std::cout : file;
   if (options.dry_run) {
-    printDryRun(options, config, targets, ports, out);
+    printDryRun(request, targets, ports, out);
     out.flush();
     return;
   }
@@ -167,24 +112,31 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   info.host_count = targets.size();
   info.started = std::chrono::system_clock::now();
 
-  scan::ScanSummary summary;
-  if (type == scan::ScanType::kSyn) {
-    summary =
-        runSynScanCommand({options, config, targets, ports, info, name_targets}, *formatter, shown);
-  } else {
-    const std::uint32_t capacity = chooseCapacity(options.max_parallel);
-    std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
-    name_targets();
-    StopSignal stop;
-    ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
-    formatter->begin(info);
-    summary = scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
-    reporter.clearProgress();
+  // Sockets first (raw ones need the privileges), and the resume file while it can still be
+  // created; then, for SYN scans, every privilege goes before a received byte is parsed.
+  scan::PreparedScan prepared = scan::prepareScan(request, targets, ports);
+  std::optional<SynResumeFile> resume;
+  if (const scan::syn::SynPlan* plan = prepared.synPlan()) {
+    resume.emplace(options.resume_file,
+                   scan::syn::fingerprintOf(request.seed, plan->shard, targets, ports));
+    net::dropPrivileges();
   }
-  formatter->end(summary);
+  // Reverse lookups read network answers too: only after the drop.
+  if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
+
+  StopSignal stop;         // after the drop: its thread must not keep any capability either
+  formatter->begin(info);  // only now: every refusal above leaves no half-written output
+  ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
+  const auto outcome = prepared.run(reporter, stop.flag(), resume ? resume->point() : nullptr);
+  reporter.clearProgress();
+  if (outcome.syn) {
+    if (options.verbose) printSynStatistics(*outcome.syn);
+    resume->finish(*outcome.syn, options.quiet);
+  }
+  formatter->end(outcome.summary);
   out.flush();
   if (!out) throw std::system_error(errno, std::generic_category(), "writing the output");
-  context.exit_code = summary.interrupted ? core::kExitInterrupted : core::kExitOk;
+  context.exit_code = outcome.summary.interrupted ? core::kExitInterrupted : core::kExitOk;
 }
 
 }  // namespace

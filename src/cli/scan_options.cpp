@@ -24,6 +24,36 @@ std::chrono::nanoseconds fromMs(double ms, const char* option) {
   return std::chrono::nanoseconds(static_cast<long long>(ms * 1e6));
 }
 
+scan::Shard shardOf(const ScanOptions& options) {
+  if (options.shard.empty()) return {};
+  auto shard = scan::parseShard(options.shard);
+  if (!shard) {
+    throw core::UsageError(
+        fmt::format("--shard '{}': expected K/N with 1 <= K <= N", options.shard));
+  }
+  return *shard;
+}
+
+scan::syn::RouteOverrides routeOverridesOf(const ScanOptions& options) {
+  scan::syn::RouteOverrides overrides;
+  overrides.interface = options.interface;
+  for (const auto& text : options.source_ips) {
+    auto address = core::IpAddress::parse(text);
+    if (!address) throw core::UsageError(fmt::format("--source-ip '{}' is not an address", text));
+    auto& slot = address->isV4() ? overrides.source_ipv4 : overrides.source_ipv6;
+    if (slot) throw core::UsageError("--source-ip given twice for one address family");
+    slot = *address;
+  }
+  if (!options.router_mac.empty()) {
+    overrides.router_mac = scan::syn::parseMac(options.router_mac);
+    if (!overrides.router_mac) {
+      throw core::UsageError(
+          fmt::format("--router-mac '{}': expected aa:bb:cc:dd:ee:ff", options.router_mac));
+    }
+  }
+  return overrides;
+}
+
 }  // namespace
 
 core::PortSet resolvePorts(const ScanOptions& options, const registry::PortRegistry& registry) {
@@ -93,27 +123,26 @@ std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& e
   return states;
 }
 
-scan::ScanConfig makeScanConfig(const ScanOptions& options, scan::ScanType type) {
-  scan::ScanConfig config;
-  config.type = type;
-  config.seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL;
-  const bool syn = type == scan::ScanType::kSyn;
-  const unsigned retry_cap = syn ? 15 : 50;  // SYN rounds are told apart by 16 source ports
-  const unsigned retries = options.max_retries.value_or(syn ? 10 : 4);
-  if (retries > retry_cap) {
-    throw core::UsageError(fmt::format("--max-retries must be at most {}", retry_cap));
+scan::ScanRequest makeScanRequest(const ScanOptions& options, scan::ScanType type) {
+  scan::ScanRequest request;
+  request.type = type;
+  request.seed = options.seed ? *options.seed : std::random_device{}() * 0x100000001ULL;
+  request.max_retries = options.max_retries;
+  request.rate = options.rate;
+  request.max_parallel = options.max_parallel;
+  request.rtt.floor = fromMs(options.min_rtt_timeout_ms, "--min-rtt-timeout");
+  request.rtt.ceiling = fromMs(options.max_rtt_timeout_ms, "--max-rtt-timeout");
+  request.rtt.initial = fromMs(options.initial_rtt_timeout_ms, "--initial-rtt-timeout");
+  request.io = options.io == "epoll"   ? scan::ConnectIo::kEpoll
+               : options.io == "uring" ? scan::ConnectIo::kUring
+                                       : scan::ConnectIo::kAuto;
+  if (type == scan::ScanType::kSyn) {
+    request.route_overrides = routeOverridesOf(options);
+    request.shard = shardOf(options);
+    request.source_port = options.source_port;
   }
-  config.max_retries = retries;
-  if (options.rate < 0) throw core::UsageError("--rate must not be negative");
-  config.rate = options.rate;
-  config.max_parallel = options.max_parallel;
-  config.rtt.floor = fromMs(options.min_rtt_timeout_ms, "--min-rtt-timeout");
-  config.rtt.ceiling = fromMs(options.max_rtt_timeout_ms, "--max-rtt-timeout");
-  config.rtt.initial = fromMs(options.initial_rtt_timeout_ms, "--initial-rtt-timeout");
-  if (config.rtt.floor > config.rtt.ceiling) {
-    throw core::UsageError("--min-rtt-timeout is above --max-rtt-timeout");
-  }
-  return config;
+  scan::configFor(request);  // every rule of the request is checked before anything opens
+  return request;
 }
 
 }  // namespace portlens::cli

@@ -13,7 +13,7 @@
 #include "core/target_spec.h"
 #include "output/formatter.h"
 #include "registry/port_registry.h"
-#include "scan/scan_config.h"
+#include "scan/launcher.h"
 
 namespace portlens::cli {
 
@@ -63,6 +63,8 @@ core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResol
 // --states / --open as a set, and whether the user chose it.
 std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice);
 
-scan::ScanConfig makeScanConfig(const ScanOptions& options, scan::ScanType type);
+// The typed request the launcher runs (scan/launcher.h), every option checked: throws
+// core::UsageError naming the bad option.
+scan::ScanRequest makeScanRequest(const ScanOptions& options, scan::ScanType type);
 
 }  // namespace portlens::cli

@@ -1,18 +1,18 @@
-// The SYN half of `portlens scan`: checks the guard rails, resolves routes, opens the raw
-// sockets, drops privileges, runs the stateless engine and handles --dry-run, --shard and
-// --resume. Called by scan_command.cpp on the main thread, before any other thread exists.
+// The parts of `portlens scan` that only SYN scans have: the /8 guard rail, --dry-run,
+// the --resume file and -v statistics. The scan itself goes through scan/launcher.h like
+// every other; scan_command.cpp calls these on the main thread.
 #pragma once
 
-#include <functional>
 #include <iosfwd>
+#include <optional>
+#include <string>
 
-#include "cli/command_context.h"
 #include "cli/scan_options.h"
-#include "cli/scan_reporter.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
-#include "output/formatter.h"
-#include "scan/scan_config.h"
+#include "net/unique_fd.h"
+#include "scan/launcher.h"
+#include "scan/syn/resume_file.h"
 
 namespace portlens::cli {
 
@@ -22,23 +22,27 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 
 // Prints the probes of this shard's first round (position, target, ports, cookie) to `out`
 // without opening a raw socket or sending anything.
-void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
-                 const core::TargetSet& targets, const core::PortSet& ports, std::ostream& out);
+void printDryRun(const scan::ScanRequest& request, const core::TargetSet& targets,
+                 const core::PortSet& ports, std::ostream& out);
 
-struct SynRunInput {
-  const ScanOptions& options;
-  const scan::ScanConfig& config;
-  const core::TargetSet& targets;
-  const core::PortSet& ports;
-  const scan::ScanInfo& info;
-  // Runs once privileges are dropped, before the scan: work that reads from the network
-  // outside the scan (reverse lookups for -R) must not run with them.
-  std::function<void()> after_privilege_drop;
+// --resume FILE: opened (created) before privileges are dropped, since the scan may not be
+// able to create it afterwards. An empty file means "start from the beginning"; a file from
+// another scan is a usage error.
+class SynResumeFile {
+ public:
+  SynResumeFile(const std::string& path, const scan::syn::ScanFingerprint& fingerprint);
+  const scan::syn::ResumePoint* point() const { return point_ ? &*point_ : nullptr; }
+  // Writes where an interrupted scan stopped, or empties the file when the scan finished.
+  void finish(const scan::syn::SynResult& result, bool quiet);
+
+ private:
+  std::string path_;
+  scan::syn::ScanFingerprint fingerprint_;
+  net::UniqueFd fd_;
+  std::optional<scan::syn::ResumePoint> point_;
 };
 
-// Prepares everything (a refusal throws before any output), calls formatter.begin(), runs the
-// scan and returns its summary; writes/clears the --resume file.
-scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter& formatter,
-                                    const std::set<scan::PortState>& shown);
+// -v: rounds, probes, rates and duplicates on stderr.
+void printSynStatistics(const scan::syn::SynResult& result);
 
 }  // namespace portlens::cli

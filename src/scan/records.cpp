@@ -80,4 +80,11 @@ std::string_view toString(ScanType type) {
   return "connect";
 }
 
+std::optional<ScanType> parseScanType(std::string_view text) {
+  for (ScanType type : {ScanType::kConnect, ScanType::kSyn}) {
+    if (toString(type) == text) return type;
+  }
+  return std::nullopt;
+}
+
 }  // namespace portlens::scan

@@ -89,6 +89,8 @@ struct HostRecord {
 
 enum class ScanType : std::uint8_t { kConnect, kSyn };
 std::string_view toString(ScanType type);  // "connect" / "syn"
+// The exact spelling toString gives; nullopt for anything else.
+std::optional<ScanType> parseScanType(std::string_view text);
 
 // Emitted once before any other record.
 struct ScanInfo {

@@ -78,16 +78,15 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
   if (request.targets.find_first_not_of(" \t\r\n") == std::string::npos) {
     throw ApiError(400, "invalid_target", "'targets' is required");
   }
-  request.mode = field("mode");
-  if (request.mode.empty()) request.mode = "connect";
-  if (request.mode == "syn" && !syn_available) {
+  const std::string mode = field("mode");
+  const auto type = mode.empty() ? scan::ScanType::kConnect : scan::parseScanType(mode);
+  if (!type) throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
+  if (*type == scan::ScanType::kSyn && !syn_available) {
     throw ApiError(422, "mode_unavailable",
                    "SYN scans need raw sockets, which this server may not open (run it as root "
                    "or with CAP_NET_RAW); use mode \"connect\"");
   }
-  if (request.mode != "connect" && request.mode != "syn") {
-    throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
-  }
+  request.mode = *type;
   if (auto it = doc.find("rate"); it != doc.end() && !it->is_null()) {
     if (!it->is_number() || it->get<double>() < 1 || it->get<double>() > 1e6) {
       throw ApiError(400, "invalid_field",

@@ -19,7 +19,7 @@ namespace portlens::server {
 struct ScanRequest {
   std::string targets;  // as typed; the policy parses it
   core::PortSet ports;
-  std::string mode = "connect";
+  scan::ScanType mode = scan::ScanType::kConnect;
   double rate = 0;  // probes per second at most; 0 = as fast as answers allow
 };
 

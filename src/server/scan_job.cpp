@@ -8,11 +8,8 @@
 #include "core/error.h"
 #include "core/port_spec.h"
 #include "net/reverse_names.h"
-#include "scan/engine.h"
-#include "scan/syn/raw_setup.h"
+#include "scan/launcher.h"
 #include "scan/target_space.h"
-#include "scan/transports/epoll_connect_transport.h"
-#include "scan/transports/uring_connect_transport.h"
 #include "server/resume_plan.h"
 
 namespace portlens::server {
@@ -59,27 +56,10 @@ class StoringObserver final : public scan::ScanObserver {
   double eta_ = -1;
 };
 
-std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity) {
-  if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
-  return std::make_unique<scan::EpollConnectTransport>(capacity);
-}
-
-// The stateless SYN engine, set up per job: routes, held source ports and raw sockets last
-// exactly as long as the scan. Returns the engine's summary.
-scan::ScanSummary runSynJob(scan::ScanConfig config, const core::TargetSet& targets,
-                            const core::PortSet& ports, scan::ScanObserver& observer,
-                            const std::atomic<bool>& stop) {
-  config.type = scan::ScanType::kSyn;
-  config.max_retries = 10;  // a cap: the measured loss decides how many rounds run
-  auto raw = scan::syn::prepareRawScan(targets, {}, {}, std::nullopt);
-  return scan::syn::runSynScan(config, raw.plan, targets, ports, *raw.io, observer, stop).summary;
-}
-
 }  // namespace
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
                      const JobSettings& settings, const std::atomic<bool>& stop) {
-  const std::uint32_t capacity = settings.probes_in_flight;
   JobResult result;
   try {
     core::TargetSet targets = store.scanTargets(row.id);
@@ -94,18 +74,14 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
     StoringObserver observer(store, row.id);
     observer.setBaseProbes(row.probes_sent);
     if (!targets.empty() && !ports.empty()) {
-      scan::ScanConfig config;
-      config.seed = row.seed + row.attempts;  // a resumed run walks a fresh order
-      config.max_parallel = capacity;
-      config.rate = row.rate;
-      config.progress_interval = std::chrono::milliseconds(500);
-      scan::ScanSummary summary;
-      if (row.mode == "syn") {
-        summary = runSynJob(config, targets, ports, observer, stop);
-      } else {
-        auto transport = makeTransport(capacity);
-        summary = scan::runScan(config, targets, ports, *transport, observer, stop);
-      }
+      scan::ScanRequest request;
+      request.type = row.mode;
+      request.seed = row.seed + row.attempts;  // a resumed run walks a fresh order
+      request.max_parallel = settings.probes_in_flight;
+      request.rate = row.rate;
+      request.progress_interval = std::chrono::milliseconds(500);
+      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports);
+      const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();
       if (summary.interrupted) result.outcome = JobOutcome::kStopped;

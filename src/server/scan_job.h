@@ -1,9 +1,9 @@
-// Runs one stored scan through the engine and a connect transport, writing every port
-// record to the store as it goes (batched: one transaction per ~250 ms or 4,096 records), so
-// a stopped or crashed server keeps what was found. A scan that already has results (it was
-// interrupted) is resumed: hosts with every port stored are skipped, and of the rest only
-// ports not yet stored on some host are probed again; INSERT OR IGNORE keeps first answers.
-// Runs on the calling (job worker) thread; `stop` ends it early.
+// Runs one stored scan through the scan launcher (scan/launcher.h: connect or SYN, as the
+// row's mode says), writing every port record to the store as it goes (batched: one transaction per
+// ~250 ms or 4,096 records), so a stopped or crashed server keeps what was found. A scan that
+// already has results (it was interrupted) is resumed: hosts with every port stored are skipped,
+// and of the rest only ports not yet stored on some host are probed again; INSERT OR IGNORE keeps
+// first answers. Runs on the calling (job worker) thread; `stop` ends it early.
 #pragma once
 
 #include <atomic>
@@ -24,7 +24,7 @@ struct JobResult {
 
 // What every job of one server shares.
 struct JobSettings {
-  std::uint32_t probes_in_flight = 4096;  // per job
+  std::uint32_t probes_in_flight = 0;  // per job; 0 = the launcher's default (fd-bounded)
   // Name targets given as addresses by their reverse names before the scan (small scans
   // only, within a deadline: net/reverse_names.h).
   bool reverse_dns = true;

@@ -35,7 +35,7 @@ Json scanJson(const store::ScanRow& row) {
   j["status"] = store::toString(row.status);
   j["targets"] = row.targets_text;
   j["ports"] = row.ports_spec;
-  j["mode"] = row.mode;
+  j["mode"] = std::string(scan::toString(row.mode));
   j["rate"] = row.rate > 0 ? Json(row.rate) : Json(nullptr);
   const std::uint64_t total = row.host_count * row.port_count;
   double progress =
@@ -91,7 +91,7 @@ std::string renderResults(const store::ScanRow& row, std::vector<scan::PortRecor
   scan::ScanInfo info;
   info.command_line = "portlens serve: scan " + std::to_string(row.id) + " of " + row.targets_text;
   info.version = PORTLENS_VERSION;
-  info.type = scan::ScanType::kConnect;
+  info.type = row.mode;
   info.ports_spec = row.ports_spec;
   info.port_count = row.port_count;
   info.host_count = row.host_count;

@@ -177,7 +177,9 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   // ports_spec is the compact numeric form (PortSet::toString): no registry needed.
   const std::uint64_t ports = core::parsePortSpec(scan.ports_spec, nullptr).size();
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
-  st.bind(4, encodeTargets(scan.targets)).bind(5, scan.mode).bind(6, scan.ports_spec);
+  st.bind(4, encodeTargets(scan.targets))
+      .bind(5, std::string(scan::toString(scan.mode)))
+      .bind(6, scan.ports_spec);
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
   st.bind(10, i64(scan.seed)).bind(11, scan.rate);
   st.step();
@@ -191,7 +193,13 @@ ScanRow ScanStore::readScanRow(Statement& st) {
   r.owner = st.text(2);
   r.client = st.text(3);
   r.targets_text = st.text(4);
-  r.mode = st.text(5);
+  // Stored as its name ("connect", "syn"); a name this version does not know is an error, not
+  // a silent connect scan.
+  const std::string mode = st.text(5);
+  const auto type = scan::parseScanType(mode);
+  if (!type)
+    throw std::runtime_error("scan " + std::to_string(r.id) + ": unknown mode '" + mode + "'");
+  r.mode = *type;
   r.ports_spec = st.text(6);
   r.host_count = u64(st.integer(7));
   r.port_count = u64(st.integer(8));

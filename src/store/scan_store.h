@@ -33,7 +33,7 @@ struct NewScan {
   std::string owner;         // token name, or "" for anonymous callers
   std::string client;        // the caller's address
   std::string targets_text;  // as typed
-  std::string mode = "connect";
+  scan::ScanType mode = scan::ScanType::kConnect;
   std::string ports_spec;   // compact ranges, e.g. "1-1024,8080"
   core::TargetSet targets;  // resolved once by the policy; the job scans exactly these
   std::uint64_t seed = 0;
@@ -46,7 +46,7 @@ struct ScanRow {
   std::string owner;
   std::string client;
   std::string targets_text;
-  std::string mode;
+  scan::ScanType mode = scan::ScanType::kConnect;
   std::string ports_spec;
   std::uint64_t host_count = 0;
   std::uint64_t port_count = 0;

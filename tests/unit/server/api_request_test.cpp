@@ -22,7 +22,7 @@ TEST(ApiRequest, ParsesScanBodies) {
   auto r = parseScanRequest(R"({"targets":"198.19.0.7","ports":"22,80-81"})", registry);
   EXPECT_EQ(r.targets, "198.19.0.7");
   EXPECT_EQ(r.ports.toString(), "22,80-81");
-  EXPECT_EQ(r.mode, "connect");
+  EXPECT_EQ(r.mode, scan::ScanType::kConnect);
   EXPECT_EQ(parseScanRequest(R"({"targets":"x","ports":"top100"})", registry).ports.size(), 100u);
   EXPECT_EQ(parseScanRequest(R"({"targets":"x"})", registry).ports.size(), 1000u);
   EXPECT_EQ(parseScanRequest(R"({"targets":"x","ports":"all"})", registry).ports.size(), 65535u);

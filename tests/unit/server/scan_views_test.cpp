@@ -58,6 +58,40 @@ TEST(ScanViews, ResultsUseTheCliFormatters) {
   EXPECT_EQ(contentTypeOf(output::Format::kXml), "application/xml");
 }
 
+// The mode is one typed value from the request to the exports: a SYN scan stored and read
+// back says "syn" in the API's scan object and in every export that names a scan type.
+TEST(ScanViews, SynScanExportsSayTheyAreSynScans) {
+  TempStore store;
+  store::NewScan scan;
+  scan.targets_text = "198.19.0.7";
+  scan.ports_spec = "22,80";
+  scan.mode = scan::ScanType::kSyn;
+  scan.targets.add(core::IpAddress::parse("198.19.0.7").value());
+  const auto stored = store->scan(store->insertScan(scan));
+  ASSERT_TRUE(stored);
+  ASSERT_EQ(stored->mode, scan::ScanType::kSyn);
+  EXPECT_EQ(scanJson(*stored)["mode"], "syn");
+
+  auto registry = registry::PortRegistry::builtin();
+  auto ip = core::IpAddress::parse("198.19.0.7").value();
+  std::vector<scan::PortRecord> records = {portRecord("198.19.0.7", 22, S::kOpen)};
+  HostCounts counts{{ip, scan::StateCounts{1, 1, 0}}};
+  const std::set<scan::PortState> open = {S::kOpen};
+  const auto render = [&](output::Format format) {
+    return renderResults(*stored, records, counts, format, open, registry);
+  };
+  const auto json = Json::parse(render(output::Format::kJson));
+  EXPECT_EQ(json["scan"]["scan_type"], "syn");
+  const auto ndjson = render(output::Format::kNdjson);
+  const auto first = Json::parse(ndjson.substr(0, ndjson.find('\n')));
+  EXPECT_EQ(first["type"], "scan");
+  EXPECT_EQ(first["scan_type"], "syn");
+  EXPECT_NE(render(output::Format::kXml).find("<scaninfo type=\"syn\""), std::string::npos);
+  for (auto format : {output::Format::kText, output::Format::kCsv, output::Format::kGrep}) {
+    EXPECT_EQ(render(format).find("connect"), std::string::npos) << static_cast<int>(format);
+  }
+}
+
 TEST(ScanViews, DiffJsonNamesServices) {
   auto registry = registry::PortRegistry::builtin();
   ScanDiff diff;
