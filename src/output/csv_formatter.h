@@ -23,6 +23,7 @@ class CsvFormatter final : public Formatter {
  private:
   std::ostream& out_;
   const registry::PortRegistry& registry_;
+  bool service_columns_ = false;  // -sV ran: nmap's service fields as extra columns
 };
 
 }  // namespace portlens::output

@@ -8,6 +8,7 @@
 
 #include "output/display_text.h"
 #include "output/host_view.h"
+#include "output/service_view.h"
 #include "output/time_format.h"
 
 namespace portlens::output {
@@ -63,8 +64,12 @@ void GrepFormatter::writeHost(const scan::HostRecord& host, std::vector<scan::Po
   for (std::size_t i = 0; i < view.listed.size(); ++i) {
     const scan::PortRecord& record = view.listed[i];
     if (i > 0) line += ", ";
-    line += fmt::format("{}/{}/tcp//{}///", record.port, scan::toString(record.state),
-                        fieldSafe(registry_.serviceName(record.port)));
+    // nmap's fields: port/state/protocol/owner/service/rpc info/version/; "ssl|http" in TLS.
+    const ServiceView service = serviceView(record, registry_);
+    const std::string name =
+        service.name.empty() ? "" : (service.ssl_tunnel ? "ssl|" : "") + fieldSafe(service.name);
+    line += fmt::format("{}/{}/tcp//{}//{}/", record.port, scan::toString(record.state), name,
+                        fieldSafe(service.version_text));
   }
   // Like nmap, the grepable format names an ignored state only when there is exactly one.
   if (view.collapsed.size() == 1) {

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "output/service_view.h"
 #include "output/time_format.h"
 
 namespace portlens::output {
@@ -9,6 +10,45 @@ namespace portlens::output {
 namespace {
 
 double roundTo3Decimals(double value) { return std::round(value * 1000.0) / 1000.0; }
+
+void setIfAny(Json& json, const char* key, const std::string& value) {
+  if (!value.empty()) json[key] = value;
+}
+
+Json tlsJson(const scan::TlsInfo& tls) {
+  Json json = Json::object();
+  json["version"] = tls.version;
+  json["cipher"] = tls.cipher;
+  setIfAny(json, "alpn", tls.alpn);
+  json["subject"] = tls.subject;
+  setIfAny(json, "common_name", tls.common_name);
+  json["sans"] = tls.sans;
+  json["issuer"] = tls.issuer;
+  json["not_before"] = tls.not_before;
+  json["not_after"] = tls.not_after;
+  json["self_signed"] = tls.self_signed;
+  json["expired"] = tls.expired;
+  json["expires_soon"] = tls.expires_soon;
+  json["sha256"] = tls.sha256;
+  if (!tls.key_type.empty()) json["key"] = {{"type", tls.key_type}, {"bits", tls.key_bits}};
+  return json;
+}
+
+// Detection's fields, after "service": nmap's names, and the banner escaped byte for byte.
+void addDetectedFields(Json& json, const scan::ServiceInfo& info) {
+  setIfAny(json, "product", info.product);
+  setIfAny(json, "version", info.version);
+  setIfAny(json, "extrainfo", info.extrainfo);
+  setIfAny(json, "ostype", info.ostype);
+  setIfAny(json, "devicetype", info.devicetype);
+  setIfAny(json, "service_hostname", info.hostname);
+  if (info.ssl_tunnel) json["tunnel"] = "ssl";
+  if (!info.cpe.empty()) json["cpe"] = info.cpe;
+  json["method"] = scan::toString(info.method);
+  json["conf"] = info.confidence;
+  if (info.tls) json["tls"] = tlsJson(*info.tls);
+  if (!info.banner.empty()) json["banner"] = escapeBytes(info.banner);
+}
 
 }  // namespace
 
@@ -20,6 +60,7 @@ Json scanJson(const scan::ScanInfo& info) {
   json["ports"] = info.ports_spec;
   json["port_count"] = info.port_count;
   json["host_count"] = info.host_count;
+  if (info.service_detection) json["service_detection"] = true;
   json["started"] = iso8601Utc(info.started);
   return json;
 }
@@ -39,9 +80,9 @@ Json portJson(const scan::PortRecord& record, const registry::PortRegistry& regi
     json["rtt_ms"] = roundTo3Decimals(static_cast<double>(record.rtt.count()) / 1e6);
   }
   if (record.ttl != 0) json["ttl"] = record.ttl;
-  if (const std::string_view service = registry.serviceName(record.port); !service.empty()) {
-    json["service"] = service;
-  }
+  const ServiceView service = serviceView(record, registry);
+  if (!service.name.empty()) json["service"] = service.name;
+  if (service.detected != nullptr) addDetectedFields(json, *service.detected);
   return json;
 }
 

@@ -9,6 +9,7 @@
 
 #include "output/display_text.h"
 #include "output/host_view.h"
+#include "output/service_view.h"
 #include "output/time_format.h"
 
 namespace portlens::output {
@@ -88,24 +89,35 @@ void TextFormatter::writeHost(const scan::HostRecord& host, std::vector<scan::Po
 }
 
 void TextFormatter::writePortTable(const std::vector<scan::PortRecord>& ports) {
-  using Row = std::array<std::string, 4>;
+  // nmap's columns; VERSION only when detection named at least one listed port.
+  using Row = std::array<std::string, 5>;
   std::vector<Row> rows;
   rows.reserve(ports.size() + 1);
-  rows.push_back({"PORT", "STATE", "SERVICE", "REASON"});
+  rows.push_back({"PORT", "STATE", "SERVICE", "REASON", "VERSION"});
+  bool any_version = false;
   for (const auto& record : ports) {
-    std::string service(registry_.serviceName(record.port));
+    const ServiceView service = serviceView(record, registry_);
+    any_version = any_version || service.detected != nullptr;
     rows.push_back({fmt::format("{}/tcp", record.port), std::string(scan::toString(record.state)),
-                    service.empty() ? "unknown" : service,
-                    std::string(scan::toString(record.reason))});
+                    screenSafe(displayServiceName(service)),
+                    std::string(scan::toString(record.reason)), screenSafe(service.version_text)});
   }
-  std::array<std::size_t, 4> widths{};
+  const std::size_t columns = any_version ? 5 : 4;
+  std::array<std::size_t, 5> widths{};
   for (const Row& row : rows) {
-    for (std::size_t c = 0; c < row.size(); ++c) widths[c] = std::max(widths[c], row[c].size());
+    for (std::size_t c = 0; c < columns; ++c) widths[c] = std::max(widths[c], row[c].size());
   }
   // Columns are separated by one space; the last one is not padded (no trailing blanks).
+  std::string line;
   for (const Row& row : rows) {
-    out_ << fmt::format("{:<{}} {:<{}} {:<{}} {}\n", row[0], widths[0], row[1], widths[1], row[2],
-                        widths[2], row[3]);
+    line.clear();
+    for (std::size_t c = 0; c + 1 < columns; ++c) {
+      line += row[c];
+      line.append(widths[c] - row[c].size() + 1, ' ');
+    }
+    line += row[columns - 1];
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out_ << line << '\n';
   }
 }
 

@@ -6,6 +6,7 @@
 
 #include "output/display_text.h"
 #include "output/host_view.h"
+#include "output/service_view.h"
 #include "output/time_format.h"
 #include "output/xml_escape.h"
 
@@ -104,10 +105,35 @@ void XmlFormatter::writePort(const scan::PortRecord& record) {
   out_ << fmt::format(
       "<port protocol=\"tcp\" portid=\"{}\"><state state=\"{}\" reason=\"{}\" reason_ttl=\"{}\"/>",
       record.port, scan::toString(record.state), scan::toString(record.reason), record.ttl);
-  if (const std::string_view service = registry_.serviceName(record.port); !service.empty()) {
-    out_ << fmt::format("<service name=\"{}\" method=\"table\" conf=\"3\"/>", xmlEscape(service));
-  }
+  const ServiceView service = serviceView(record, registry_);
+  if (!service.name.empty()) writeService(service);
   out_ << "</port>\n";
+}
+
+// nmap's <service> element: its attribute order, a <cpe> child per CPE, everything escaped.
+void XmlFormatter::writeService(const ServiceView& service) {
+  out_ << fmt::format("<service name=\"{}\"", xmlEscape(service.name));
+  if (const scan::ServiceInfo* info = service.detected; info != nullptr) {
+    const std::pair<const char*, const std::string*> fields[] = {
+        {"product", &info->product},     {"version", &info->version},
+        {"extrainfo", &info->extrainfo}, {"hostname", &info->hostname},
+        {"ostype", &info->ostype},       {"devicetype", &info->devicetype}};
+    for (const auto& [key, value] : fields) {
+      if (!value->empty()) out_ << fmt::format(" {}=\"{}\"", key, xmlEscape(*value));
+    }
+    if (info->ssl_tunnel) out_ << " tunnel=\"ssl\"";
+  }
+  out_ << fmt::format(" method=\"{}\" conf=\"{}\"", scan::toString(service.method),
+                      service.confidence);
+  if (service.detected == nullptr || service.detected->cpe.empty()) {
+    out_ << "/>";
+    return;
+  }
+  out_ << '>';
+  for (const std::string& cpe : service.detected->cpe) {
+    out_ << "<cpe>" << xmlEscape(cpe) << "</cpe>";
+  }
+  out_ << "</service>";
 }
 
 }  // namespace portlens::output

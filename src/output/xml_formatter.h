@@ -10,6 +10,7 @@
 
 #include "output/formatter.h"
 #include "output/host_buffer.h"
+#include "output/service_view.h"
 
 namespace portlens::output {
 
@@ -25,6 +26,7 @@ class XmlFormatter final : public Formatter {
  private:
   void writeHost(const scan::HostRecord& host, std::vector<scan::PortRecord> ports, bool finished);
   void writePort(const scan::PortRecord& record);
+  void writeService(const ServiceView& service);
 
   std::ostream& out_;
   const registry::PortRegistry& registry_;

@@ -80,6 +80,10 @@ std::string_view toString(ScanType type) {
   return "connect";
 }
 
+std::string_view toString(ServiceMethod method) {
+  return method == ServiceMethod::kProbed ? "probed" : "table";
+}
+
 std::optional<ScanType> parseScanType(std::string_view text) {
   for (ScanType type : {ScanType::kConnect, ScanType::kSyn}) {
     if (toString(type) == text) return type;

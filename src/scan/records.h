@@ -5,11 +5,13 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "core/ip_address.h"
+#include "scan/service_info.h"
 
 namespace portlens::scan {
 
@@ -54,6 +56,9 @@ struct PortRecord {
   // The name the user typed for this host ("" for numeric targets). Carried on every record
   // so streaming formats (ndjson, csv) can name the host before its HostRecord arrives.
   std::string hostname;
+  // What service detection found (null when it did not run on this port). Shared and
+  // immutable, so copying a record stays cheap.
+  std::shared_ptr<const ServiceInfo> service;
 };
 
 struct StateCounts {
@@ -100,6 +105,7 @@ struct ScanInfo {
   std::string ports_spec;  // the scanned ports as compact ranges ("1-1024,8080")
   std::uint64_t port_count = 0;
   std::uint64_t host_count = 0;
+  bool service_detection = false;  // -sV: open ports carry ServiceInfo
   std::chrono::system_clock::time_point started;
 };
 
