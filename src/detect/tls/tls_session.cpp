@@ -122,6 +122,10 @@ void TlsSession::handshake() {
   }
   const int error = SSL_get_error(ssl_.get(), result);
   if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return;
+  if (error == SSL_ERROR_ZERO_RETURN || error == SSL_ERROR_SYSCALL) {
+    // End of file (SSL_OP_IGNORE_UNEXPECTED_EOF reports it as ZERO_RETURN).
+    return fail("peer closed the connection during the handshake");
+  }
   std::string reason = takeOpenSslError();
   fail(reason.empty() ? "handshake failed (SSL error " + std::to_string(error) + ")"
                       : "handshake failed: " + reason);
