@@ -15,7 +15,7 @@ build_dir=$(cd "$1" && pwd) || exit 2
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 names=(target_spec port_spec target_tokens reply resume target_policy socket_filter netlink_diag
-  certificate)
+  certificate starttls)
 
 failed=()
 for name in "${names[@]}"; do
