@@ -38,8 +38,9 @@ TlsClientContext::TlsClientContext() : ctx_(SSL_CTX_new(TLS_client_method())) {
                                SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_COMPRESSION);
   // One connection per session: no session cache, no tickets kept.
   SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
-  // Release the 16 KiB read/write buffers whenever they are empty: a scan holds thousands of
-  // mostly idle sessions.
+  // Release the 16 KiB read/write buffers whenever they are empty: a scan holds many mostly
+  // idle sessions. Measured (bench/tls_session_bench, 1000 sessions held): heap per session
+  // 76 KB -> 43 KB while handshaking, 54 KB -> 21 KB once established.
   SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
   require(SSL_CTX_set_alpn_protos(ctx, kAlpnOffer, sizeof kAlpnOffer) == 0, "ALPN");
 }
