@@ -1,7 +1,6 @@
 // The SSL_CTX every scanner-side TLS session is made from: settings chosen to *inspect* any
-// server, never to trust one. Build one per scan (construction costs ~a millisecond, sessions
-// are cheap) and share it read-only between sessions of the same thread; OpenSSL allows
-// sharing an SSL_CTX between threads too once it is no longer modified.
+// server, never to trust one. Build one per scan and share it read-only between its sessions
+// (OpenSSL allows sharing an SSL_CTX between threads too once it is no longer modified).
 //
 // Errors: the constructor throws std::runtime_error when OpenSSL refuses a setting (only on a
 // broken OpenSSL installation).
