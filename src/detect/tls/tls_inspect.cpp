@@ -10,6 +10,7 @@ TlsRecord inspectSession(const TlsSession& session, CertificateClock::time_point
   const SSL* ssl = session.ssl();
   if (ssl == nullptr) return record;
   record.version = SSL_get_version(ssl);
+  if (record.version == "TLSv1") record.version = "TLSv1.0";  // nmap's spelling (ssl-enum-ciphers)
   const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl);
   if (cipher != nullptr) record.cipher = SSL_CIPHER_get_name(cipher);
   const unsigned char* alpn = nullptr;

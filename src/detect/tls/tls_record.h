@@ -42,7 +42,7 @@ struct CertificateRecord {
 };
 
 struct TlsRecord {
-  std::string version;  // "TLSv1.3", "TLSv1.2", "TLSv1", ...
+  std::string version;  // "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0" (nmap's spelling)
   std::string cipher;   // OpenSSL's name, "TLS_AES_256_GCM_SHA384"
   std::string alpn;     // selected protocol, "" when none (escaped: the server chose it)
   std::optional<CertificateRecord> certificate;  // none when the server sent none

@@ -10,7 +10,9 @@
 // Memory is bounded whatever the peer sends: receive() accepts ciphertext only up to
 // `max_pending_ciphertext` (the caller keeps the rest and stops reading: backpressure), what
 // is accepted is decrypted at once, and decrypted bytes beyond `max_plaintext` are counted
-// and dropped (droppedPlaintext()). A scan keeps a banner, not the whole stream.
+// and dropped (droppedPlaintext()). A scan keeps a banner, not the whole stream. During the
+// handshake OpenSSL bounds its own buffers (a Certificate message at most max_cert_list,
+// 100 KiB by default; other messages far less).
 //
 // Thread: one thread at a time per session. Errors never throw: they end in kFailed.
 #pragma once

@@ -88,7 +88,7 @@ TEST(TlsSession, TalksToTls10OnlyServers) {
   server.pump(client);
   ASSERT_EQ(client.state(), TlsState::kEstablished) << client.failure();
   const TlsRecord record = inspectSession(client, CertificateClock::from_time_t(kNow));
-  EXPECT_EQ(record.version, "TLSv1");
+  EXPECT_EQ(record.version, "TLSv1.0");
   EXPECT_EQ(record.alpn, "");  // the server has no ALPN callback
   ASSERT_TRUE(record.certificate.has_value());
   EXPECT_EQ(record.certificate->subject_cn, "tls.test");
