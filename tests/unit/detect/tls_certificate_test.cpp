@@ -57,6 +57,8 @@ TEST(TlsCertificate, ExpiredSelfSignedRsa) {
   EXPECT_EQ(cert.not_before, "2025-10-28T00:00:00Z");
   EXPECT_EQ(cert.not_after, "2026-11-22T00:00:00Z");
   EXPECT_EQ(cert.not_after_unix, kNow - 10 * kDay);
+  EXPECT_EQ(cert.not_before_unix, kNow - 400 * kDay);
+  EXPECT_EQ(record.version, "TLSv1.3");
   EXPECT_EQ(cert.key_type, "rsa");
   EXPECT_EQ(cert.key_bits, 2048);
   EXPECT_EQ(cert.signature_algorithm, "sha256WithRSAEncryption");
@@ -87,6 +89,10 @@ TEST(TlsCertificate, LeafWithSansIssuedByACa) {
   EXPECT_FALSE(cert.expired);
   EXPECT_FALSE(cert.expires_soon);
   EXPECT_EQ(cert.not_before, "2026-12-01T00:00:00Z");
+  EXPECT_EQ(cert.not_after, "2027-03-02T00:00:00Z");
+  EXPECT_EQ(cert.not_before_unix, kNow - kDay);
+  EXPECT_EQ(cert.not_after_unix, kNow + 90 * kDay);
+  EXPECT_FALSE(cert.not_yet_valid);
   EXPECT_EQ(cert.key_type, "ec");
   EXPECT_EQ(cert.key_bits, 256);
   EXPECT_EQ(cert.signature_algorithm, "ecdsa-with-SHA256");
@@ -99,7 +105,10 @@ TEST(TlsCertificate, ExpiringInTenDaysIsFlagged) {
   ASSERT_TRUE(record.certificate.has_value());
   EXPECT_TRUE(record.certificate->expires_soon);
   EXPECT_FALSE(record.certificate->expired);
+  EXPECT_EQ(record.certificate->not_before, "2026-09-13T00:00:00Z");
   EXPECT_EQ(record.certificate->not_after, "2026-12-12T00:00:00Z");
+  EXPECT_EQ(record.certificate->subject, "CN=soon.test");
+  EXPECT_EQ(record.certificate->issuer, "CN=soon.test");
   EXPECT_TRUE(record.certificate->self_signed);
 }
 
