@@ -103,6 +103,23 @@ TEST(TlsSession, TalksToTls12Servers) {
   EXPECT_EQ(inspectSession(client, CertificateClock::from_time_t(kNow)).version, "TLSv1.2");
 }
 
+// Mutual-TLS services refuse us after their certificate went out; the record still has it.
+TEST(TlsSession, AServerDemandingAClientCertificateStillShowsItsOwn) {
+  for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    TlsClientContext context;
+    ServerOptions options = versions(version, version);
+    options.require_client_certificate = true;
+    MemoryTlsServer server(serverIdentity(), options);
+    TlsSession client(context, "");
+    server.pump(client);
+    EXPECT_EQ(client.state(), TlsState::kFailed) << version;
+    EXPECT_NE(client.failure().find("alert"), std::string::npos) << client.failure();
+    const TlsRecord record = inspectSession(client, CertificateClock::from_time_t(kNow));
+    ASSERT_TRUE(record.certificate.has_value()) << version;
+    EXPECT_EQ(record.certificate->subject_cn, "tls.test");
+  }
+}
+
 TEST(TlsSession, APeerThatIsNotTlsFailsTheHandshakeWithAReason) {
   TlsClientContext context;
   TlsSession client(context, "");

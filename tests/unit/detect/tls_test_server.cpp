@@ -32,6 +32,9 @@ MemoryTlsServer::MemoryTlsServer(const TestIdentity& identity, ServerOptions opt
     throw std::runtime_error("test server: certificate: " + takeOpenSslError());
   }
   if (options.chain_ca) SSL_CTX_add1_chain_cert(ctx, options.chain_ca->certificate.get());
+  if (options.require_client_certificate) {
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+  }
   for (const auto& name : options.alpn) {
     alpn_wire_.push_back(static_cast<unsigned char>(name.size()));
     alpn_wire_.insert(alpn_wire_.end(), name.begin(), name.end());

@@ -13,8 +13,9 @@ namespace portlens::detect::testing {
 struct ServerOptions {
   int min_version = TLS1_VERSION;
   int max_version = TLS1_3_VERSION;
-  std::vector<std::string> alpn;           // protocols the server accepts, in its preference order
-  const TestIdentity* chain_ca = nullptr;  // sent after the leaf
+  std::vector<std::string> alpn;            // protocols the server accepts, in its preference order
+  const TestIdentity* chain_ca = nullptr;   // sent after the leaf
+  bool require_client_certificate = false;  // mutual TLS (kubelet, etcd, Docker's TLS API)
 };
 
 class MemoryTlsServer {
