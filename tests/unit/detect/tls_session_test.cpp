@@ -94,13 +94,40 @@ TEST(TlsSession, TalksToTls10OnlyServers) {
   EXPECT_EQ(record.certificate->subject_cn, "tls.test");
 }
 
-TEST(TlsSession, TalksToTls12Servers) {
+TEST(TlsSession, TalksToEachVersionFromTls10) {
+  const std::pair<int, std::string> expected[] = {{TLS1_VERSION, "TLSv1.0"},
+                                                  {TLS1_1_VERSION, "TLSv1.1"},
+                                                  {TLS1_2_VERSION, "TLSv1.2"},
+                                                  {TLS1_3_VERSION, "TLSv1.3"}};
   TlsClientContext context;
-  MemoryTlsServer server(serverIdentity(), versions(TLS1_VERSION, TLS1_2_VERSION));
+  for (const auto& [version, name] : expected) {
+    MemoryTlsServer server(serverIdentity(), versions(version, version));
+    TlsSession client(context, "");
+    server.pump(client);
+    ASSERT_EQ(client.state(), TlsState::kEstablished) << name << ": " << client.failure();
+    EXPECT_EQ(inspectSession(client, CertificateClock::from_time_t(kNow)).version, name);
+  }
+}
+
+// What security level 0 is for: OpenSSL 3's default level would refuse this server, and the
+// scan would miss the finding that matters (TLS 1.0, a 512-bit key).
+TEST(TlsSession, TalksToAnOldApplianceWithA512BitKey) {
+  CertificateSpec spec;
+  spec.subject = {{"CN", "appliance.test"}};
+  spec.not_before_unix = kNow - kDay;
+  spec.not_after_unix = kNow + kDay;
+  spec.key = testing::KeyKind::kRsa512;
+  const auto weak = testing::makeIdentity(spec);
+  TlsClientContext context;
+  MemoryTlsServer server(weak, versions(TLS1_VERSION, TLS1_VERSION));
   TlsSession client(context, "");
   server.pump(client);
   ASSERT_EQ(client.state(), TlsState::kEstablished) << client.failure();
-  EXPECT_EQ(inspectSession(client, CertificateClock::from_time_t(kNow)).version, "TLSv1.2");
+  const TlsRecord record = inspectSession(client, CertificateClock::from_time_t(kNow));
+  EXPECT_EQ(record.version, "TLSv1.0");
+  ASSERT_TRUE(record.certificate.has_value());
+  EXPECT_EQ(record.certificate->key_type, "rsa");
+  EXPECT_EQ(record.certificate->key_bits, 512);
 }
 
 // Mutual-TLS services refuse us after their certificate went out; the record still has it.

@@ -30,9 +30,10 @@ std::string join(const std::vector<std::string>& items) {
 }  // namespace
 
 EvpPkeyPtr makeKey(KeyKind kind) {
-  EVP_PKEY* key = kind == KeyKind::kRsa2048
-                      ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})
-                      : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+  EVP_PKEY* key = kind == KeyKind::kEcP256
+                      ? EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256")
+                      : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA",
+                                          std::size_t{kind == KeyKind::kRsa512 ? 512u : 2048u});
   check(key != nullptr, "key generation");
   return EvpPkeyPtr(key);
 }

@@ -10,7 +10,7 @@
 
 namespace portlens::detect::testing {
 
-enum class KeyKind { kEcP256, kRsa2048 };
+enum class KeyKind { kEcP256, kRsa2048, kRsa512 };  // 512: an old appliance
 
 struct TestIdentity {
   X509Ptr certificate;
