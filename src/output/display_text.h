@@ -6,13 +6,13 @@
 #include <string>
 #include <string_view>
 
+#include "core/screen_safe.h"
 #include "scan/records.h"
 
 namespace portlens::output {
 
-// Replaces control bytes with "\xNN" so a hostname or command line cannot break a
-// line-oriented format or send escape sequences to a terminal (nmap does the same).
-std::string screenSafe(std::string_view text);
+// Control bytes become "\xNN" (defined in core, which detect shares).
+using core::screenSafe;
 
 // "1 IP address" / "2 IP addresses".
 std::string countOf(std::uint64_t count, std::string_view singular, std::string_view plural);

@@ -17,6 +17,7 @@ seconds=${FUZZ_SECONDS:-60}
 names=(target_spec port_spec target_tokens reply resume target_policy socket_filter netlink_diag)
 
 failed=()
+names+=(certificate starttls)  # TLS in service detection (src/detect/tls)
 for name in "${names[@]}"; do
   fuzzer="$build_dir/tests/fuzz/fuzz_$name"
   seeds="$source_dir/tests/data/fuzz/$name"
@@ -30,6 +31,7 @@ for name in "${names[@]}"; do
   mkdir -p "$corpus" "$artifacts"
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null
   max_len=256
+  [[ "$name" = certificate || "$name" = starttls ]] && max_len=4096  # DER certs, long lines
   [ "$name" = netlink_diag ] && max_len=4096  # seeds are whole recv() buffers
   echo "fuzz: $name for ${seconds}s (corpus $corpus)"
   "$fuzzer" "$corpus" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 -rss_limit_mb=2048 \
