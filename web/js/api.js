@@ -19,7 +19,7 @@ export class ApiError extends Error {
 
 // A failed fetch Response -> ApiError. Reads the body (JSON error object or anything else).
 export async function responseError(res) {
-  let body = null;
+  let body;
   try {
     body = JSON.parse(await res.text());
   } catch {
