@@ -18,13 +18,16 @@ function historyRow(scan) {
   const tr = el('tr', null, {
     'data-id': String(scan.id), tabindex: '0', 'aria-label': 'Open scan #' + scan.id + ' of ' + scan.targets,
   });
+  // data-label names a cell where a phone shows the rows without their header (app.css).
   tr.appendChild(el('td', scan.id));
   tr.appendChild(el('td', scan.targets, { class: 'wrap' }));
   const ports = portsText(scan);
-  tr.appendChild(el('td', ports, { class: 'ports-label', title: ports }));
+  tr.appendChild(el('td', ports, { class: 'ports-label', title: ports, 'data-label': 'Ports' }));
   tr.appendChild(el('td', scan.status));
-  tr.appendChild(el('td', scan.counts.open));
-  tr.appendChild(el('td', scan.created ? new Date(scan.created * 1000).toLocaleString() : ''));
+  tr.appendChild(el('td', scan.counts.open, { 'data-label': 'Open' }));
+  const created = scan.created ? new Date(scan.created * 1000) : null;
+  tr.appendChild(el('td', created ? created.toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'short' }) : '',
+                    created ? { title: created.toLocaleString() } : {}));
   return tr;
 }
 
