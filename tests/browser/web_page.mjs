@@ -199,6 +199,39 @@ try {
   await waitDone(second);
   check(page.url().endsWith('#/scans/' + second), 'Space on a history row opens its scan');
 
+  // Late answers: the server answers for the scan (or diff) the user left only after the
+  // next one is on screen; the page must keep showing the one the user is on.
+  const delay = async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {});  // the page aborted it: fine
+  };
+  await page.route(url + 'api/v1/scans/' + first, delay);
+  await page.route(url + `api/v1/scans/${first}/diff/${second}`, delay);
+  await page.evaluate((id) => { location.hash = '#/scans/' + id; }, first);
+  await page.evaluate((id) => { location.hash = '#/scans/' + id; }, second);
+  await waitDone(second);
+  await page.waitForTimeout(2000);
+  check((await page.textContent('#scan-title')).startsWith('Scan #' + second + ':'), 'a late answer for the previous scan does not replace the scan on screen');
+  await page.evaluate(([a, b]) => { location.hash = '#/scans/' + a + '/diff/' + b; }, [first, second]);
+  await page.evaluate(([a, b]) => { location.hash = '#/scans/' + a + '/diff/' + b; }, [second, first]);
+  await page.waitForFunction((b) => document.getElementById('diff-title').textContent.startsWith('Diff: #' + b + ' ('), second);
+  await page.waitForTimeout(2000);
+  const diffTitle = await page.textContent('#diff-title');
+  check(diffTitle.startsWith('Diff: #' + second + ' (') && diffTitle.includes('→ #' + first + ' ('),
+        `a late answer for the previous diff does not replace the diff on screen ("${diffTitle}")`);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+  // A scan that does not exist: the server's words on screen, asked once, not retried.
+  let asked = 0;
+  const countAsks = (r) => { if (r.url().startsWith(url + 'api/v1/scans/99999')) asked++; };
+  page.on('request', countAsks);
+  expectError('GET', 'api/v1/scans/99999', 404);
+  await page.evaluate(() => { location.hash = '#/scans/99999'; });
+  await page.waitForSelector('#error:not([hidden])');
+  await page.waitForTimeout(1500);
+  check((await page.textContent('#error')).includes('no such scan') && asked === 1, `a 404 is shown and not retried (asked ${asked} times)`);
+  page.off('request', countAsks);
+
   // 6. Many rows: 1,200 rejected ports on a host that was all closed. The table shows the
   // first 500 and says so; the filter still reaches every row.
   execFileSync(process.env.LAB_SH, ['block', process.env.LAB_NAME, '198.19.0.20', '1000-2199', 'reject'], { stdio: 'inherit' });
