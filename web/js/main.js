@@ -16,8 +16,8 @@ const api = createApi(token);
 // The main view (a scan or a diff): moving to another one aborts the requests of the last.
 const view = new LatestOnly();
 const goToScan = (id) => { location.hash = '#/scans/' + id; };
-const history = createHistory(api, goToScan);
-const scanView = createScanView(api, () => history.load(true));
+const historyCard = createHistory(api, goToScan);
+const scanView = createScanView(api, () => historyCard.load(true));
 
 function route() {
   showError('');
@@ -35,16 +35,16 @@ function start() {
   $('token').value = sessionStorage.getItem('portlens-token') || '';
   $('token').addEventListener('change', () => {
     sessionStorage.setItem('portlens-token', token());
-    history.load(true);
+    historyCard.load(true);
   });
-  wireScanForm(api, (id) => { goToScan(id); history.load(true); });
+  wireScanForm(api, (id) => { goToScan(id); historyCard.load(true); });
   scanView.wire();
-  history.wire();
+  historyCard.wire();
   $('diff-go').addEventListener('click', () => {
     location.hash = '#/scans/' + $('diff-a').value + '/diff/' + $('diff-b').value;
   });
   window.addEventListener('hashchange', route);
-  history.load(true);
+  historyCard.load(true);
   route();
 }
 

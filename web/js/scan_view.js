@@ -1,7 +1,7 @@
 // One scan: its status line, the live rows (read from the event stream), the results table,
 // port explanations, cancel and exports.
 import { $, el, showError } from './dom.js';
-import { isAbort } from './api.js';
+import { ApiError, isAbort } from './api.js';
 import { EventStreamParser, readEventStream } from './event_stream.js';
 import { LatestOnly } from './latest.js';
 import { DEFAULT_SORT, nextSort, renderResults, visibleRows } from './table.js';
@@ -99,16 +99,21 @@ export function createScanView(api, onFinished) {
     const parser = new EventStreamParser((event) => {
       if (forTicket.current()) handleEvent(event, forTicket, parser);
     });
+    let interrupted = false;
     for (let attempt = 0; attempt < STREAM_ATTEMPTS; attempt++) {
       try {
         const after = parser.lastEventId ? '?after=' + encodeURIComponent(parser.lastEventId) : '';
         const res = await api.request('/api/v1/scans/' + id + '/events' + after, { signal: forTicket.signal });
+        if (interrupted) { showError(''); interrupted = false; }
         await readEventStream(res.body, parser);
         if (parser.stopped) return;
       } catch (e) {
         if (!forTicket.current() || isAbort(e)) return;
-        if (!e.transient) { showError('Live results stopped: ' + e.message); return; }
+        // A refusal answers the same next time; a stream cut mid-way (the reader's TypeError)
+        // is the network.
+        if (e instanceof ApiError && !e.transient) { showError('Live results stopped: ' + e.message); return; }
         showError('Live results interrupted (' + e.message + '); trying again.');
+        interrupted = true;
       }
       await sleep(parser.retry ?? DEFAULT_RETRY_MS, forTicket.signal);
       if (!forTicket.current()) return;
