@@ -19,9 +19,9 @@ namespace portlens::server {
 struct ScanRequest {
   std::string targets;  // as typed; the policy parses it
   core::PortSet ports;
-  std::string ports_label;  // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
   std::string mode = "connect";
   double rate = 0;  // probes per second at most; 0 = as fast as answers allow
+  std::string ports_label;  // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
 };
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,

@@ -44,9 +44,9 @@ Json scanJson(const store::ScanRow& row) {
   j["status"] = store::toString(row.status);
   j["targets"] = row.targets_text;
   j["ports"] = row.ports_spec;
-  j["ports_label"] = portsLabel(row);
   j["mode"] = row.mode;
   j["rate"] = row.rate > 0 ? Json(row.rate) : Json(nullptr);
+  j["ports_label"] = portsLabel(row);
   const std::uint64_t total = row.host_count * row.port_count;
   double progress =
       total == 0 ? 1.0 : static_cast<double>(row.ports_done) / static_cast<double>(total);
