@@ -11,7 +11,7 @@ all: build
 
 deps:
 	@scripts/install-deps.sh
-	@tests/browser/setup.sh || echo "deps: playwright-core missing; the browser test will be skipped" >&2
+	@tests/browser/setup.sh || echo "deps: playwright-core/eslint missing; the browser and lint tests will be skipped" >&2
 
 configure: deps
 	@cmake --preset $(PRESET) >/dev/null

@@ -30,6 +30,18 @@ core::PortSet parsePorts(const std::string& text, const registry::PortRegistry& 
   }
 }
 
+// What the user chose, for lists: the preset name or the spec as typed (parsePorts accepted
+// it), cut to kMaxPortsLabel bytes at a UTF-8 boundary (the JSON parser checked the encoding).
+constexpr std::size_t kMaxPortsLabel = 100;
+
+std::string portsLabel(const std::string& text) {
+  if (text.empty()) return "top1000";
+  if (text.size() <= kMaxPortsLabel) return text;
+  std::size_t cut = kMaxPortsLabel;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return text.substr(0, cut) + "\u2026";
+}
+
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -94,7 +106,9 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
     }
     request.rate = it->get<double>();
   }
-  request.ports = parsePorts(field("ports"), registry);
+  const std::string ports = field("ports");
+  request.ports = parsePorts(ports, registry);
+  request.ports_label = portsLabel(ports);
   if (request.ports.empty()) throw ApiError(400, "invalid_ports", "no ports to scan");
   return request;
 }

@@ -21,6 +21,7 @@ struct ScanRequest {
   core::PortSet ports;
   scan::ScanType mode = scan::ScanType::kConnect;
   double rate = 0;  // probes per second at most; 0 = as fast as answers allow
+  std::string ports_label;  // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
 };
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,

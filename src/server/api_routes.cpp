@@ -204,6 +204,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   scan.targets_text = scan_request.targets;
   scan.mode = scan_request.mode;
   scan.ports_spec = scan_request.ports.toString();
+  scan.ports_label = scan_request.ports_label;
   scan.targets = std::move(targets);
   scan.seed = ++seed_counter_;
   scan.rate = scan_request.rate;
@@ -341,19 +342,13 @@ HttpResponse ApiRoutes::whoami(const HttpRequest& request) {
 }
 
 HttpResponse ApiRoutes::asset(const std::string& path) {
+  // The page routes scans by URL fragment; /scans/... paths also get the page (shared links).
+  const bool page = path == "/" || path.rfind("/scans/", 0) == 0;
+  auto found = findWebAsset(page ? "/index.html" : path);
+  if (!found) throw ApiError(404, "not_found", "no such page");
   HttpResponse r;
-  if (path == "/" || path == "/index.html" || path.rfind("/scans/", 0) == 0) {
-    r.content_type = "text/html; charset=utf-8";
-    r.body = std::string(webIndexHtml());
-  } else if (path == "/app.js") {
-    r.content_type = "text/javascript; charset=utf-8";
-    r.body = std::string(webAppJs());
-  } else if (path == "/app.css") {
-    r.content_type = "text/css; charset=utf-8";
-    r.body = std::string(webAppCss());
-  } else {
-    throw ApiError(404, "not_found", "no such page");
-  }
+  r.content_type = std::string(found->content_type);
+  r.body = std::string(found->body);
   return r;
 }
 

@@ -15,6 +15,15 @@ std::chrono::system_clock::time_point timePoint(std::int64_t ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
 
+// Scans stored before ports_label existed: their compact spec when it is short, else the
+// count (a top-1000 spec is hundreds of numbers, no use in a list).
+std::string portsLabel(const store::ScanRow& row) {
+  constexpr std::size_t kShortSpec = 40;
+  if (!row.ports_label.empty()) return row.ports_label;
+  if (row.ports_spec.size() <= kShortSpec) return row.ports_spec;
+  return std::to_string(row.port_count) + " ports";
+}
+
 Json changeJson(const PortChange& c, const registry::PortRegistry& registry) {
   Json j;
   j["ip"] = c.after.ip.toString();
@@ -37,6 +46,7 @@ Json scanJson(const store::ScanRow& row) {
   j["ports"] = row.ports_spec;
   j["mode"] = std::string(scan::toString(row.mode));
   j["rate"] = row.rate > 0 ? Json(row.rate) : Json(nullptr);
+  j["ports_label"] = portsLabel(row);
   const std::uint64_t total = row.host_count * row.port_count;
   double progress =
       total == 0 ? 1.0 : static_cast<double>(row.ports_done) / static_cast<double>(total);

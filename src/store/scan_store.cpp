@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS scans (
   seed INTEGER NOT NULL,
   cancel_requested INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
-  rate REAL NOT NULL DEFAULT 0
+  rate REAL NOT NULL DEFAULT 0,
+  ports_label TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS scans_status ON scans(status, id);
 CREATE TABLE IF NOT EXISTS results (
@@ -63,7 +64,8 @@ CREATE TABLE IF NOT EXISTS tokens (
 constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
     "ports_done, probes_sent, probes_per_second, eta_seconds, open, closed, filtered, "
-    "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate";
+    "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate, "
+    "ports_label";
 
 std::int64_t nowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -150,19 +152,34 @@ std::optional<ScanStatus> parseScanStatus(std::string_view text) {
 // NOT EXISTS leaves an old table as it is). Looked for without a lock (every connection of a
 // running server opens here); checked again and added in one write transaction, so
 // connections opening the same file at once add each column exactly once.
-bool resultsHaveTtl(Database& db) {
-  auto columns = db.prepare("PRAGMA table_info(results)");
+struct AddedColumn {
+  std::string_view table;
+  std::string_view name;
+  std::string_view definition;
+};
+constexpr AddedColumn kAddedColumns[] = {
+    {"results", "ttl", "INTEGER NOT NULL DEFAULT 0"},
+    {"scans", "ports_label", "TEXT NOT NULL DEFAULT ''"},
+};
+
+bool hasColumn(Database& db, const AddedColumn& column) {
+  auto columns = db.prepare("PRAGMA table_info(" + std::string(column.table) + ")");
   while (columns.step()) {
-    if (columns.text(1) == "ttl") return true;
+    if (columns.text(1) == column.name) return true;
   }
   return false;
 }
 
 void addMissingColumns(Database& db) {
-  if (resultsHaveTtl(db)) return;
-  Transaction tx(db);
-  if (!resultsHaveTtl(db)) db.exec("ALTER TABLE results ADD COLUMN ttl INTEGER NOT NULL DEFAULT 0");
-  tx.commit();
+  for (const auto& column : kAddedColumns) {
+    if (hasColumn(db, column)) continue;
+    Transaction tx(db);
+    if (!hasColumn(db, column)) {
+      db.exec("ALTER TABLE " + std::string(column.table) + " ADD COLUMN " +
+              std::string(column.name) + " " + std::string(column.definition));
+    }
+    tx.commit();
+  }
 }
 
 ScanStore::ScanStore(const std::string& path) : db_(path) {
@@ -173,7 +190,8 @@ ScanStore::ScanStore(const std::string& path) : db_(path) {
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
-      "host_count, port_count, created_ms, seed, rate) VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?)");
+      "host_count, port_count, created_ms, seed, rate, ports_label) "
+      "VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?,?)");
   // ports_spec is the compact numeric form (PortSet::toString): no registry needed.
   const std::uint64_t ports = core::parsePortSpec(scan.ports_spec, nullptr).size();
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
@@ -181,7 +199,7 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
       .bind(5, std::string(scan::toString(scan.mode)))
       .bind(6, scan.ports_spec);
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
-  st.bind(10, i64(scan.seed)).bind(11, scan.rate);
+  st.bind(10, i64(scan.seed)).bind(11, scan.rate).bind(12, scan.ports_label);
   st.step();
   return db_.lastInsertId();
 }
@@ -218,6 +236,7 @@ ScanRow ScanStore::readScanRow(Statement& st) {
   r.cancel_requested = st.integer(21) != 0;
   r.attempts = static_cast<std::uint32_t>(st.integer(22));
   r.rate = st.real(23);
+  r.ports_label = st.text(24);
   return r;
 }
 

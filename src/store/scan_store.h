@@ -35,6 +35,7 @@ struct NewScan {
   std::string targets_text;  // as typed
   scan::ScanType mode = scan::ScanType::kConnect;
   std::string ports_spec;   // compact ranges, e.g. "1-1024,8080"
+  std::string ports_label;  // what the user chose: "top1000", "all", the spec as typed
   core::TargetSet targets;  // resolved once by the policy; the job scans exactly these
   std::uint64_t seed = 0;
   double rate = 0;  // probes per second at most; 0 = unlimited
@@ -63,6 +64,7 @@ struct ScanRow {
   bool cancel_requested = false;
   std::uint32_t attempts = 0;  // times a job started it (resumes count)
   double rate = 0;
+  std::string ports_label;  // as NewScan; "" for scans stored before the column existed
 };
 
 struct StoredRecord {

@@ -2,13 +2,17 @@
 // `portlens serve` in the lab (tests/integration/web_browser.sh starts both in the lab's
 // scanner namespace). Checks: a scan submitted from the form fills the results table live,
 // ports explain themselves, sorting works, an export downloads, a diff after a lab change
-// shows the closed port, a 1,200-row result is capped at 500 shown rows, and hostile text (<script>, <img onerror>) from the server is shown
-// as text and never runs. Screenshots go to $SHOTS.
+// shows the closed port, a 1,200-row result is capped at 500 shown rows, hostile text
+// (<script>, <img onerror>) from the server is shown as text and never runs, the history
+// shows the ports as chosen and opens rows from the keyboard, sortable headers carry
+// aria-sort. At 1280 px and at a 390 px phone width, no view is wider than the screen and no
+// card's content runs past its edge. Any failed request (network error or HTTP error status,
+// but for the one 400 the test provokes on purpose) and any console error fail the test.
+// Screenshots go to $SHOTS.
 // Environment: PORTLENS_URL, TOKEN, SHOTS, LAB_SH, LAB_NAME.
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -34,13 +38,70 @@ const context = await chromium.launchPersistentContext(userDataDir, {
 });
 const page = context.pages()[0] || await context.newPage();
 const consoleErrors = [];
-page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+const failedRequests = [];
+// HTTP errors the test causes on purpose, "METHOD URL STATUS" -> times still expected. Each
+// one also excuses the one console message chromium prints for it, and nothing else.
+const expectedErrors = new Map();
+const excusedConsole = new Set();
+function expectError(method, path, status) {
+  const key = method + ' ' + url + path + ' ' + status;
+  expectedErrors.set(key, (expectedErrors.get(key) || 0) + 1);
+}
+page.on('response', (r) => {
+  if (r.status() < 400) return;
+  const key = r.request().method() + ' ' + r.url() + ' ' + r.status();
+  if (expectedErrors.get(key) > 0) {
+    expectedErrors.set(key, expectedErrors.get(key) - 1);
+    excusedConsole.add(r.url() + ' ' + r.status());
+    return;
+  }
+  failedRequests.push(key);
+});
+page.on('requestfailed', (r) => {
+  // The page aborts the API requests of a view the user left (its stale-response guard), and
+  // a navigation aborts a live event stream; nothing else may fail.
+  const error = r.failure() ? r.failure().errorText : '';
+  if (error === 'net::ERR_ABORTED' && r.url().startsWith(url + 'api/')) return;
+  failedRequests.push(r.method() + ' ' + r.url() + ' ' + error);
+});
+page.on('console', (m) => {
+  if (m.type() !== 'error') return;
+  const status = (m.text().match(/status of (\d+)/) || [])[1];
+  if (status && excusedConsole.has(m.location().url + ' ' + status)) return;
+  consoleErrors.push(m.text() + (m.location().url ? ' (' + m.location().url + ')' : ''));
+});
 page.on('pageerror', (e) => consoleErrors.push(String(e)));
 page.on('dialog', async (d) => { failures.push('a dialog opened: ' + d.message()); await d.dismiss(); });
+
+const kWidths = [{ width: 1280, height: 800 }, { width: 390, height: 844 }];
+
+// The current view at both widths: nothing wider than the screen, no card whose content runs
+// past its edge, and at 1280 px no table that needs its scroll box. Screenshots NAME-WIDTH.png.
+async function checkLayout(name, fullPage = true) {
+  for (const size of kWidths) {
+    await page.setViewportSize(size);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const m = await page.evaluate(() => ({
+      doc: document.documentElement.scrollWidth,
+      view: document.documentElement.clientWidth,
+      cards: [...document.querySelectorAll('header, section, footer')]
+        .filter((e) => !e.hidden && e.scrollWidth > e.clientWidth + 1).map((e) => e.id || e.tagName),
+      scrolled: [...document.querySelectorAll('.table-scroll')]
+        .filter((e) => e.offsetParent && e.scrollWidth > e.clientWidth + 1).map((e) => e.querySelector('table').id),
+    }));
+    const where = `${name} at ${size.width} px`;
+    check(m.doc <= m.view, `${where}: the page fits the screen (document ${m.doc} px, viewport ${m.view} px)`);
+    check(m.cards.length === 0, `${where}: no card's content runs past its edge` + (m.cards.length ? ' (' + m.cards.join(', ') + ')' : ''));
+    if (size.width >= 1280) check(m.scrolled.length === 0, `${where}: no table needs a scroll bar` + (m.scrolled.length ? ' (' + m.scrolled.join(', ') + ')' : ''));
+    await page.screenshot({ path: join(shots, `${name}-${size.width}.png`), fullPage });
+  }
+  await page.setViewportSize(kWidths[0]);
+}
 
 async function newScan(targets, preset, custom) {
   await page.fill('#targets', targets);
   await page.selectOption('#ports-preset', preset);
+  check(await page.isVisible('#custom-ports') === (preset === 'custom'), `the port spec field shows only for a custom spec (preset ${preset})`);
   if (custom) await page.fill('#custom-ports', custom);
   const before = page.url();
   await page.click('#submit');
@@ -61,6 +122,15 @@ try {
   check((await page.title()).includes('Portlens'), 'the page loads from the binary');
   const csp = response.headers()['content-security-policy'] || '';
   check(csp.includes("script-src 'self'") && !csp.includes('unsafe'), 'the page is served with a strict CSP');
+  // Browsers ask for /favicon.ico unless the page names an icon; it must exist.
+  const icon = await page.evaluate(async () => {
+    const link = document.querySelector('link[rel=icon]');
+    if (!link) return null;
+    const r = await fetch(link.href);
+    return { status: r.status, type: r.headers.get('content-type') };
+  });
+  check(icon && icon.status === 200 && icon.type === 'image/svg+xml', 'the page names its icon and the server has it');
+  check(await page.isHidden('#custom-ports'), 'the port spec field is hidden while a preset is selected');
   await page.fill('#token', process.env.TOKEN);
   await page.dispatchEvent('#token', 'change');
 
@@ -73,12 +143,18 @@ try {
   const rows = await page.$$eval('#results tbody tr', (trs) => trs.length);
   check(rows === 31, `the table holds the 31 open+filtered ports of 198.19.0.7 (got ${rows}; first row seen while "${statusWhenFirstRow}")`);
   check((await page.textContent('#scan-counts')).includes('11 open, 65504 closed, 20 filtered'), 'progress line shows the final counts');
-  await page.screenshot({ path: join(shots, '2-scan-done.png'), fullPage: true });
+  await checkLayout('2-scan-done');
 
   // 2. Sorting and filtering.
+  const sortState = () => page.$$eval('#results th[data-key]', (ths) => ths.map((th) => th.dataset.key + '=' + th.getAttribute('aria-sort')).join(' '));
+  check(await sortState() === 'ip=none port=ascending state=none service=none reason=none rtt_ms=none', 'headers say the table is sorted by port, ascending (aria-sort)');
   await page.click('#results th[data-key="port"]');  // already by port: now descending
   const firstPort = await page.$eval('#results tbody tr td:nth-child(2)', (td) => td.textContent);
   check(firstPort === '65535', `sorting by port descending puts 65535 first (got ${firstPort})`);
+  check((await sortState()).includes('port=descending'), 'aria-sort follows the click (descending)');
+  await page.focus('#results th[data-key="service"] button');
+  await page.keyboard.press('Enter');
+  check((await sortState()).includes('service=ascending') && (await sortState()).includes('port=none'), 'a header sorts from the keyboard too');
   await page.fill('#filter', 'mysql');
   check(await page.$$eval('#results tbody tr', (t) => t.length) === 1, 'filtering by service leaves one row');
   await page.fill('#filter', '');
@@ -105,7 +181,56 @@ try {
   await page.waitForSelector('#diff tbody tr');
   const diffText = await page.textContent('#diff tbody');
   check(diffText.includes('newly closed') && diffText.includes('3306'), 'the diff shows 3306 newly closed');
-  await page.screenshot({ path: join(shots, '3-diff.png'), fullPage: true });
+  await checkLayout('3-diff');
+
+  // The history: ports as the user chose them; rows open from the keyboard.
+  await page.goto(url + '#/');
+  await page.waitForSelector(`#history-table tr[data-id="${second}"]`);
+  const portsOf = (id) => page.$eval(`#history-table tr[data-id="${id}"] td:nth-child(3)`, (td) => td.textContent);
+  check(await portsOf(first) === 'all' && await portsOf(second) === '1-4000',
+        `the history shows the ports as chosen ("${await portsOf(first)}", "${await portsOf(second)}")`);
+  await checkLayout('0-home');
+  await page.focus(`#history-table tr[data-id="${first}"]`);
+  await page.keyboard.press('Enter');
+  await waitDone(first);
+  check(page.url().endsWith('#/scans/' + first), 'Enter on a history row opens its scan');
+  await page.focus(`#history-table tr[data-id="${second}"]`);
+  await page.keyboard.press(' ');
+  await waitDone(second);
+  check(page.url().endsWith('#/scans/' + second), 'Space on a history row opens its scan');
+
+  // Late answers: the server answers for the scan (or diff) the user left only after the
+  // next one is on screen; the page must keep showing the one the user is on.
+  const delay = async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue().catch(() => {});  // the page aborted it: fine
+  };
+  await page.route(url + 'api/v1/scans/' + first, delay);
+  await page.route(url + `api/v1/scans/${first}/diff/${second}`, delay);
+  await page.evaluate((id) => { location.hash = '#/scans/' + id; }, first);
+  await page.evaluate((id) => { location.hash = '#/scans/' + id; }, second);
+  await waitDone(second);
+  await page.waitForTimeout(2000);
+  check((await page.textContent('#scan-title')).startsWith('Scan #' + second + ':'), 'a late answer for the previous scan does not replace the scan on screen');
+  await page.evaluate(([a, b]) => { location.hash = '#/scans/' + a + '/diff/' + b; }, [first, second]);
+  await page.evaluate(([a, b]) => { location.hash = '#/scans/' + a + '/diff/' + b; }, [second, first]);
+  await page.waitForFunction((b) => document.getElementById('diff-title').textContent.startsWith('Diff: #' + b + ' ('), second);
+  await page.waitForTimeout(2000);
+  const diffTitle = await page.textContent('#diff-title');
+  check(diffTitle.startsWith('Diff: #' + second + ' (') && diffTitle.includes('→ #' + first + ' ('),
+        `a late answer for the previous diff does not replace the diff on screen ("${diffTitle}")`);
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+  // A scan that does not exist: the server's words on screen, asked once, not retried.
+  let asked = 0;
+  const countAsks = (r) => { if (r.url().startsWith(url + 'api/v1/scans/99999')) asked++; };
+  page.on('request', countAsks);
+  expectError('GET', 'api/v1/scans/99999', 404);
+  await page.evaluate(() => { location.hash = '#/scans/99999'; });
+  await page.waitForSelector('#error:not([hidden])');
+  await page.waitForTimeout(1500);
+  check((await page.textContent('#error')).includes('no such scan') && asked === 1, `a 404 is shown and not retried (asked ${asked} times)`);
+  page.off('request', countAsks);
 
   // 6. Many rows: 1,200 rejected ports on a host that was all closed. The table shows the
   // first 500 and says so; the filter still reaches every row.
@@ -116,7 +241,7 @@ try {
                              !document.getElementById('more-rows').hidden);
   check((await page.textContent('#more-rows')).includes('first 500 of 1200'), 'a 1,200-row result shows 500 rows and says how many there are');
   check((await page.textContent('#scan-counts')).includes('0 open, 0 closed, 1200 filtered'), 'the counts cover all 1,200 ports');
-  await page.screenshot({ path: join(shots, '6-many-rows.png') });
+  await checkLayout('6-many-rows', false);  // 500 rows: the first screen is enough
   await page.fill('#filter', '2199');
   await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length === 1);
   check(await page.$eval('#more-rows', (e) => e.hidden), 'the filter reaches rows beyond the first 500');
@@ -126,11 +251,12 @@ try {
   // is markup (tests/lab/names.tsv): the server looks it up and stores it with the records.
   await page.goto(url + '#/');
   await page.fill('#targets', '<img/src=x/onerror=window.__xss=1>');
+  expectError('POST', 'api/v1/scans', 400);
   await page.click('#submit');
   await page.waitForSelector('#error:not([hidden])');
   const errorBox = await page.$eval('#error', (e) => ({ text: e.textContent, children: e.children.length }));
   check(errorBox.text.includes('<img/src=x/onerror=') && errorBox.children === 0, 'an error echoing <img onerror> is shown as text');
-  await page.screenshot({ path: join(shots, '4-error-as-text.png'), fullPage: true });
+  await checkLayout('4-error-as-text');
   const auth = { Authorization: 'Bearer ' + process.env.TOKEN, 'Content-Type': 'application/json' };
   const created = await (await fetch(url + 'api/v1/scans', { method: 'POST', headers: auth,
     body: JSON.stringify({ targets: '198.19.0.8', ports: '22,80,443,3306,8000' }) })).json();
@@ -147,9 +273,11 @@ try {
   const cell = await page.$eval('#results tbody', (b) => ({ text: b.textContent, imgs: b.querySelectorAll('img,script').length }));
   check(cell.text.includes(hostile) && cell.imgs === 0, 'a reverse name with <script>/<img onerror> is shown as text');
   check(await page.evaluate(() => window.__xss === undefined), 'no injected script ran');
-  await page.screenshot({ path: join(shots, '5-hostile-record.png'), fullPage: true });
-  const cspErrors = consoleErrors.filter((e) => !/Failed to load resource/.test(e));
-  check(cspErrors.length === 0, 'no script errors in the console' + (cspErrors.length ? ': ' + cspErrors.join(' | ') : ''));
+  await checkLayout('5-hostile-record');
+  check(consoleErrors.length === 0, 'no errors in the console' + (consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''));
+  check(failedRequests.length === 0, 'no request failed' + (failedRequests.length ? ': ' + failedRequests.join(' | ') : ''));
+  const unmet = [...expectedErrors].filter(([, n]) => n > 0).map(([k]) => k);
+  check(unmet.length === 0, 'the provoked errors happened' + (unmet.length ? ' (missing: ' + unmet.join(', ') + ')' : ''));
 } catch (e) {
   failures.push('exception: ' + (e.stack || e));
   await page.screenshot({ path: join(shots, 'failure.png'), fullPage: true }).catch(() => {});

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The page in headless chromium (tests/browser/web_page.mjs) against `portlens serve` in the
 # lab: submit, live rows, explanation, sort, filter, export, diff, hostile text shown as text.
-# Both the server and the browser run inside the lab's scanner namespace. Screenshots are
-# kept in the build directory (SHOTS, set by CTest) as artefacts.
-#   web_browser.sh PATH_TO_PORTLENS
+# Both the server and the browser run inside the lab's scanner namespace. Screenshots (1280 px
+# and a 390 px phone) are kept in SHOTS (CTest sets it to build/.../artefacts/web-browser;
+# by hand it defaults to a folder under /tmp, never the repository).
+#   [LAB_TAG=wbr] web_browser.sh PATH_TO_PORTLENS   (LAB_TAG: 1-6 characters naming the lab)
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
 source "$(dirname "$0")/lib.sh"
@@ -14,10 +15,10 @@ require_portlens "${1:-}"
 require_lab_tools curl node /usr/bin/chromium
 BROWSER_DIR="$INTEGRATION_DIR/../browser"
 "$BROWSER_DIR/setup.sh" || skip "playwright-core could not be installed (tests/browser/setup.sh)"
-SHOTS=${SHOTS:-$PWD/web-browser-screenshots}
+SHOTS=${SHOTS:-${TMPDIR:-/tmp}/portlens-web-browser-screenshots}
 rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
-lab_up wbr
+lab_up "${LAB_TAG:-wbr}"
 web_config
 TOKEN=$(token_create lab)
 serve_start

@@ -29,6 +29,22 @@ TEST(ApiRequest, ParsesScanBodies) {
   EXPECT_TRUE(parseScanRequest(R"({"targets":"x","ports":"http"})", registry).ports.contains(80));
 }
 
+// Lists show what the user chose, not the expanded set: presets by name, specs as typed,
+// cut at 100 bytes so a long spec cannot bloat every list.
+TEST(ApiRequest, KeepsWhatTheUserChoseForPorts) {
+  auto registry = registry::PortRegistry::builtin();
+  auto label = [&](const std::string& body) {
+    return parseScanRequest(body, registry).ports_label;
+  };
+  EXPECT_EQ(label(R"({"targets":"x"})"), "top1000");
+  EXPECT_EQ(label(R"({"targets":"x","ports":"all"})"), "all");
+  EXPECT_EQ(label(R"({"targets":"x","ports":"http,22"})"), "http,22");
+  std::string long_spec(151, '1');  // "1,1,...,1"
+  for (std::size_t i = 1; i < long_spec.size(); i += 2) long_spec[i] = ',';
+  const auto long_label = label(R"({"targets":"x","ports":")" + long_spec + R"("})");
+  EXPECT_EQ(long_label, long_spec.substr(0, 100) + "\u2026");
+}
+
 TEST(ApiRequest, RefusesBadBodies) {
   EXPECT_EQ(statusOf("not json"), 400);
   EXPECT_EQ(statusOf("[]"), 400);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "server/web_assets.h"
 #include "store/sha256.h"
 #include "temp_store.h"
 
@@ -116,12 +117,30 @@ TEST_F(ApiRoutesTest, PagePortsWhoamiHealth) {
   auto page = call("GET", "/");
   EXPECT_EQ(page.status, 200);
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
-  EXPECT_NE(page.body.find("/app.js"), std::string::npos);
-  EXPECT_EQ(call("GET", "/app.js").content_type, "text/javascript; charset=utf-8");
+  EXPECT_NE(page.body.find("/js/main.js"), std::string::npos);
+  EXPECT_EQ(call("GET", "/scans/7").body, page.body);
+  EXPECT_EQ(call("GET", "/js/main.js").content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(call("GET", "/js/event_stream.js").content_type, "text/javascript; charset=utf-8");
+  EXPECT_EQ(call("GET", "/app.css").content_type, "text/css; charset=utf-8");
+  EXPECT_EQ(call("GET", "/favicon.svg").content_type, "image/svg+xml");
+  EXPECT_EQ(call("GET", "/favicon.ico").status, 404);
+  EXPECT_EQ(call("GET", "/js/").status, 404);
   EXPECT_EQ(json(call("GET", "/api/v1/ports/ssh"))["port"], 22);
   EXPECT_EQ(call("GET", "/api/v1/ports/no-such-service-name").status, 404);
   EXPECT_EQ(json(call("GET", "/api/v1/whoami", "", "secret-lab"))["token"], "lab");
   EXPECT_EQ(json(call("GET", "/healthz"))["status"], "ok");
+}
+
+// Every file embedded from web/ is served with a type the browser accepts (a module script
+// with another type is refused under nosniff), and the page links only embedded files.
+TEST(WebAssets, EveryEmbeddedFileHasAContentType) {
+  ASSERT_GT(webFiles().size(), 3u);
+  for (const auto& file : webFiles()) {
+    EXPECT_TRUE(webContentType(file.path)) << file.path;
+    EXPECT_TRUE(findWebAsset(file.path)) << file.path;
+  }
+  EXPECT_FALSE(webContentType("/notes.txt"));
+  EXPECT_FALSE(findWebAsset("/../CMakeLists.txt"));
 }
 
 TEST_F(ApiRoutesTest, ResultsAndDiffOfStoredRecords) {

@@ -33,6 +33,19 @@ TEST(ScanViews, ScanJsonReportsProgress) {
   EXPECT_TRUE(j["eta_seconds"].is_null());
 }
 
+// The label is what the user chose; scans stored before it existed fall back to a short spec
+// or to the port count, never to hundreds of numbers.
+TEST(ScanViews, PortsLabelIsShort) {
+  auto r = row();
+  EXPECT_EQ(scanJson(r)["ports_label"], "1-100");
+  r.ports_label = "top1000";
+  EXPECT_EQ(scanJson(r)["ports_label"], "top1000");
+  r.ports_label.clear();
+  r.ports_spec = "1,3,5,7,9,11,13,15,17,19,21,23,25,27,29,31,33";
+  r.port_count = 17;
+  EXPECT_EQ(scanJson(r)["ports_label"], "17 ports");
+}
+
 TEST(ScanViews, ResultsUseTheCliFormatters) {
   auto registry = registry::PortRegistry::builtin();
   auto ip = core::IpAddress::parse("198.19.0.7").value();

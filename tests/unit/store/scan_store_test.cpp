@@ -138,6 +138,37 @@ TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
   EXPECT_EQ(both[1].record.ttl, 64);
 }
 
+// A scans table from before ports_label gains the column; its rows read as "" (the API then
+// describes them by their port count) and new scans keep what the user chose.
+TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
+  {
+    Database old(path_);
+    old.exec(
+        "CREATE TABLE scans (id INTEGER PRIMARY KEY AUTOINCREMENT, status TEXT NOT NULL, "
+        "owner TEXT NOT NULL, client TEXT NOT NULL, targets_text TEXT NOT NULL, "
+        "targets_json TEXT NOT NULL, mode TEXT NOT NULL, ports_spec TEXT NOT NULL, "
+        "host_count INTEGER NOT NULL, port_count INTEGER NOT NULL, "
+        "ports_done INTEGER NOT NULL DEFAULT 0, probes_sent INTEGER NOT NULL DEFAULT 0, "
+        "probes_per_second REAL NOT NULL DEFAULT 0, eta_seconds REAL NOT NULL DEFAULT -1, "
+        "open INTEGER NOT NULL DEFAULT 0, closed INTEGER NOT NULL DEFAULT 0, "
+        "filtered INTEGER NOT NULL DEFAULT 0, created_ms INTEGER NOT NULL, "
+        "started_ms INTEGER NOT NULL DEFAULT 0, finished_ms INTEGER NOT NULL DEFAULT 0, "
+        "error TEXT NOT NULL DEFAULT '', seed INTEGER NOT NULL, "
+        "cancel_requested INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0, "
+        "rate REAL NOT NULL DEFAULT 0);"
+        "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
+        "host_count, port_count, created_ms, seed) VALUES ('done', 'lab', '127.0.0.1', "
+        "'198.19.0.7', '{\"ranges\":[],\"names\":{}}', 'connect', '22', 1, 1, 1, 1);");
+  }
+  ScanStore first(path_);
+  ScanStore second(path_);
+  EXPECT_EQ(first.scan(1)->ports_label, "");
+  auto scan = newScan();
+  scan.ports_label = "top1000";
+  auto id = second.insertScan(scan);
+  EXPECT_EQ(first.scan(id)->ports_label, "top1000");
+}
+
 TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
   std::int64_t a = 0, b = 0, c = 0;
   {

@@ -1,0 +1,52 @@
+// Portlens page: wiring and routing. The parts: api.js (API client, one error helper),
+// event_stream.js (SSE parser), latest.js (stale-response guard), table.js (results table),
+// scan_view.js (one scan), diff.js, history.js, form.js, dom.js (text-only DOM helpers).
+// The token lives in sessionStorage and goes along as an Authorization header, never as a
+// cookie.
+import { $, showError } from './dom.js';
+import { createApi } from './api.js';
+import { LatestOnly } from './latest.js';
+import { createScanView } from './scan_view.js';
+import { openDiff } from './diff.js';
+import { createHistory } from './history.js';
+import { wireScanForm } from './form.js';
+
+const token = () => $('token').value.trim();
+const api = createApi(token);
+// The main view (a scan or a diff): moving to another one aborts the requests of the last.
+const view = new LatestOnly();
+const goToScan = (id) => { location.hash = '#/scans/' + id; };
+const historyCard = createHistory(api, goToScan);
+const scanView = createScanView(api, () => historyCard.load(true));
+
+function route() {
+  showError('');
+  const m = location.hash.match(/^#\/scans\/(\d+)(?:\/diff\/(\d+))?$/);
+  if (m && m[2]) openDiff(api, m[1], m[2], view.next());
+  else if (m) scanView.open(m[1], view.next());
+  else {
+    view.cancel();
+    $('scan-view').hidden = true;
+    $('diff-view').hidden = true;
+  }
+}
+
+function start() {
+  $('token').value = sessionStorage.getItem('portlens-token') || '';
+  $('token').addEventListener('change', () => {
+    sessionStorage.setItem('portlens-token', token());
+    historyCard.load(true);
+  });
+  wireScanForm(api, (id) => { goToScan(id); historyCard.load(true); });
+  scanView.wire();
+  historyCard.wire();
+  $('diff-go').addEventListener('click', () => {
+    location.hash = '#/scans/' + $('diff-a').value + '/diff/' + $('diff-b').value;
+  });
+  window.addEventListener('hashchange', route);
+  historyCard.load(true);
+  route();
+}
+
+// Module scripts run after the document is parsed.
+start();
