@@ -13,6 +13,7 @@
 #include "cli/scan_reporter.h"
 #include "cli/signals.h"
 #include "cli/syn_scan.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "net/privileges.h"
 #include "net/resolver.h"
@@ -67,12 +68,13 @@ void checkScanSize(const core::TargetSet& targets, const core::PortSet& ports) {
 }
 
 // io_uring when the kernel allows it (measured faster, docs/architecture.md), else epoll.
-std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint32_t capacity) {
+std::unique_ptr<scan::Transport> makeTransport(const std::string& io, std::uint32_t capacity,
+                                               core::Clock& clock) {
   if (io != "epoll") {
-    if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
+    if (auto uring = scan::UringConnectTransport::create(capacity, clock)) return uring;
     if (io == "uring") throw core::UsageError("--io uring: this kernel refuses io_uring");
   }
-  return std::make_unique<scan::EpollConnectTransport>(capacity);
+  return std::make_unique<scan::EpollConnectTransport>(capacity, clock);
 }
 
 // --syn or --connect as asked; otherwise SYN whenever raw sockets can be opened. The choice
@@ -119,6 +121,7 @@ void checkConnectOnlyOptions(const ScanOptions& options) {
 }
 
 void runScanCommand(const ScanOptions& options, CommandContext& context) {
+  core::SystemClock clock;  // the scan's one clock (core/clock.h)
   auto registry = registry::PortRegistry::builtin();
   if (options.port_ranking == "nmap" && !registry.loadNmapRanking()) {
     throw core::UsageError("--port-ranking nmap: nmap-services is not installed");
@@ -148,7 +151,7 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   std::ostream& out = options.output_file.empty() ? std::cout : file;
   if (options.dry_run) {
-    printDryRun(options, config, targets, ports, out);
+    printDryRun(options, config, targets, ports, clock, out);
     out.flush();
     return;
   }
@@ -165,20 +168,20 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   info.ports_spec = ports.toString();
   info.port_count = ports.size();
   info.host_count = targets.size();
-  info.started = std::chrono::system_clock::now();
+  info.started = clock.wallNow();
 
   scan::ScanSummary summary;
   if (type == scan::ScanType::kSyn) {
-    summary =
-        runSynScanCommand({options, config, targets, ports, info, name_targets}, *formatter, shown);
+    summary = runSynScanCommand({options, config, targets, ports, info, clock, name_targets},
+                                *formatter, shown);
   } else {
     const std::uint32_t capacity = chooseCapacity(options.max_parallel);
-    std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity);
+    std::unique_ptr<scan::Transport> transport = makeTransport(options.io, capacity, clock);
     name_targets();
     StopSignal stop;
     ScanReporter reporter(*formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
     formatter->begin(info);
-    summary = scan::runScan(config, targets, ports, *transport, reporter, stop.flag());
+    summary = scan::runScan(config, targets, ports, *transport, clock, reporter, stop.flag());
     reporter.clearProgress();
   }
   formatter->end(summary);

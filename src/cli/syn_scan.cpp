@@ -108,8 +108,10 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 }
 
 void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
-                 const core::TargetSet& targets, const core::PortSet& ports, std::ostream& out) {
-  const auto paths = scan::syn::resolvePaths(targets, overridesOf(options), false);
+                 const core::TargetSet& targets, const core::PortSet& ports, core::Clock& clock,
+                 std::ostream& out) {
+  net::NetlinkRouteSource routes(clock);
+  const auto paths = scan::syn::resolvePaths(targets, overridesOf(options), false, routes);
   const scan::Shard shard = shardOf(options);
   const scan::TargetSpace space(targets, ports, config.seed);
   // Cookies need a secret; a dry run shows their shape with a fixed one.
@@ -144,8 +146,8 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   const auto shard = shardOf(options);
   scan::syn::RawScan raw;
   try {
-    raw =
-        scan::syn::prepareRawScan(input.targets, overridesOf(options), shard, options.source_port);
+    raw = scan::syn::prepareRawScan(input.targets, overridesOf(options), shard, options.source_port,
+                                    input.clock);
   } catch (const std::system_error& e) {
     if (e.code().value() == EPERM) {
       throw core::UsageError(
@@ -168,8 +170,8 @@ scan::ScanSummary runSynScanCommand(const SynRunInput& input, output::Formatter&
   formatter.begin(input.info);  // only now: every refusal above leaves no half-written output
   ScanReporter reporter(formatter, shown, !options.quiet && isatty(STDERR_FILENO) == 1);
   const auto result =
-      scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *raw.io, reporter,
-                            stop.flag(), resume.point ? &*resume.point : nullptr);
+      scan::syn::runSynScan(input.config, plan, input.targets, input.ports, *raw.io, input.clock,
+                            reporter, stop.flag(), resume.point ? &*resume.point : nullptr);
   reporter.clearProgress();
   if (options.verbose) {
     std::cerr << fmt::format(

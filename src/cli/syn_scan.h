@@ -9,6 +9,7 @@
 #include "cli/command_context.h"
 #include "cli/scan_options.h"
 #include "cli/scan_reporter.h"
+#include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
 #include "output/formatter.h"
@@ -23,7 +24,8 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 // Prints the probes of this shard's first round (position, target, ports, cookie) to `out`
 // without opening a raw socket or sending anything.
 void printDryRun(const ScanOptions& options, const scan::ScanConfig& config,
-                 const core::TargetSet& targets, const core::PortSet& ports, std::ostream& out);
+                 const core::TargetSet& targets, const core::PortSet& ports, core::Clock& clock,
+                 std::ostream& out);
 
 struct SynRunInput {
   const ScanOptions& options;
@@ -31,6 +33,7 @@ struct SynRunInput {
   const core::TargetSet& targets;
   const core::PortSet& ports;
   const scan::ScanInfo& info;
+  core::Clock& clock;
   // Runs once privileges are dropped, before the scan: work that reads from the network
   // outside the scan (reverse lookups for -R) must not run with them.
   std::function<void()> after_privilege_drop;

@@ -24,11 +24,12 @@ constexpr std::chrono::milliseconds kFlushEvery{250};
 // Buffers the engine's records and commits them in batches.
 class StoringObserver final : public scan::ScanObserver {
  public:
-  StoringObserver(store::ScanStore& store, std::int64_t id) : store_(store), id_(id) {}
+  StoringObserver(store::ScanStore& store, std::int64_t id, core::Clock& clock)
+      : store_(store), id_(id), clock_(clock), last_(clock.now()) {}
 
   void onPort(const scan::PortRecord& record) override {
     pending_.push_back(record);
-    if (pending_.size() >= kBatch || std::chrono::steady_clock::now() - last_ >= kFlushEvery) {
+    if (pending_.size() >= kBatch || clock_.now() - last_ >= kFlushEvery) {
       flush();
     }
   }
@@ -42,7 +43,7 @@ class StoringObserver final : public scan::ScanObserver {
   void flush() {
     store_.appendResults(id_, pending_, probes_sent_, rate_, eta_);
     pending_.clear();
-    last_ = std::chrono::steady_clock::now();
+    last_ = clock_.now();
   }
   void setBaseProbes(std::uint64_t base) { base_probes_ = probes_sent_ = base; }
   void setFinalProbes(std::uint64_t probes) { probes_sent_ = base_probes_ + probes; }
@@ -51,34 +52,37 @@ class StoringObserver final : public scan::ScanObserver {
  private:
   store::ScanStore& store_;
   std::int64_t id_;
+  core::Clock& clock_;
   std::vector<scan::PortRecord> pending_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  core::Clock::SteadyTime last_;
   std::uint64_t base_probes_ = 0;
   std::uint64_t probes_sent_ = 0;
   double rate_ = 0;
   double eta_ = -1;
 };
 
-std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity) {
-  if (auto uring = scan::UringConnectTransport::create(capacity)) return uring;
-  return std::make_unique<scan::EpollConnectTransport>(capacity);
+std::unique_ptr<scan::Transport> makeTransport(std::uint32_t capacity, core::Clock& clock) {
+  if (auto uring = scan::UringConnectTransport::create(capacity, clock)) return uring;
+  return std::make_unique<scan::EpollConnectTransport>(capacity, clock);
 }
 
 // The stateless SYN engine, set up per job: routes, held source ports and raw sockets last
 // exactly as long as the scan. Returns the engine's summary.
 scan::ScanSummary runSynJob(scan::ScanConfig config, const core::TargetSet& targets,
                             const core::PortSet& ports, scan::ScanObserver& observer,
-                            const std::atomic<bool>& stop) {
+                            const std::atomic<bool>& stop, core::Clock& clock) {
   config.type = scan::ScanType::kSyn;
   config.max_retries = 10;  // a cap: the measured loss decides how many rounds run
-  auto raw = scan::syn::prepareRawScan(targets, {}, {}, std::nullopt);
-  return scan::syn::runSynScan(config, raw.plan, targets, ports, *raw.io, observer, stop).summary;
+  auto raw = scan::syn::prepareRawScan(targets, {}, {}, std::nullopt, clock);
+  return scan::syn::runSynScan(config, raw.plan, targets, ports, *raw.io, clock, observer, stop)
+      .summary;
 }
 
 }  // namespace
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
-                     const JobSettings& settings, const std::atomic<bool>& stop) {
+                     const JobSettings& settings, const std::atomic<bool>& stop,
+                     core::Clock& clock) {
   const std::uint32_t capacity = settings.probes_in_flight;
   JobResult result;
   try {
@@ -91,7 +95,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       ports = std::move(plan.ports);
     }
     if (settings.reverse_dns) net::nameTargetsByReverseLookup(targets, {});
-    StoringObserver observer(store, row.id);
+    StoringObserver observer(store, row.id, clock);
     observer.setBaseProbes(row.probes_sent);
     if (!targets.empty() && !ports.empty()) {
       scan::ScanConfig config;
@@ -101,10 +105,10 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       config.progress_interval = std::chrono::milliseconds(500);
       scan::ScanSummary summary;
       if (row.mode == "syn") {
-        summary = runSynJob(config, targets, ports, observer, stop);
+        summary = runSynJob(config, targets, ports, observer, stop, clock);
       } else {
-        auto transport = makeTransport(capacity);
-        summary = scan::runScan(config, targets, ports, *transport, observer, stop);
+        auto transport = makeTransport(capacity, clock);
+        summary = scan::runScan(config, targets, ports, *transport, clock, observer, stop);
       }
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();
