@@ -75,6 +75,21 @@ TEST_F(ScanStoreTest, ScansAreAQueue) {
   EXPECT_TRUE(store.listScans(std::string("other"), 0, 10).empty());
 }
 
+// created/started/finished are the store clock's wall time, in milliseconds since the epoch.
+TEST_F(ScanStoreTest, TimestampsComeFromTheStoresClock) {
+  ScanStore store(path_, clock_);
+  const std::int64_t start_ms = 1767225600000;  // the manual clock's 2026-01-01T00:00:00Z
+  const auto id = store.insertScan(newScan());
+  clock_.advance(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(store.claimNextQueued());
+  clock_.advance(std::chrono::seconds(42));
+  store.finishScan(id, ScanStatus::kDone, "", 10);
+  const auto row = store.scan(id).value();
+  EXPECT_EQ(row.created_ms, start_ms);
+  EXPECT_EQ(row.started_ms, start_ms + 1500);
+  EXPECT_EQ(row.finished_ms, start_ms + 43500);
+}
+
 TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
   ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
