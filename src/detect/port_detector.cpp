@@ -58,7 +58,16 @@ DetectActions PortDetector::onData(std::uint32_t connection, std::string_view by
   if (c->is_null && result_.banner.size() < kMaxBannerBytes) {
     result_.banner.append(bytes.substr(0, kMaxBannerBytes - result_.banner.size()));
   }
-  c->match = matchResponse(db_, patterns_, scratch_, c->probe, c->response);
+  // A peer that sends its answer in many small pieces would otherwise cost one full match of
+  // the growing buffer per piece: match again when the buffer has doubled, or (a few times,
+  // while it is small) after a pause. The end of the answer is always matched.
+  bool grown = c->response.size() >= 2 * c->matched_size;
+  bool paused = now - c->matched_at >= kRematchInterval && c->timed_rematches < kTimedRematches &&
+                c->response.size() <= kTimedRematchBytes;
+  if (grown || paused) {
+    c->timed_rematches += grown ? 0 : 1;
+    rematch(*c, now);
+  }
   bool complete = c->match && !c->match->soft && !c->match->version.empty();
   if (complete || c->response.size() >= kMaxResponseBytes) {
     finishConnection(connection, false, now);
@@ -83,6 +92,12 @@ DetectActions PortDetector::onTimeout(TimePoint now) {
   }
   widen(now);
   return takeActions();
+}
+
+void PortDetector::rematch(Connection& c, TimePoint now) {
+  c.match = matchResponse(db_, patterns_, scratch_, c.probe, c.response);
+  c.matched_size = c.response.size();
+  c.matched_at = now;
 }
 
 PortDetector::Connection* PortDetector::find(std::uint32_t id) {
@@ -135,6 +150,7 @@ void PortDetector::finishConnection(std::uint32_t id, bool peer_closed, TimePoin
   Connection c = std::move(*it);
   connections_.erase(it);
   pending_.push_back({.kind = DetectAction::Kind::kClose, .connection = id});
+  if (c.response.size() != c.matched_size) rematch(c, now);
   if (c.match && !c.match->soft) {
     acceptHardMatch(*c.match, c.probe, now);
     return;

@@ -13,7 +13,9 @@
 //    connection (up to `max_parallel_probes` besides the NULL wait), so silent services (HTTP,
 //    Redis, databases) do not cost the 6 s banner wait, and a service that never answers
 //    costs about a third of the sequential plan;
-//  - an answer is matched on every read; a hard match with a version ends detection at once;
+//  - an answer is matched when it arrives, again when it has doubled (and a few times after a
+//    pause while small), and at its end, so a peer sending one byte at a time cannot make the
+//    matcher rescan the buffer per byte; a hard match with a version ends detection at once;
 //    a match without version (or a soft one) waits `linger` for more bytes (multi-part
 //    answers), bounded by the probe's own deadline;
 //  - a soft match narrows the rest of the plan; the first soft match is the answer when no
@@ -44,7 +46,7 @@ namespace portlens::detect {
 using TimePoint = std::chrono::steady_clock::time_point;
 using Millis = std::chrono::milliseconds;
 
-inline constexpr std::size_t kMaxResponseBytes = 64 * 1024;
+inline constexpr std::size_t kMaxResponseBytes = 32 * 1024;
 
 struct DetectTiming {
   Millis parallel_after{300};   // silence before the next probe starts alongside
@@ -89,10 +91,18 @@ class PortDetector {
     std::optional<TimePoint> linger_until;
     std::string response;
     std::optional<ServiceMatch> match;
+    std::size_t matched_size = 0;  // response bytes the last match saw
+    TimePoint matched_at{};
+    int timed_rematches = 0;
   };
+  // Bounds on matching a growing answer (see onData): at most ~17 doublings, 8 pauses.
+  static constexpr Millis kRematchInterval{20};
+  static constexpr int kTimedRematches = 8;
+  static constexpr std::size_t kTimedRematchBytes = 4096;
   static constexpr int kMaxConnectFailures = 2;
 
   Connection* find(std::uint32_t id);
+  void rematch(Connection& c, TimePoint now);
   void startPlan(TimePoint now);
   void startNextProbe(TimePoint now);
   std::optional<TimePoint> widenTime() const;

@@ -300,6 +300,22 @@ TEST_F(PortDetectorTest, FloodingPeerIsCappedPerProbe) {
   EXPECT_EQ(result.banner.size(), kMaxBannerBytes);
 }
 
+// An answer in one-byte pieces is matched when it doubles or after a pause, and in full at
+// the end: a banner split in 40 reads at the same instant is still named.
+TEST_F(PortDetectorTest, AnswerInManySmallPiecesIsMatchedAtTheEnd) {
+  PortDetector detector(db_, *patterns_, *scratch_, {.port = 22});
+  TimePoint now{};
+  auto actions = detector.start(now);
+  std::uint32_t id = actions.at(0).connection;
+  detector.onConnected(id, now);
+  std::string banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n";
+  for (char c : banner) detector.onData(id, std::string_view(&c, 1), now);
+  EXPECT_FALSE(detector.done());
+  detector.onPeerClosed(id, now);
+  ASSERT_TRUE(detector.done());
+  EXPECT_EQ(detector.result().version, "9.2p1 Debian 2+deb12u3");
+}
+
 TEST_F(PortDetectorTest, SilentServiceTriesThePlanThenGivesUp) {
   Millis elapsed;
   auto result = detect(2003, {}, {}, &elapsed);
