@@ -9,6 +9,7 @@
 #include "cli/local_ports.h"
 #include "core/error.h"
 #include "sockets/socket_format.h"
+#include "sockets/socket_json.h"
 
 namespace portlens::cli {
 namespace {
@@ -71,33 +72,22 @@ int runCheck(const CheckOptions& options) {
   }
 
   bool all_free = true;
-  std::string out = options.format == "json" ? "[" : "";
-  for (std::size_t i = 0; i < verdicts.size(); ++i) {
-    const Verdict& v = verdicts[i];
+  std::string text;
+  sockets::Json json = sockets::Json::array();
+  for (const Verdict& v : verdicts) {
     all_free = all_free && v.free;
     if (options.format == "json") {
-      fmt::format_to(std::back_inserter(out), R"({}{{"port":{},"free":{},"holders":[)",
-                     i ? ",\n" : "\n", v.port, v.free);
-      for (std::size_t h = 0; h < v.holders.size(); ++h) {
-        if (h) out += ',';
-        sockets::appendJsonString(out, v.holders[h]);
-      }
-      out += R"(],"notes":[)";
-      for (std::size_t n = 0; n < v.notes.size(); ++n) {
-        if (n) out += ',';
-        sockets::appendJsonString(out, v.notes[n]);
-      }
-      out += "]}";
+      json.push_back(
+          {{"port", v.port}, {"free", v.free}, {"holders", v.holders}, {"notes", v.notes}});
       continue;
     }
     const std::string_view service = registry.serviceName(v.port);
-    fmt::format_to(std::back_inserter(out), "{} ({}): {}\n", v.port,
+    fmt::format_to(std::back_inserter(text), "{} ({}): {}\n", v.port,
                    service.empty() ? "-" : service, v.free ? "free" : "CONFLICT");
-    for (const std::string& holder : v.holders) out += "  held: " + holder + '\n';
-    for (const std::string& note : v.notes) out += "  note: " + note + '\n';
+    for (const std::string& holder : v.holders) text += "  held: " + holder + '\n';
+    for (const std::string& note : v.notes) text += "  note: " + note + '\n';
   }
-  if (options.format == "json") out += "\n]\n";
-  std::cout << out << std::flush;
+  std::cout << (options.format == "json" ? sockets::jsonDocument(json) : text) << std::flush;
   printNotes(table.notes);
   return all_free ? core::kExitOk : core::kExitNotFound;
 }

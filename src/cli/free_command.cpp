@@ -8,6 +8,7 @@
 
 #include "cli/local_ports.h"
 #include "core/error.h"
+#include "sockets/socket_json.h"
 
 namespace portlens::cli {
 namespace {
@@ -64,10 +65,7 @@ int runFree(const FreeOptions& options) {
   }
   std::string out;
   if (options.format == "json") {
-    out = "[";
-    for (std::size_t i = 0; i < found.size(); ++i)
-      out += fmt::format("{}{}", i ? "," : "", found[i]);
-    out += "]\n";
+    out = sockets::jsonDocument(found);
   } else {
     for (const std::uint16_t port : found) out += fmt::format("{}\n", port);
   }
