@@ -1,8 +1,7 @@
 // What `portlens serve` is told by its config file (portlens.toml) and options. Built by
-// cli/, passed by const reference. The parser reads the TOML subset the file needs and is
-// pure: tables ([anonymous], [tokens.NAME]),
-// `key = "string" | integer | true | false | ["a", "b"]`, `#` comments. Unknown keys are
-// errors, so a typo never silently disables a limit.
+// cli/serve_command, passed by const reference. The file is TOML, read by toml++; the keys and
+// tables below are all there is: unknown keys and tables are errors (with line and column), so
+// a typo never silently disables a limit. Pure (the caller reads the file).
 //
 //   listen = "127.0.0.1:8080"
 //   db = "portlens.db"
@@ -48,7 +47,8 @@ struct ServerConfig {
 };
 
 // Applies the file's settings over `config`. Throws std::invalid_argument with
-// "line N: ..." on anything it does not understand.
+// "line N, column M: ..." on a TOML syntax error, an unknown key or table, a value of the
+// wrong type, a negative count or an invalid CIDR.
 void applyConfigText(ServerConfig& config, std::string_view text);
 
 // "127.0.0.1:8080", "[::1]:8080" -> host and port; throws std::invalid_argument.
