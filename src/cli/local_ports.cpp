@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "registry/port_query.h"
 #include "sockets/netns.h"
 
@@ -20,7 +20,7 @@ namespace portlens::cli {
 namespace {
 
 int bindOne(int family, std::uint16_t port) {
-  net::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  core::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return errno == EAFNOSUPPORT ? 0 : errno;
   int rc = 0;
   if (family == AF_INET) {

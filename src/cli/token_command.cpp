@@ -6,9 +6,9 @@
 #include <system_error>
 
 #include "core/error.h"
-#include "server/cidr.h"
 #include "store/scan_store.h"
 #include "store/sha256.h"
+#include "target_policy/cidr.h"
 
 namespace portlens::cli {
 namespace {
@@ -26,7 +26,7 @@ void createToken(const TokenOptions& options, CommandContext& context) {
   }
   std::string allow;
   try {
-    for (const auto& cidr : server::parseCidrList(options.allow)) {
+    for (const auto& cidr : target_policy::parseCidrList(options.allow)) {
       if (!allow.empty()) allow += ',';
       allow += cidr.toString();
     }

@@ -1,35 +1,12 @@
-// Owns a file descriptor and closes it exactly once. Move-only.
+// UniqueFd moved to core/unique_fd.h (portlens::core). This forwarding name is kept only
+// because cli/syn_scan.cpp still includes it while that file is being rewritten into the
+// scan launcher; delete it once nothing includes net/unique_fd.h.
 #pragma once
 
-#include <unistd.h>
-
-#include <utility>
+#include "core/unique_fd.h"
 
 namespace portlens::net {
 
-class UniqueFd {
- public:
-  UniqueFd() = default;
-  explicit UniqueFd(int fd) : fd_(fd) {}
-  UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  UniqueFd& operator=(UniqueFd&& other) noexcept {
-    if (this != &other) reset(std::exchange(other.fd_, -1));
-    return *this;
-  }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  ~UniqueFd() { reset(); }
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset(int fd = -1) {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_ = -1;
-};
+using UniqueFd = core::UniqueFd;
 
 }  // namespace portlens::net

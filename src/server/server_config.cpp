@@ -43,14 +43,14 @@ std::string asString(const toml::node& node) {
   return value->get();
 }
 
-std::vector<Cidr> asCidrs(const toml::node& node) {
+std::vector<target_policy::Cidr> asCidrs(const toml::node& node) {
   const auto* list = node.as_array();
   if (list == nullptr) fail(node, "expected an array of CIDR strings");
-  std::vector<Cidr> out;
+  std::vector<target_policy::Cidr> out;
   for (const toml::node& item : *list) {
     const auto* text = item.as_string();
     if (text == nullptr) fail(item, "expected a CIDR string");
-    const auto cidr = parseCidr(text->get());
+    const auto cidr = target_policy::parseCidr(text->get());
     if (!cidr) fail(item, "invalid CIDR '" + text->get() + "' (host bits must be zero)");
     out.push_back(*cidr);
   }

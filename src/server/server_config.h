@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
 
 namespace portlens::server {
 
@@ -32,7 +32,7 @@ struct AnonymousLimits {
   std::uint64_t max_probes = 1000;
   double scans_per_minute = 3;
   std::uint64_t max_active_scans = 1;
-  std::vector<Cidr> allow;
+  std::vector<target_policy::Cidr> allow;
 };
 
 struct ServerConfig {
@@ -43,7 +43,7 @@ struct ServerConfig {
   unsigned http_threads = 2;
   bool reverse_dns = true;  // name address targets of small scans by their reverse names
   AnonymousLimits anonymous;
-  std::map<std::string, std::vector<Cidr>> token_allow;  // by token name
+  std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
 
 // Applies the file's settings over `config`. Throws std::invalid_argument with

@@ -12,8 +12,8 @@
 
 #include "core/ip_address.h"
 #include "core/target_set.h"
+#include "core/unique_fd.h"
 #include "net/syn_frame.h"
-#include "net/unique_fd.h"
 
 namespace portlens::scan::syn {
 
@@ -52,7 +52,7 @@ std::optional<net::MacAddress> parseMac(const std::string& text);
 // SYN-ACK to them gets the kernel's RST, which closes the probed connection politely.
 struct SourcePorts {
   std::uint16_t base = 0;
-  std::vector<net::UniqueFd> holds;
+  std::vector<core::UniqueFd> holds;
 };
 // `fixed`: the user's --source-port (one port, held if possible); otherwise a random free
 // block above the default ephemeral range.

@@ -7,7 +7,7 @@
 
 #include <vector>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "scan/transport.h"
 
 namespace portlens::scan {
@@ -38,7 +38,7 @@ class EpollConnectTransport final : public Transport {
   void finishWithError(std::uint32_t slot, std::chrono::steady_clock::time_point seen,
                        std::vector<ProbeAnswer>& answers);
 
-  net::UniqueFd epoll_;
+  core::UniqueFd epoll_;
   std::vector<int> fds_;                // per slot; -1 when free
   std::vector<Target> targets_;         // per slot, for restarting a self-connected probe
   std::vector<ProbeAnswer> immediate_;  // answers known when connect() returned
