@@ -3,7 +3,8 @@
 // the neighbour table gives the next hop's MAC (resolved by the kernel when missing). The
 // user's --interface, --source-ip and --router-mac override each step. Also reserves the
 // scan's source ports so the kernel hands them to no one else. Runs before the scan starts,
-// on the CLI's thread; errors are core::UsageError with a message meant for the user.
+// through prepareRawScan (raw_setup.h), on the thread that starts the scan (the CLI's, or a
+// server job's); errors are core::UsageError with a message meant for the user.
 #pragma once
 
 #include <optional>
