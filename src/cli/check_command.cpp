@@ -14,12 +14,6 @@
 namespace portlens::cli {
 namespace {
 
-struct CheckOptions {
-  std::vector<std::string> ports;
-  std::string format = "text";
-  std::string netns;
-};
-
 struct Verdict {
   std::uint16_t port = 0;
   bool free = true;
@@ -34,10 +28,9 @@ bool inRanges(const sockets::PortRanges& ranges, std::uint16_t port) {
   return false;
 }
 
-int runCheck(const CheckOptions& options) {
-  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
-  const std::vector<std::uint16_t> ports = resolvePortArguments(options.ports, registry);
-  enterNetnsIfAny(options.netns);
+int runCheck(const PortsRequest& request, const registry::PortRegistry& registry) {
+  const std::vector<std::uint16_t>& ports = request.ports;
+  enterNetnsIfAny(request.netns);
   const registry::EphemeralRange ephemeral = ephemeralRangeOrDefault();
   const sockets::PortRanges reserved = reservedPorts();
   sockets::TableOptions table_options;
@@ -76,7 +69,7 @@ int runCheck(const CheckOptions& options) {
   sockets::Json json = sockets::Json::array();
   for (const Verdict& v : verdicts) {
     all_free = all_free && v.free;
-    if (options.format == "json") {
+    if (request.json) {
       json.push_back(
           {{"port", v.port}, {"free", v.free}, {"holders", v.holders}, {"notes", v.notes}});
       continue;
@@ -87,7 +80,7 @@ int runCheck(const CheckOptions& options) {
     for (const std::string& holder : v.holders) text += "  held: " + holder + '\n';
     for (const std::string& note : v.notes) text += "  note: " + note + '\n';
   }
-  std::cout << (options.format == "json" ? sockets::jsonDocument(json) : text) << std::flush;
+  std::cout << (request.json ? sockets::jsonDocument(json) : text) << std::flush;
   printNotes(table.notes);
   return all_free ? core::kExitOk : core::kExitNotFound;
 }
@@ -95,15 +88,14 @@ int runCheck(const CheckOptions& options) {
 }  // namespace
 
 void addCheckCommand(CLI::App& app, CommandContext& context) {
-  auto options = std::make_shared<CheckOptions>();
+  auto options = std::make_shared<PortsOptions>();
   CLI::App* command =
       app.add_subcommand("check", "Whether local TCP ports can be bound now, and who holds them");
-  command->add_option("PORT", options->ports, "Port numbers or service names")->required();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->callback([options, &context] { context.exit_code = runCheck(*options); });
+  addPortsOptions(*command, *options);
+  command->callback([options, &context] {
+    const registry::PortRegistry& registry = registry::PortRegistry::builtin();
+    context.exit_code = runCheck(buildPortsRequest(*options, registry), registry);
+  });
 }
 
 }  // namespace portlens::cli

@@ -108,6 +108,19 @@ sockets::Filter localPortFilter(const std::vector<std::uint16_t>& ports) {
   return sockets::parseFilter(text + ')');
 }
 
+void addPortsOptions(CLI::App& command, PortsOptions& options) {
+  command.add_option("PORT", options.ports, "Port numbers or service names")->required();
+  command.add_option("--format", options.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  addNetnsOption(command, options.netns);
+}
+
+PortsRequest buildPortsRequest(const PortsOptions& options,
+                               const registry::PortRegistry& registry) {
+  return {resolvePortArguments(options.ports, registry), options.format == "json", options.netns};
+}
+
 void printNotes(const std::vector<std::string>& notes) {
   for (const std::string& note : notes) std::cerr << "portlens: " << note << '\n';
 }

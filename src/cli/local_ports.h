@@ -41,6 +41,21 @@ int bindProbe(std::uint16_t port);
 // a machine with 100,000 sockets copies only those few out of the kernel.
 sockets::Filter localPortFilter(const std::vector<std::uint16_t>& ports);
 
+// The PORT... [--format text|json] [-N NETNS] command line of who and check.
+struct PortsOptions {
+  std::vector<std::string> ports;  // as typed: numbers or service names
+  std::string format = "text";
+  std::string netns;
+};
+struct PortsRequest {
+  std::vector<std::uint16_t> ports;  // resolved, duplicates dropped, in the order given
+  bool json = false;
+  std::string netns;
+};
+void addPortsOptions(CLI::App& command, PortsOptions& options);
+// Throws core::UsageError naming a token that is no port or service name.
+PortsRequest buildPortsRequest(const PortsOptions& options, const registry::PortRegistry& registry);
+
 // Prints each note on stderr as "portlens: note".
 void printNotes(const std::vector<std::string>& notes);
 

@@ -13,12 +13,6 @@
 namespace portlens::cli {
 namespace {
 
-struct WhoOptions {
-  std::vector<std::string> ports;
-  std::string format = "text";
-  std::string netns;
-};
-
 // {"state":"listening","local":"0.0.0.0:8080","peer":"0.0.0.0:0","processes":[...]}
 sockets::Json holderJson(const sockets::SocketRecord& r) {
   sockets::Json json = sockets::Json::object();
@@ -38,10 +32,9 @@ void appendHolderText(std::string& out, const sockets::SocketRecord& r) {
   out += '\n';
 }
 
-int runWho(const WhoOptions& options) {
-  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
-  const std::vector<std::uint16_t> ports = resolvePortArguments(options.ports, registry);
-  enterNetnsIfAny(options.netns);
+int runWho(const PortsRequest& request, const registry::PortRegistry& registry) {
+  const std::vector<std::uint16_t>& ports = request.ports;
+  enterNetnsIfAny(request.netns);
   sockets::TableOptions table_options;
   table_options.states = sockets::kAllStates;
   table_options.processes = true;
@@ -59,7 +52,7 @@ int runWho(const WhoOptions& options) {
       if (r.local_port == port) holders.push_back(&r);
     }
     any = any || !holders.empty();
-    if (options.format == "json") {
+    if (request.json) {
       sockets::Json holders_json = sockets::Json::array();
       for (const auto* r : holders) holders_json.push_back(holderJson(*r));
       json.push_back({{"port", port},
@@ -73,7 +66,7 @@ int runWho(const WhoOptions& options) {
                    holders.empty() ? "not held" : fmt::format("{} sockets", holders.size()));
     for (const auto* r : holders) appendHolderText(text, *r);
   }
-  std::cout << (options.format == "json" ? sockets::jsonDocument(json) : text) << std::flush;
+  std::cout << (request.json ? sockets::jsonDocument(json) : text) << std::flush;
   printNotes(table.notes);
   return any ? core::kExitOk : core::kExitNotFound;
 }
@@ -81,15 +74,14 @@ int runWho(const WhoOptions& options) {
 }  // namespace
 
 void addWhoCommand(CLI::App& app, CommandContext& context) {
-  auto options = std::make_shared<WhoOptions>();
+  auto options = std::make_shared<PortsOptions>();
   CLI::App* command =
       app.add_subcommand("who", "Which processes hold local TCP ports (listening or connected)");
-  command->add_option("PORT", options->ports, "Port numbers or service names")->required();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->callback([options, &context] { context.exit_code = runWho(*options); });
+  addPortsOptions(*command, *options);
+  command->callback([options, &context] {
+    const registry::PortRegistry& registry = registry::PortRegistry::builtin();
+    context.exit_code = runWho(buildPortsRequest(*options, registry), registry);
+  });
 }
 
 }  // namespace portlens::cli
