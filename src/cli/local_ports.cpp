@@ -60,12 +60,16 @@ std::optional<std::string> readProcFile(const char* path) {
   return content.str();
 }
 
-registry::EphemeralRange ephemeralRangeOrDefault() {
+std::optional<registry::EphemeralRange> ephemeralRange() {
   if (const auto text = readProcFile("/proc/sys/net/ipv4/ip_local_port_range")) {
     const auto parsed = registry::parseEphemeralRange(*text);
     if (const auto* range = std::get_if<registry::EphemeralRange>(&parsed)) return *range;
   }
-  return {32768, 60999};
+  return std::nullopt;
+}
+
+registry::EphemeralRange ephemeralRangeOrDefault() {
+  return ephemeralRange().value_or(registry::EphemeralRange{32768, 60999});
 }
 
 sockets::PortRanges reservedPorts() {

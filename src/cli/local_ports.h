@@ -22,7 +22,10 @@ void enterNetnsIfAny(const std::string& netns);
 
 // The whole content of a /proc file, nullopt when it cannot be read.
 std::optional<std::string> readProcFile(const char* path);
-// ip_local_port_range of the current netns; the kernel default 32768-60999 when unreadable.
+// ip_local_port_range of the current netns; nullopt when /proc is missing or says something
+// unexpected (`port` then reports the range as unknown instead of guessing).
+std::optional<registry::EphemeralRange> ephemeralRange();
+// The same, or the kernel default 32768-60999 when unreadable.
 registry::EphemeralRange ephemeralRangeOrDefault();
 // ip_local_reserved_ports; empty when unreadable.
 sockets::PortRanges reservedPorts();

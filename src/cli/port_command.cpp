@@ -1,14 +1,13 @@
 #include "cli/port_command.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/local_ports.h"
 #include "core/error.h"
 #include "registry/ephemeral_range.h"
 #include "registry/port_explanation.h"
@@ -18,23 +17,9 @@
 namespace portlens::cli {
 namespace {
 
-constexpr const char* kLocalPortRangePath = "/proc/sys/net/ipv4/ip_local_port_range";
-
-// nullopt when /proc is missing or says something unexpected: the explanation then reports
-// the range as unknown instead of guessing the kernel default.
-std::optional<registry::EphemeralRange> readEphemeralRange() {
-  std::ifstream in(kLocalPortRangePath);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  const auto parsed = registry::parseEphemeralRange(content.str());
-  if (const auto* range = std::get_if<registry::EphemeralRange>(&parsed)) return *range;
-  return std::nullopt;
-}
-
 int runPortCommand(const PortRequest& request, std::ostream& out, std::ostream& err) {
   const registry::PortRegistry& ports = registry::PortRegistry::builtin();
-  const std::optional<registry::EphemeralRange> ephemeral = readEphemeralRange();
+  const std::optional<registry::EphemeralRange> ephemeral = ephemeralRange();
 
   int exit_code = core::kExitOk;
   std::vector<std::uint16_t> seen;
