@@ -12,6 +12,8 @@ packages=(
   liburing-dev libpcap-dev libcap-dev
   # service detection: match patterns (PCRE2 with JIT)
   libpcre2-dev
+  # portlens.toml (the web service's config file)
+  libtomlplusplus-dev
   # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
   libboost1.81-dev libsqlite3-dev libssl-dev
   # fuzzing (libFuzzer runtime for clang)

@@ -36,6 +36,13 @@ std::vector<std::string> normalizeNmapOptions(int argc, char** argv) {
   return args;
 }
 
+bool isSubcommand(CLI::App& app, const std::string& word) {
+  for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (command->check_name(word)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int runCli(int argc, char** argv) {
@@ -61,6 +68,13 @@ int runCli(int argc, char** argv) {
 
   try {
     auto args = normalizeNmapOptions(argc, argv);
+    // CLI11 reads an unknown first word as a stray argument and answers "A subcommand is
+    // required"; name the word instead.
+    if (!args.empty() && !args.front().empty() && args.front().front() != '-' &&
+        !isSubcommand(app, args.front())) {
+      fmt::print(stderr, "portlens: unknown command '{}' (try portlens --help)\n", args.front());
+      return core::kExitUsage;
+    }
     std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
     app.parse(args);
     return context.exit_code;

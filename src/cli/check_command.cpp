@@ -9,15 +9,10 @@
 #include "cli/local_ports.h"
 #include "core/error.h"
 #include "sockets/socket_format.h"
+#include "sockets/socket_json.h"
 
 namespace portlens::cli {
 namespace {
-
-struct CheckOptions {
-  std::vector<std::string> ports;
-  std::string format = "text";
-  std::string netns;
-};
 
 struct Verdict {
   std::uint16_t port = 0;
@@ -33,10 +28,9 @@ bool inRanges(const sockets::PortRanges& ranges, std::uint16_t port) {
   return false;
 }
 
-int runCheck(const CheckOptions& options) {
-  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
-  const std::vector<std::uint16_t> ports = resolvePortArguments(options.ports, registry);
-  enterNetnsIfAny(options.netns);
+int runCheck(const PortsRequest& request, const registry::PortRegistry& registry) {
+  const std::vector<std::uint16_t>& ports = request.ports;
+  enterNetnsIfAny(request.netns);
   const registry::EphemeralRange ephemeral = ephemeralRangeOrDefault();
   const sockets::PortRanges reserved = reservedPorts();
   sockets::TableOptions table_options;
@@ -71,33 +65,22 @@ int runCheck(const CheckOptions& options) {
   }
 
   bool all_free = true;
-  std::string out = options.format == "json" ? "[" : "";
-  for (std::size_t i = 0; i < verdicts.size(); ++i) {
-    const Verdict& v = verdicts[i];
+  std::string text;
+  sockets::Json json = sockets::Json::array();
+  for (const Verdict& v : verdicts) {
     all_free = all_free && v.free;
-    if (options.format == "json") {
-      fmt::format_to(std::back_inserter(out), R"({}{{"port":{},"free":{},"holders":[)",
-                     i ? ",\n" : "\n", v.port, v.free);
-      for (std::size_t h = 0; h < v.holders.size(); ++h) {
-        if (h) out += ',';
-        sockets::appendJsonString(out, v.holders[h]);
-      }
-      out += R"(],"notes":[)";
-      for (std::size_t n = 0; n < v.notes.size(); ++n) {
-        if (n) out += ',';
-        sockets::appendJsonString(out, v.notes[n]);
-      }
-      out += "]}";
+    if (request.json) {
+      json.push_back(
+          {{"port", v.port}, {"free", v.free}, {"holders", v.holders}, {"notes", v.notes}});
       continue;
     }
     const std::string_view service = registry.serviceName(v.port);
-    fmt::format_to(std::back_inserter(out), "{} ({}): {}\n", v.port,
+    fmt::format_to(std::back_inserter(text), "{} ({}): {}\n", v.port,
                    service.empty() ? "-" : service, v.free ? "free" : "CONFLICT");
-    for (const std::string& holder : v.holders) out += "  held: " + holder + '\n';
-    for (const std::string& note : v.notes) out += "  note: " + note + '\n';
+    for (const std::string& holder : v.holders) text += "  held: " + holder + '\n';
+    for (const std::string& note : v.notes) text += "  note: " + note + '\n';
   }
-  if (options.format == "json") out += "\n]\n";
-  std::cout << out << std::flush;
+  std::cout << (request.json ? sockets::jsonDocument(json) : text) << std::flush;
   printNotes(table.notes);
   return all_free ? core::kExitOk : core::kExitNotFound;
 }
@@ -105,15 +88,14 @@ int runCheck(const CheckOptions& options) {
 }  // namespace
 
 void addCheckCommand(CLI::App& app, CommandContext& context) {
-  auto options = std::make_shared<CheckOptions>();
+  auto options = std::make_shared<PortsOptions>();
   CLI::App* command =
       app.add_subcommand("check", "Whether local TCP ports can be bound now, and who holds them");
-  command->add_option("PORT", options->ports, "Port numbers or service names")->required();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->callback([options, &context] { context.exit_code = runCheck(*options); });
+  addPortsOptions(*command, *options);
+  command->callback([options, &context] {
+    const registry::PortRegistry& registry = registry::PortRegistry::builtin();
+    context.exit_code = runCheck(buildPortsRequest(*options, registry), registry);
+  });
 }
 
 }  // namespace portlens::cli

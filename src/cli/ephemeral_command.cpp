@@ -9,14 +9,8 @@
 namespace portlens::cli {
 namespace {
 
-struct EphemeralOptions {
-  std::size_t top = 10;
-  std::string format = "text";
-  std::string netns;
-};
-
-int runEphemeral(const EphemeralOptions& options) {
-  enterNetnsIfAny(options.netns);
+int runEphemeral(const EphemeralRequest& request) {
+  enterNetnsIfAny(request.netns);
   const registry::EphemeralRange range = ephemeralRangeOrDefault();
   const sockets::PortRanges reserved = reservedPorts();
   sockets::TableOptions table_options;
@@ -24,8 +18,8 @@ int runEphemeral(const EphemeralOptions& options) {
   const sockets::Table table = sockets::readTable(table_options, sockets::Filter{});
   const sockets::EphemeralUsage usage =
       sockets::computeEphemeralUsage(table.records, range, reserved);
-  std::cout << (options.format == "json" ? sockets::renderEphemeralJson(usage, options.top)
-                                         : sockets::renderEphemeralText(usage, options.top))
+  std::cout << (request.json ? sockets::renderEphemeralJson(usage, request.top)
+                             : sockets::renderEphemeralText(usage, request.top))
             << std::flush;
   printNotes(table.notes);
   return core::kExitOk;
@@ -33,16 +27,25 @@ int runEphemeral(const EphemeralOptions& options) {
 
 }  // namespace
 
+EphemeralRequest buildEphemeralRequest(const EphemeralOptions& options) {
+  return {options.top, options.format == "json", options.netns};
+}
+
+void addEphemeralOptions(CLI::App& command, EphemeralOptions& options) {
+  command.add_option("--top", options.top, "Destinations to list")->capture_default_str();
+  command.add_option("--format", options.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  addNetnsOption(command, options.netns);
+}
+
 void addEphemeralCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<EphemeralOptions>();
   CLI::App* command = app.add_subcommand(
       "ephemeral", "Ephemeral port range, usage per destination, exhaustion warnings");
-  command->add_option("--top", options->top, "Destinations to list")->capture_default_str();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->callback([options, &context] { context.exit_code = runEphemeral(*options); });
+  addEphemeralOptions(*command, *options);
+  command->callback(
+      [options, &context] { context.exit_code = runEphemeral(buildEphemeralRequest(*options)); });
 }
 
 }  // namespace portlens::cli

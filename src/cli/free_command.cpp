@@ -5,19 +5,15 @@
 #include <charconv>
 #include <iostream>
 #include <memory>
+#include <tuple>
+#include <utility>
 
 #include "cli/local_ports.h"
 #include "core/error.h"
+#include "sockets/socket_json.h"
 
 namespace portlens::cli {
 namespace {
-
-struct FreeOptions {
-  std::string range = "1024-65535";
-  std::size_t count = 1;
-  std::string format = "text";
-  std::string netns;
-};
 
 std::uint16_t parseRangePort(std::string_view text, const std::string& whole) {
   unsigned value = 0;
@@ -39,12 +35,9 @@ std::pair<std::uint16_t, std::uint16_t> parseRange(const std::string& text) {
   return {first, last};
 }
 
-int runFree(const FreeOptions& options) {
-  const auto [first, last] = parseRange(options.range);
-  if (options.count < 1 || options.count > 65535) {
-    throw core::UsageError("--count must be between 1 and 65535");
-  }
-  enterNetnsIfAny(options.netns);
+int runFree(const FreeRequest& request) {
+  const auto [first, last] = std::pair(request.first, request.last);
+  enterNetnsIfAny(request.netns);
   const registry::PortRegistry& registry = registry::PortRegistry::builtin();
   const registry::EphemeralRange ephemeral = ephemeralRangeOrDefault();
   std::vector<bool> excluded(65536, false);
@@ -57,25 +50,22 @@ int runFree(const FreeOptions& options) {
   for (const auto& r : table.records) excluded[r.local_port] = true;
 
   std::vector<std::uint16_t> found;
-  for (unsigned p = first; p <= last && found.size() < options.count; ++p) {
+  for (unsigned p = first; p <= last && found.size() < request.count; ++p) {
     const auto port = static_cast<std::uint16_t>(p);
     if (excluded[p] || ephemeral.contains(port) || !registry.serviceName(port).empty()) continue;
     if (bindProbe(port) == 0) found.push_back(port);
   }
   std::string out;
-  if (options.format == "json") {
-    out = "[";
-    for (std::size_t i = 0; i < found.size(); ++i)
-      out += fmt::format("{}{}", i ? "," : "", found[i]);
-    out += "]\n";
+  if (request.json) {
+    out = sockets::jsonDocument(found);
   } else {
     for (const std::uint16_t port : found) out += fmt::format("{}\n", port);
   }
   std::cout << out << std::flush;
   printNotes(table.notes);
-  if (found.size() < options.count) {
+  if (found.size() < request.count) {
     std::cerr << fmt::format("portlens: only {} of {} free ports in {}-{}\n", found.size(),
-                             options.count, first, last);
+                             request.count, first, last);
     return core::kExitNotFound;
   }
   return core::kExitOk;
@@ -83,17 +73,34 @@ int runFree(const FreeOptions& options) {
 
 }  // namespace
 
+FreeRequest buildFreeRequest(const FreeOptions& options) {
+  FreeRequest request;
+  std::tie(request.first, request.last) = parseRange(options.range);
+  if (options.count < 1 || options.count > 65535) {
+    throw core::UsageError("--count must be between 1 and 65535");
+  }
+  request.count = options.count;
+  request.json = options.format == "json";
+  request.netns = options.netns;
+  return request;
+}
+
+void addFreeOptions(CLI::App& command, FreeOptions& options) {
+  command.add_option("--range", options.range, "Ports to pick from, A-B")->capture_default_str();
+  command.add_option("--count", options.count, "How many ports")->capture_default_str();
+  command.add_option("--format", options.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  addNetnsOption(command, options.netns);
+}
+
 void addFreeCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<FreeOptions>();
   CLI::App* command = app.add_subcommand(
       "free", "TCP ports that can be bound now (outside the ephemeral range, unregistered)");
-  command->add_option("--range", options->range, "Ports to pick from, A-B")->capture_default_str();
-  command->add_option("--count", options->count, "How many ports")->capture_default_str();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->callback([options, &context] { context.exit_code = runFree(*options); });
+  addFreeOptions(*command, *options);
+  command->callback(
+      [options, &context] { context.exit_code = runFree(buildFreeRequest(*options)); });
 }
 
 }  // namespace portlens::cli

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "core/error.h"
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "registry/port_query.h"
 #include "sockets/netns.h"
 
@@ -20,7 +20,7 @@ namespace portlens::cli {
 namespace {
 
 int bindOne(int family, std::uint16_t port) {
-  net::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  core::UniqueFd fd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0));
   if (!fd.valid()) return errno == EAFNOSUPPORT ? 0 : errno;
   int rc = 0;
   if (family == AF_INET) {
@@ -60,12 +60,16 @@ std::optional<std::string> readProcFile(const char* path) {
   return content.str();
 }
 
-registry::EphemeralRange ephemeralRangeOrDefault() {
+std::optional<registry::EphemeralRange> ephemeralRange() {
   if (const auto text = readProcFile("/proc/sys/net/ipv4/ip_local_port_range")) {
     const auto parsed = registry::parseEphemeralRange(*text);
     if (const auto* range = std::get_if<registry::EphemeralRange>(&parsed)) return *range;
   }
-  return {32768, 60999};
+  return std::nullopt;
+}
+
+registry::EphemeralRange ephemeralRangeOrDefault() {
+  return ephemeralRange().value_or(registry::EphemeralRange{32768, 60999});
 }
 
 sockets::PortRanges reservedPorts() {
@@ -106,6 +110,19 @@ sockets::Filter localPortFilter(const std::vector<std::uint16_t>& ports) {
     fmt::format_to(std::back_inserter(text), "{}sport = {}", i ? " or " : "", ports[i]);
   }
   return sockets::parseFilter(text + ')');
+}
+
+void addPortsOptions(CLI::App& command, PortsOptions& options) {
+  command.add_option("PORT", options.ports, "Port numbers or service names")->required();
+  command.add_option("--format", options.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  addNetnsOption(command, options.netns);
+}
+
+PortsRequest buildPortsRequest(const PortsOptions& options,
+                               const registry::PortRegistry& registry) {
+  return {resolvePortArguments(options.ports, registry), options.format == "json", options.netns};
 }
 
 void printNotes(const std::vector<std::string>& notes) {

@@ -22,7 +22,10 @@ void enterNetnsIfAny(const std::string& netns);
 
 // The whole content of a /proc file, nullopt when it cannot be read.
 std::optional<std::string> readProcFile(const char* path);
-// ip_local_port_range of the current netns; the kernel default 32768-60999 when unreadable.
+// ip_local_port_range of the current netns; nullopt when /proc is missing or says something
+// unexpected (`port` then reports the range as unknown instead of guessing).
+std::optional<registry::EphemeralRange> ephemeralRange();
+// The same, or the kernel default 32768-60999 when unreadable.
 registry::EphemeralRange ephemeralRangeOrDefault();
 // ip_local_reserved_ports; empty when unreadable.
 sockets::PortRanges reservedPorts();
@@ -40,6 +43,21 @@ int bindProbe(std::uint16_t port);
 // highest port bound it for the kernel (sock_diag bytecode), so asking about a few ports on
 // a machine with 100,000 sockets copies only those few out of the kernel.
 sockets::Filter localPortFilter(const std::vector<std::uint16_t>& ports);
+
+// The PORT... [--format text|json] [-N NETNS] command line of who and check.
+struct PortsOptions {
+  std::vector<std::string> ports;  // as typed: numbers or service names
+  std::string format = "text";
+  std::string netns;
+};
+struct PortsRequest {
+  std::vector<std::uint16_t> ports;  // resolved, duplicates dropped, in the order given
+  bool json = false;
+  std::string netns;
+};
+void addPortsOptions(CLI::App& command, PortsOptions& options);
+// Throws core::UsageError naming a token that is no port or service name.
+PortsRequest buildPortsRequest(const PortsOptions& options, const registry::PortRegistry& registry);
 
 // Prints each note on stderr as "portlens: note".
 void printNotes(const std::vector<std::string>& notes);

@@ -1,14 +1,13 @@
 #include "cli/port_command.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/local_ports.h"
 #include "core/error.h"
 #include "registry/ephemeral_range.h"
 #include "registry/port_explanation.h"
@@ -18,39 +17,14 @@
 namespace portlens::cli {
 namespace {
 
-constexpr const char* kLocalPortRangePath = "/proc/sys/net/ipv4/ip_local_port_range";
-
-struct PortOptions {
-  std::vector<std::string> tokens;
-  std::string format = "text";
-};
-
-// nullopt when /proc is missing or says something unexpected: the explanation then reports
-// the range as unknown instead of guessing the kernel default.
-std::optional<registry::EphemeralRange> readEphemeralRange() {
-  std::ifstream in(kLocalPortRangePath);
-  if (!in) return std::nullopt;
-  std::ostringstream content;
-  content << in.rdbuf();
-  const auto parsed = registry::parseEphemeralRange(content.str());
-  if (const auto* range = std::get_if<registry::EphemeralRange>(&parsed)) return *range;
-  return std::nullopt;
-}
-
-int runPortCommand(const PortOptions& options, std::ostream& out, std::ostream& err) {
-  // Validate every token before printing anything, so bad input never yields partial output.
-  std::vector<registry::PortQuery> queries;
-  queries.reserve(options.tokens.size());
-  for (const std::string& token : options.tokens)
-    queries.push_back(registry::parsePortQuery(token));
-
+int runPortCommand(const PortRequest& request, std::ostream& out, std::ostream& err) {
   const registry::PortRegistry& ports = registry::PortRegistry::builtin();
-  const std::optional<registry::EphemeralRange> ephemeral = readEphemeralRange();
+  const std::optional<registry::EphemeralRange> ephemeral = ephemeralRange();
 
   int exit_code = core::kExitOk;
   std::vector<std::uint16_t> seen;
   std::vector<registry::Explanation> explanations;
-  for (const registry::PortQuery& query : queries) {
+  for (const registry::PortQuery& query : request.queries) {
     const std::vector<std::uint16_t> resolved = registry::resolvePortQuery(ports, query);
     if (resolved.empty()) {
       err << "portlens: unknown TCP service name '" << query.name << "'\n";
@@ -64,7 +38,7 @@ int runPortCommand(const PortOptions& options, std::ostream& out, std::ostream& 
     }
   }
 
-  if (options.format == "json") {
+  if (request.json) {
     out << registry::renderJson(explanations);
   } else {
     for (std::size_t i = 0; i < explanations.size(); ++i) {
@@ -77,19 +51,36 @@ int runPortCommand(const PortOptions& options, std::ostream& out, std::ostream& 
 
 }  // namespace
 
+PortRequest buildPortRequest(const PortOptions& options) {
+  // Every token is checked before anything is printed, so bad input never yields partial
+  // output.
+  PortRequest request;
+  request.queries.reserve(options.tokens.size());
+  for (const std::string& token : options.tokens) {
+    request.queries.push_back(registry::parsePortQuery(token));
+  }
+  request.json = options.format == "json";
+  return request;
+}
+
+void addPortOptions(CLI::App& command, PortOptions& options) {
+  command
+      .add_option("PORT-OR-NAME", options.tokens,
+                  "Port numbers (0-65535) or IANA service names, e.g. 443 https x11")
+      ->required();
+  command.add_option("--format", options.format, "Output format: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
 void addPortCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<PortOptions>();
   CLI::App* command = app.add_subcommand(
       "port", "Explain TCP ports: IANA service names, range, ephemeral use, top-ports rank");
-  command
-      ->add_option("PORT-OR-NAME", options->tokens,
-                   "Port numbers (0-65535) or IANA service names, e.g. 443 https x11")
-      ->required();
-  command->add_option("--format", options->format, "Output format: text or json")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
-  command->callback(
-      [options, &context] { context.exit_code = runPortCommand(*options, std::cout, std::cerr); });
+  addPortOptions(*command, *options);
+  command->callback([options, &context] {
+    context.exit_code = runPortCommand(buildPortRequest(*options), std::cout, std::cerr);
+  });
 }
 
 }  // namespace portlens::cli

@@ -21,12 +21,6 @@
 namespace portlens::cli {
 namespace {
 
-struct ServeOptions {
-  std::string listen;
-  std::string db;
-  std::string config_file;
-};
-
 // Probes in flight per running scan: the engine's default, split so that every running scan
 // plus the HTTP connections fit under the open-file limit.
 std::uint32_t probesPerScan(unsigned running_scans) {
@@ -40,32 +34,7 @@ std::uint32_t probesPerScan(unsigned running_scans) {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(4096, fds / running_scans));
 }
 
-server::ServerConfig loadConfig(const ServeOptions& options) {
-  server::ServerConfig config;
-  if (!options.config_file.empty()) {
-    std::ifstream in(options.config_file);
-    if (!in) throw core::UsageError("cannot read config file '" + options.config_file + "'");
-    std::stringstream text;
-    text << in.rdbuf();
-    try {
-      server::applyConfigText(config, text.str());
-    } catch (const std::invalid_argument& e) {
-      throw core::UsageError(options.config_file + ": " + e.what());
-    }
-  }
-  // Options on the command line win over the file.
-  if (!options.listen.empty()) config.listen = options.listen;
-  if (!options.db.empty()) config.db = options.db;
-  try {
-    server::splitListen(config.listen);
-  } catch (const std::invalid_argument& e) {
-    throw core::UsageError(e.what());
-  }
-  return config;
-}
-
-void runServe(const ServeOptions& options, CommandContext& context) {
-  const auto config = loadConfig(options);
+void runServe(const server::ServerConfig& config, CommandContext& context) {
   // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
   StopSignal stop;
   core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
@@ -103,13 +72,41 @@ void runServe(const ServeOptions& options, CommandContext& context) {
 
 }  // namespace
 
+server::ServerConfig buildServeConfig(const ServeOptions& options) {
+  server::ServerConfig config;
+  if (!options.config_file.empty()) {
+    std::ifstream in(options.config_file);
+    if (!in) throw core::UsageError("cannot read config file '" + options.config_file + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    try {
+      server::applyConfigText(config, text.str());
+    } catch (const std::invalid_argument& e) {
+      throw core::UsageError(options.config_file + ": " + e.what());
+    }
+  }
+  // Options on the command line win over the file.
+  if (!options.listen.empty()) config.listen = options.listen;
+  if (!options.db.empty()) config.db = options.db;
+  try {
+    server::splitListen(config.listen);
+  } catch (const std::invalid_argument& e) {
+    throw core::UsageError(e.what());
+  }
+  return config;
+}
+
+void addServeOptions(CLI::App& command, ServeOptions& options) {
+  command.add_option("--listen", options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
+  command.add_option("--db", options.db, "SQLite database file (default portlens.db)");
+  command.add_option("--config", options.config_file, "Config file (portlens.toml)");
+}
+
 void addServeCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<ServeOptions>();
   CLI::App* cmd = app.add_subcommand("serve", "Run the web service: page, REST API, scan queue");
-  cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  cmd->add_option("--db", options->db, "SQLite database file (default portlens.db)");
-  cmd->add_option("--config", options->config_file, "Config file (portlens.toml)");
-  cmd->callback([options, &context] { runServe(*options, context); });
+  addServeOptions(*cmd, *options);
+  cmd->callback([options, &context] { runServe(buildServeConfig(*options), context); });
 }
 
 }  // namespace portlens::cli

@@ -4,13 +4,27 @@
 // scans commit what they found and go back to the queue, and the next start resumes them.
 // Exit codes: 0 after a clean stop; 2 for a bad option or config file; 3 when the listen
 // address or the database cannot be opened.
+// Parsing is apart from running: addServeOptions + buildServeConfig read the command line
+// without running anything (tests/unit/cli).
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "cli/command_context.h"
+#include "server/server_config.h"
 
 namespace portlens::cli {
+
+struct ServeOptions {
+  std::string listen;
+  std::string db;
+  std::string config_file;
+};
+void addServeOptions(CLI::App& command, ServeOptions& options);
+// The config file (when given; it is read here) with the options over it. Throws
+// core::UsageError for an unreadable or bad file and a bad listen address.
+server::ServerConfig buildServeConfig(const ServeOptions& options);
 
 void addServeCommand(CLI::App& app, CommandContext& context);
 

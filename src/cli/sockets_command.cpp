@@ -9,6 +9,7 @@
 
 #include "cli/local_ports.h"
 #include "cli/socket_watch.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "registry/port_registry.h"
 #include "sockets/filter.h"
@@ -18,19 +19,6 @@
 
 namespace portlens::cli {
 namespace {
-
-struct SocketsOptions {
-  bool listening = false;
-  bool all = false;
-  bool processes = false;
-  bool procfs = false;
-  std::vector<std::string> filter_words;
-  std::string sort;
-  std::string format = "text";
-  std::string netns;
-  bool watch = false;
-  double interval = 1.0;
-};
 
 // Writes a whole buffer (looping over partial writes). The formatter hands over ~1 MiB at a
 // time: 100,000 rows are ~15 MB of text, and one reused buffer faults in far fewer pages.
@@ -52,48 +40,23 @@ sockets::PortLookup serviceLookup(const registry::PortRegistry& registry) {
   };
 }
 
-int runSockets(const SocketsOptions& options) {
-  if (options.listening && options.all) throw core::UsageError("-l and -a exclude each other");
-  if (options.interval < 0.1 || options.interval > 3600) {
-    throw core::UsageError("--interval must be between 0.1 and 3600 seconds");
-  }
-  const registry::PortRegistry& registry = registry::PortRegistry::builtin();
-  std::string filter_text;
-  for (const std::string& word : options.filter_words) filter_text += word + ' ';
-  sockets::Filter filter = sockets::parseFilter(filter_text, serviceLookup(registry));
-  const auto sort = options.sort.empty() ? std::vector<sockets::SortField>{}
-                                         : sockets::parseSortSpec(options.sort);
-  const auto format = sockets::parseSocketFormat(options.format);
-  if (!format) throw core::UsageError("--format: unknown format '" + options.format + "'");
-
-  sockets::TableOptions table_options;
-  table_options.states = options.all         ? sockets::kAllStates
-                         : options.listening ? sockets::stateBit(sockets::TcpState::kListen)
-                                             : sockets::kConnectedStates;
-  // A filter that names states widens the default (ss does the same): `sockets state
-  // time-wait` shows TIME_WAIT sockets without -a.
-  if (!options.listening && filter.possibleStates(sockets::kAllStates) != sockets::kAllStates) {
-    table_options.states = sockets::kAllStates;
-  }
-  table_options.processes = options.processes;
-  table_options.force_procfs = options.procfs;
-  enterNetnsIfAny(options.netns);
-
-  if (options.watch) {
+int runSockets(SocketsRequest request, const registry::PortRegistry& registry) {
+  enterNetnsIfAny(request.netns);
+  if (request.watch) {
     WatchConfig config;
-    config.table = table_options;
-    config.sort = sort;
-    config.interval_seconds = options.interval;
+    config.table = request.table;
+    config.sort = request.sort;
+    config.interval_seconds = request.interval_seconds;
     config.registry = &registry;
     core::SystemClock clock;
-    return runWatch(config, std::move(filter), clock);
+    return runWatch(config, std::move(request.filter), clock);
   }
 
-  sockets::Table table = sockets::readTable(table_options, filter);
-  sockets::sortSockets(table.records, sort);
+  sockets::Table table = sockets::readTable(request.table, request.filter);
+  sockets::sortSockets(table.records, request.sort);
   sockets::FormatOptions format_options;
-  format_options.format = *format;
-  format_options.processes = options.processes;
+  format_options.format = request.format;
+  format_options.processes = request.table.processes;
   format_options.flush = [](std::string& text) {
     writeAll(STDOUT_FILENO, text);
     text.clear();
@@ -108,28 +71,66 @@ int runSockets(const SocketsOptions& options) {
 
 }  // namespace
 
+SocketsRequest buildSocketsRequest(const SocketsOptions& options,
+                                   const registry::PortRegistry& registry) {
+  if (options.listening && options.all) throw core::UsageError("-l and -a exclude each other");
+  if (options.interval < 0.1 || options.interval > 3600) {
+    throw core::UsageError("--interval must be between 0.1 and 3600 seconds");
+  }
+  SocketsRequest request;
+  std::string filter_text;
+  for (const std::string& word : options.filter_words) filter_text += word + ' ';
+  request.filter = sockets::parseFilter(filter_text, serviceLookup(registry));
+  if (!options.sort.empty()) request.sort = sockets::parseSortSpec(options.sort);
+  const auto format = sockets::parseSocketFormat(options.format);
+  if (!format) throw core::UsageError("--format: unknown format '" + options.format + "'");
+  request.format = *format;
+
+  request.table.states = options.all         ? sockets::kAllStates
+                         : options.listening ? sockets::stateBit(sockets::TcpState::kListen)
+                                             : sockets::kConnectedStates;
+  // A filter that names states widens the default (ss does the same): `sockets state
+  // time-wait` shows TIME_WAIT sockets without -a.
+  if (!options.listening &&
+      request.filter.possibleStates(sockets::kAllStates) != sockets::kAllStates) {
+    request.table.states = sockets::kAllStates;
+  }
+  request.table.processes = options.processes;
+  request.table.force_procfs = options.procfs;
+  request.netns = options.netns;
+  request.watch = options.watch;
+  request.interval_seconds = options.interval;
+  return request;
+}
+
+void addSocketsOptions(CLI::App& command, SocketsOptions& options) {
+  command.add_flag("-l,--listening", options.listening, "Listening sockets only");
+  command.add_flag("-a,--all", options.all, "Sockets in every state (default: connected)");
+  command.add_flag("-p,--processes", options.processes, "Show the owning processes");
+  command.add_option("FILTER", options.filter_words,
+                     "Filter, e.g. state established and dport = 443; sport < 1024; "
+                     "process nginx; uid 33; src 10.0.0.0/8; and/or/not, ( )");
+  command.add_option("--sort", options.sort,
+                     "Sort keys, comma-separated, '-' for descending: state, local, peer, "
+                     "sport, dport, recvq, sendq, uid, inode, process, pid");
+  command.add_option("--format", options.format, "Output format: text, json, ndjson, csv")
+      ->capture_default_str();
+  addNetnsOption(command, options.netns);
+  command.add_flag("--watch", options.watch, "Live full-screen view (q quits, ? for keys)");
+  command.add_option("--interval", options.interval, "Seconds between refreshes in --watch")
+      ->capture_default_str();
+  command.add_flag("--procfs", options.procfs, "Read /proc/net/tcp* instead of netlink")->group("");
+}
+
 void addSocketsCommand(CLI::App& app, CommandContext& context) {
   auto options = std::make_shared<SocketsOptions>();
   CLI::App* command = app.add_subcommand(
       "sockets", "Local TCP sockets (like ss -t): state, queues, addresses, processes");
-  command->add_flag("-l,--listening", options->listening, "Listening sockets only");
-  command->add_flag("-a,--all", options->all, "Sockets in every state (default: connected)");
-  command->add_flag("-p,--processes", options->processes, "Show the owning processes");
-  command->add_option("FILTER", options->filter_words,
-                      "Filter, e.g. state established and dport = 443; sport < 1024; "
-                      "process nginx; uid 33; src 10.0.0.0/8; and/or/not, ( )");
-  command->add_option("--sort", options->sort,
-                      "Sort keys, comma-separated, '-' for descending: state, local, peer, "
-                      "sport, dport, recvq, sendq, uid, inode, process, pid");
-  command->add_option("--format", options->format, "Output format: text, json, ndjson, csv")
-      ->capture_default_str();
-  addNetnsOption(*command, options->netns);
-  command->add_flag("--watch", options->watch, "Live full-screen view (q quits, ? for keys)");
-  command->add_option("--interval", options->interval, "Seconds between refreshes in --watch")
-      ->capture_default_str();
-  command->add_flag("--procfs", options->procfs, "Read /proc/net/tcp* instead of netlink")
-      ->group("");
-  command->callback([options, &context] { context.exit_code = runSockets(*options); });
+  addSocketsOptions(*command, *options);
+  command->callback([options, &context] {
+    const registry::PortRegistry& registry = registry::PortRegistry::builtin();
+    context.exit_code = runSockets(buildSocketsRequest(*options, registry), registry);
+  });
 }
 
 }  // namespace portlens::cli

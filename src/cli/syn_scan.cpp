@@ -17,7 +17,7 @@ namespace {
 
 constexpr std::uint64_t kSlashEight = std::uint64_t{1} << 24;
 
-void rewrite(const net::UniqueFd& fd, const std::string& bytes) {
+void rewrite(const core::UniqueFd& fd, const std::string& bytes) {
   if (::ftruncate(fd.get(), 0) != 0 || ::lseek(fd.get(), 0, SEEK_SET) != 0) {
     throw std::system_error(errno, std::generic_category(), "rewriting the resume file");
   }

@@ -11,7 +11,7 @@
 #include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "scan/launcher.h"
 #include "scan/syn/resume_file.h"
 
@@ -39,7 +39,7 @@ class SynResumeFile {
  private:
   std::string path_;
   scan::syn::ScanFingerprint fingerprint_;
-  net::UniqueFd fd_;
+  core::UniqueFd fd_;
   std::optional<scan::syn::ResumePoint> point_;
 };
 

@@ -10,7 +10,7 @@
 #include <span>
 #include <vector>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace portlens::net {
 
@@ -24,7 +24,7 @@ class NetlinkSocket {
               const std::function<void(const nlmsghdr&)>& visit);
 
  private:
-  UniqueFd fd_;
+  core::UniqueFd fd_;
   std::uint32_t sequence_ = 1;
 };
 

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.h"
 #include "net/syn_frame.h"
-#include "net/unique_fd.h"
 
 namespace portlens::net {
 
@@ -32,7 +32,7 @@ class PacketSender {
                    std::span<const std::size_t> lengths);
 
  private:
-  UniqueFd fd_;
+  core::UniqueFd fd_;
 };
 
 // IPv4 packets to 127.0.0.0/8 cannot be injected below IP: a frame arriving on `lo` with a
@@ -47,7 +47,7 @@ class RawIpv4Sender {
                    std::span<const std::size_t> lengths);
 
  private:
-  UniqueFd fd_;
+  core::UniqueFd fd_;
 };
 
 class PacketReceiver {
@@ -65,7 +65,7 @@ class PacketReceiver {
                    const std::function<void(std::span<const std::uint8_t>)>& visit);
 
  private:
-  UniqueFd fd_;
+  core::UniqueFd fd_;
   std::uint8_t* ring_ = nullptr;
   std::size_t ring_size_ = 0;
   std::uint32_t block_size_ = 0;

@@ -11,7 +11,7 @@
 #include <cerrno>
 #include <system_error>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace portlens::net {
 namespace {
@@ -51,7 +51,7 @@ void dropPrivileges() {
 }
 
 bool canOpenRawSockets() {
-  UniqueFd probe(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
+  core::UniqueFd probe(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0));
   return probe.valid();
 }
 

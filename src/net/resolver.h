@@ -1,5 +1,6 @@
 // Blocking name resolution through getaddrinfo (the system's resolver configuration).
-// Called once per hostname while the command line is parsed, never during a scan.
+// Called once per hostname before a scan starts (while the CLI parses its command line, or
+// while the web service checks a scan request on an HTTP thread), never during a scan.
 #pragma once
 
 #include <string>

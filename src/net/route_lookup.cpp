@@ -16,9 +16,9 @@
 #include <cstring>
 #include <vector>
 
+#include "core/unique_fd.h"
 #include "net/netlink_socket.h"
 #include "net/socket_address.h"
-#include "net/unique_fd.h"
 
 namespace portlens::net {
 namespace {
@@ -106,14 +106,14 @@ void triggerResolution(NetlinkSocket& netlink, int interface_index,
   const auto bytes = addressBytes(neighbour);
   appendAttribute(message, NDA_DST, bytes.data(), bytes.size());
   if (netlink.request(message, [](const nlmsghdr&) {}) == 0) return;
-  UniqueFd udp(::socket(familyOf(neighbour), SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  core::UniqueFd udp(::socket(familyOf(neighbour), SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!udp.valid()) return;
   const SocketAddress address = toSocketAddress(neighbour, 9);
   ::sendto(udp.get(), "", 0, 0, address.get(), address.length);
 }
 
 std::optional<Interface> interfaceFromName(const std::string& name, int index) {
-  UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  core::UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   if (!fd.valid() || name.size() >= IFNAMSIZ) return std::nullopt;
   ifreq request{};
   std::memcpy(request.ifr_name, name.c_str(), name.size() + 1);

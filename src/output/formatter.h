@@ -4,7 +4,8 @@
 // port() receives only records whose state the user asked to see (--states / --open);
 // host() and end() carry the counts of every state. Formatters write to the ostream they were
 // constructed with and flush at end(). Streaming formats (ndjson, csv) write each record as it
-// arrives but leave flushing to flush(), which the CLI calls about once a second: a write
+// arrives but leave flushing to flush(), which the caller calls about once a second (the
+// CLI's scan reporter; the server renders stored results and flushes at end()): a write
 // syscall per record would cost more than the scan itself on a full-range scan. Ctrl-C still
 // reaches end(), so an interrupted scan keeps everything it found.
 #pragma once

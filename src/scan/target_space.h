@@ -18,7 +18,8 @@ struct ProbeTarget {
 
 class TargetSpace {
  public:
-  // Largest supported hosts x ports product; the CLI refuses bigger scans before building one.
+  // Largest supported hosts x ports product; whoever starts a scan (the CLI, the server's
+  // jobs) refuses bigger ones with checkSize before building one.
   static constexpr std::uint64_t kMaxSize = std::uint64_t{1} << 48;
   // Throws core::UsageError when hosts x ports exceeds kMaxSize (without overflowing).
   static void checkSize(std::uint64_t hosts, std::uint64_t ports);

@@ -12,9 +12,9 @@
 #include "server/api_error.h"
 #include "server/api_request.h"
 #include "server/scan_views.h"
-#include "server/target_policy.h"
 #include "server/web_assets.h"
 #include "store/sha256.h"
+#include "target_policy/target_policy.h"
 
 namespace portlens::server {
 namespace {
@@ -144,7 +144,7 @@ Caller ApiRoutes::authenticate(const HttpRequest& request) {
   caller.owner = row->name;
   caller.admin = row->admin;
   try {
-    caller.allow = parseCidrList(row->allow);
+    caller.allow = target_policy::parseCidrList(row->allow);
   } catch (const std::invalid_argument& e) {
     throw ApiError(500, "internal", std::string("token record: ") + e.what());
   }
@@ -178,13 +178,18 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   }
   auto caller = authenticate(request);
   auto scan_request = parseScanRequest(request.body, registry_, syn_available_);
-  TargetPolicy policy;
+  target_policy::TargetPolicy policy;
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;
   if (caller.anonymous) policy.only_address = caller.address;
   // Name resolution happens here, once; the job scans exactly these addresses.
-  auto targets =
-      checkTargets(policy, scan_request.targets, scan_request.ports.size(), net::resolveHostname);
+  core::TargetSet targets;
+  try {
+    targets = target_policy::checkTargets(policy, scan_request.targets, scan_request.ports.size(),
+                                          net::resolveHostname);
+  } catch (const target_policy::PolicyError& e) {
+    throw apiErrorOf(e);
+  }
   auto store = pool_.take();
   if (caller.anonymous) {
     if (store->countActive(caller.owner, caller.address.toString()) >=

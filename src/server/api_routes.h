@@ -19,13 +19,13 @@
 #include <vector>
 
 #include "registry/port_registry.h"
-#include "server/cidr.h"
 #include "server/client_limiter.h"
 #include "server/http_types.h"
 #include "server/job_runner.h"
 #include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
+#include "target_policy/cidr.h"
 
 namespace portlens::server {
 
@@ -34,7 +34,7 @@ struct Caller {
   std::string name;   // token name; "" when anonymous
   std::string owner;  // the scans' owner key: token name, or "anon:" + address
   bool admin = false;
-  std::vector<Cidr> allow;
+  std::vector<target_policy::Cidr> allow;
   core::IpAddress address;
 };
 

@@ -1,168 +1,138 @@
 #include "server/server_config.h"
 
+#include <toml++/toml.h>
+
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
-#include <variant>
 
 namespace portlens::server {
 namespace {
 
-using Value = std::variant<std::string, std::int64_t, bool, std::vector<std::string>>;
+[[noreturn]] void fail(const toml::source_position& where, const std::string& what) {
+  throw std::invalid_argument("line " + std::to_string(where.line) + ", column " +
+                              std::to_string(where.column) + ": " + what);
+}
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) {
-    s.remove_prefix(1);
+[[noreturn]] void fail(const toml::node& node, const std::string& what) {
+  fail(node.source().begin, what);
+}
+
+std::uint64_t asCount(const toml::node& node) {
+  const auto* value = node.as_integer();
+  if (value == nullptr || value->get() < 0) fail(node, "expected a non-negative integer");
+  return static_cast<std::uint64_t>(value->get());
+}
+
+double asRate(const toml::node& node) {
+  if (const auto* value = node.as_floating_point(); value != nullptr && value->get() >= 0) {
+    return value->get();
   }
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) {
-    s.remove_suffix(1);
-  }
-  return s;
+  return static_cast<double>(asCount(node));
 }
 
-[[noreturn]] void fail(std::size_t line, const std::string& what) {
-  throw std::invalid_argument("line " + std::to_string(line) + ": " + what);
+bool asBool(const toml::node& node) {
+  const auto* value = node.as_boolean();
+  if (value == nullptr) fail(node, "expected true or false");
+  return value->get();
 }
 
-// Parses one "..." string starting at s[0]; advances s past it.
-std::string parseString(std::string_view& s, std::size_t line) {
-  std::string out;
-  std::size_t i = 1;
-  for (; i < s.size() && s[i] != '"'; ++i) {
-    if (s[i] == '\\') {
-      if (++i >= s.size()) break;
-      out += s[i] == 'n' ? '\n' : s[i] == 't' ? '\t' : s[i];
-    } else {
-      out += s[i];
-    }
-  }
-  if (i >= s.size()) fail(line, "unterminated string");
-  s.remove_prefix(i + 1);
-  return out;
+std::string asString(const toml::node& node) {
+  const auto* value = node.as_string();
+  if (value == nullptr) fail(node, "expected a string");
+  return value->get();
 }
 
-// Drops a trailing comment outside strings.
-std::string_view stripComment(std::string_view s) {
-  bool quoted = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '"' && (i == 0 || s[i - 1] != '\\')) quoted = !quoted;
-    if (s[i] == '#' && !quoted) return s.substr(0, i);
-  }
-  return s;
-}
-
-Value parseValue(std::string_view s, std::size_t line) {
-  s = trim(s);
-  if (s.empty()) fail(line, "missing value");
-  if (s.front() == '"') {
-    auto out = parseString(s, line);
-    if (!trim(s).empty()) fail(line, "junk after string");
-    return out;
-  }
-  if (s.front() == '[') {
-    std::vector<std::string> items;
-    s.remove_prefix(1);
-    while (true) {
-      s = trim(s);
-      if (s.empty()) fail(line, "unterminated array (arrays must fit on one line)");
-      if (s.front() == ']') break;
-      if (s.front() != '"') fail(line, "arrays hold strings only");
-      items.push_back(parseString(s, line));
-      s = trim(s);
-      if (!s.empty() && s.front() == ',') s.remove_prefix(1);
-    }
-    return items;
-  }
-  if (s == "true" || s == "false") return s == "true";
-  std::int64_t number = 0;
-  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), number);
-  if (ec != std::errc{} || end != s.data() + s.size() || number < 0) {
-    fail(line, "expected a string, a non-negative integer, true, false or an array of strings");
-  }
-  return number;
-}
-
-std::uint64_t asNumber(const Value& v, std::size_t line) {
-  if (auto n = std::get_if<std::int64_t>(&v)) return static_cast<std::uint64_t>(*n);
-  fail(line, "expected an integer");
-}
-
-bool asBool(const Value& v, std::size_t line) {
-  if (auto b = std::get_if<bool>(&v)) return *b;
-  fail(line, "expected true or false");
-}
-
-std::string asString(const Value& v, std::size_t line) {
-  if (auto s = std::get_if<std::string>(&v)) return *s;
-  fail(line, "expected a string");
-}
-
-std::vector<Cidr> asCidrs(const Value& v, std::size_t line) {
-  auto list = std::get_if<std::vector<std::string>>(&v);
-  if (!list) fail(line, "expected an array of CIDR strings");
-  std::vector<Cidr> out;
-  for (const auto& item : *list) {
-    auto cidr = parseCidr(item);
-    if (!cidr) fail(line, "invalid CIDR '" + item + "' (host bits must be zero)");
+std::vector<target_policy::Cidr> asCidrs(const toml::node& node) {
+  const auto* list = node.as_array();
+  if (list == nullptr) fail(node, "expected an array of CIDR strings");
+  std::vector<target_policy::Cidr> out;
+  for (const toml::node& item : *list) {
+    const auto* text = item.as_string();
+    if (text == nullptr) fail(item, "expected a CIDR string");
+    const auto cidr = target_policy::parseCidr(text->get());
+    if (!cidr) fail(item, "invalid CIDR '" + text->get() + "' (host bits must be zero)");
     out.push_back(*cidr);
   }
   return out;
 }
 
-void applyKey(ServerConfig& config, const std::string& table, const std::string& key,
-              const Value& v, std::size_t line) {
-  if (table.empty()) {
-    if (key == "listen") return void(config.listen = asString(v, line));
-    if (key == "db") return void(config.db = asString(v, line));
-    if (key == "max_running_scans") {
-      config.max_running_scans =
-          static_cast<unsigned>(std::max<std::uint64_t>(1, asNumber(v, line)));
-      return;
+const toml::table& asTable(const toml::node& node, const std::string& name) {
+  const auto* table = node.as_table();
+  if (table == nullptr) fail(node, "'" + name + "' must be a table ([" + name + "])");
+  return *table;
+}
+
+// Unknown keys are errors, so a typo never silently disables a limit.
+[[noreturn]] void unknownKey(const toml::key& key, std::string_view table) {
+  fail(key.source().begin, "unknown key '" + std::string(key.str()) + "'" +
+                               (table.empty() ? "" : " in [" + std::string(table) + "]"));
+}
+
+void applyAnonymous(AnonymousLimits& limits, const toml::table& table) {
+  for (const auto& [key, node] : table) {
+    if (key == "max_probes") {
+      limits.max_probes = asCount(node);
+    } else if (key == "scans_per_minute") {
+      limits.scans_per_minute = asRate(node);
+    } else if (key == "max_active_scans") {
+      limits.max_active_scans = asCount(node);
+    } else if (key == "allow") {
+      limits.allow = asCidrs(node);
+    } else {
+      unknownKey(key, "anonymous");
     }
-    if (key == "max_probes") return void(config.max_probes = asNumber(v, line));
-    if (key == "reverse_dns") return void(config.reverse_dns = asBool(v, line));
-    if (key == "http_threads") {
-      config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asNumber(v, line)));
-      return;
-    }
-  } else if (table == "anonymous") {
-    auto& a = config.anonymous;
-    if (key == "max_probes") return void(a.max_probes = asNumber(v, line));
-    if (key == "scans_per_minute") {
-      return void(a.scans_per_minute = static_cast<double>(asNumber(v, line)));
-    }
-    if (key == "max_active_scans") return void(a.max_active_scans = asNumber(v, line));
-    if (key == "allow") return void(a.allow = asCidrs(v, line));
-  } else if (table.rfind("tokens.", 0) == 0 && table.size() > 7) {
-    if (key == "allow") return void(config.token_allow[table.substr(7)] = asCidrs(v, line));
   }
-  fail(line, "unknown key '" + key + "'" + (table.empty() ? "" : " in [" + table + "]"));
+}
+
+// [tokens.NAME] tables: allow = [...] per token name.
+void applyTokens(ServerConfig& config, const toml::table& tokens) {
+  for (const auto& [name, node] : tokens) {
+    const std::string table_name = "tokens." + std::string(name.str());
+    for (const auto& [key, value] : asTable(node, table_name)) {
+      if (key != "allow") unknownKey(key, table_name);
+      config.token_allow[std::string(name.str())] = asCidrs(value);
+    }
+  }
+}
+
+void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node& node) {
+  if (key == "listen") {
+    config.listen = asString(node);
+  } else if (key == "db") {
+    config.db = asString(node);
+  } else if (key == "max_running_scans") {
+    config.max_running_scans = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (key == "max_probes") {
+    config.max_probes = asCount(node);
+  } else if (key == "reverse_dns") {
+    config.reverse_dns = asBool(node);
+  } else if (key == "http_threads") {
+    config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (node.is_table()) {
+    fail(key.source().begin, "unknown table [" + std::string(key.str()) + "]");
+  } else {
+    unknownKey(key, "");
+  }
 }
 
 }  // namespace
 
 void applyConfigText(ServerConfig& config, std::string_view text) {
-  std::string table;
-  std::size_t line_no = 0;
-  std::size_t pos = 0;
-  while (pos <= text.size()) {
-    auto end = text.find('\n', pos);
-    if (end == text.npos) end = text.size();
-    ++line_no;
-    auto line = trim(stripComment(text.substr(pos, end - pos)));
-    pos = end + 1;
-    if (line.empty()) continue;
-    if (line.front() == '[') {
-      if (line.back() != ']') fail(line_no, "bad table header");
-      table = std::string(trim(line.substr(1, line.size() - 2)));
-      if (table != "anonymous" && table.rfind("tokens.", 0) != 0) {
-        fail(line_no, "unknown table [" + table + "]");
-      }
-      continue;
+  toml::table root;
+  try {
+    root = toml::parse(text);
+  } catch (const toml::parse_error& e) {
+    fail(e.source().begin, std::string(e.description()));
+  }
+  for (const auto& [key, node] : root) {
+    if (key == "anonymous") {
+      applyAnonymous(config.anonymous, asTable(node, "anonymous"));
+    } else if (key == "tokens") {
+      applyTokens(config, asTable(node, "tokens"));
+    } else {
+      applyTopLevel(config, key, node);
     }
-    auto eq = line.find('=');
-    if (eq == line.npos) fail(line_no, "expected key = value");
-    applyKey(config, table, std::string(trim(line.substr(0, eq))),
-             parseValue(line.substr(eq + 1), line_no), line_no);
   }
 }
 

@@ -1,8 +1,7 @@
 // What `portlens serve` is told by its config file (portlens.toml) and options. Built by
-// cli/, passed by const reference. The parser reads the TOML subset the file needs and is
-// pure: tables ([anonymous], [tokens.NAME]),
-// `key = "string" | integer | true | false | ["a", "b"]`, `#` comments. Unknown keys are
-// errors, so a typo never silently disables a limit.
+// cli/serve_command, passed by const reference. The file is TOML, read by toml++; the keys and
+// tables below are all there is: unknown keys and tables are errors (with line and column), so
+// a typo never silently disables a limit. Pure (the caller reads the file).
 //
 //   listen = "127.0.0.1:8080"
 //   db = "portlens.db"
@@ -25,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
 
 namespace portlens::server {
 
@@ -33,7 +32,7 @@ struct AnonymousLimits {
   std::uint64_t max_probes = 1000;
   double scans_per_minute = 3;
   std::uint64_t max_active_scans = 1;
-  std::vector<Cidr> allow;
+  std::vector<target_policy::Cidr> allow;
 };
 
 struct ServerConfig {
@@ -44,11 +43,12 @@ struct ServerConfig {
   unsigned http_threads = 2;
   bool reverse_dns = true;  // name address targets of small scans by their reverse names
   AnonymousLimits anonymous;
-  std::map<std::string, std::vector<Cidr>> token_allow;  // by token name
+  std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
 
 // Applies the file's settings over `config`. Throws std::invalid_argument with
-// "line N: ..." on anything it does not understand.
+// "line N, column M: ..." on a TOML syntax error, an unknown key or table, a value of the
+// wrong type, a negative count or an invalid CIDR.
 void applyConfigText(ServerConfig& config, std::string_view text);
 
 // "127.0.0.1:8080", "[::1]:8080" -> host and port; throws std::invalid_argument.

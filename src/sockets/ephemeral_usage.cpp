@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <tuple>
 
 #include "core/error.h"
 #include "sockets/socket_format.h"
+#include "sockets/socket_json.h"
 
 namespace portlens::sockets {
 namespace {
@@ -128,29 +130,32 @@ std::string renderEphemeralText(const EphemeralUsage& usage, std::size_t top) {
 }
 
 std::string renderEphemeralJson(const EphemeralUsage& usage, std::size_t top) {
-  std::string out = fmt::format(R"({{"range":{{"first":{},"last":{}}},"reserved":[)",
-                                usage.range.first, usage.range.last);
-  for (std::size_t i = 0; i < usage.reserved.size(); ++i) {
-    out += fmt::format(R"({}{{"first":{},"last":{}}})", i ? "," : "", usage.reserved[i].first,
-                       usage.reserved[i].second);
+  // Shares to 4 decimals, as they were printed before this went through nlohmann.
+  const auto rounded = [](double value) { return std::round(value * 1e4) / 1e4; };
+  Json json = Json::object();
+  json["range"] = {{"first", usage.range.first}, {"last", usage.range.last}};
+  Json reserved = Json::array();
+  for (const auto& [first, last] : usage.reserved) {
+    reserved.push_back({{"first", first}, {"last", last}});
   }
-  out += fmt::format(
-      R"(],"available":{},"sockets":{},"time_wait":{},"distinct_ports":{},"share":{:.4f},"destinations":[)",
-      usage.available, usage.sockets, usage.time_wait, usage.distinct_ports,
-      share(usage.distinct_ports, usage.available));
+  json["reserved"] = std::move(reserved);
+  json["available"] = usage.available;
+  json["sockets"] = usage.sockets;
+  json["time_wait"] = usage.time_wait;
+  json["distinct_ports"] = usage.distinct_ports;
+  json["share"] = rounded(share(usage.distinct_ports, usage.available));
+  Json destinations = Json::array();
   for (std::size_t i = 0; i < usage.destinations.size() && i < top; ++i) {
     const DestinationUsage& d = usage.destinations[i];
-    out += fmt::format(R"({}{{"ip":"{}","port":{},"in_use":{},"time_wait":{},"share":{:.4f}}})",
-                       i ? "," : "", d.address.toString(), d.port, d.in_use, d.time_wait,
-                       share(d.in_use, usage.available));
+    destinations.push_back({{"ip", d.address.toString()},
+                            {"port", d.port},
+                            {"in_use", d.in_use},
+                            {"time_wait", d.time_wait},
+                            {"share", rounded(share(d.in_use, usage.available))}});
   }
-  out += R"(],"warnings":[)";
-  for (std::size_t i = 0; i < usage.warnings.size(); ++i) {
-    if (i) out += ',';
-    appendJsonString(out, usage.warnings[i]);
-  }
-  out += "]}\n";
-  return out;
+  json["destinations"] = std::move(destinations);
+  json["warnings"] = usage.warnings;
+  return jsonDocument(json);
 }
 
 }  // namespace portlens::sockets

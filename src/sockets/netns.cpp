@@ -7,14 +7,14 @@
 #include <system_error>
 
 #include "core/error.h"
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace portlens::sockets {
 
 void enterNetns(const std::string& name) {
   if (name.empty()) throw core::UsageError("-N: empty network namespace name");
   const std::string path = name.find('/') == std::string::npos ? "/run/netns/" + name : name;
-  net::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  core::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     if (errno == ENOENT)
       throw core::UsageError("no network namespace '" + name + "' (" + path + ")");

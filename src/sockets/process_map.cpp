@@ -11,7 +11,7 @@
 #include <cstring>
 #include <tuple>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 
 namespace portlens::sockets {
 namespace {
@@ -26,7 +26,7 @@ std::optional<std::int32_t> parsePid(const char* name) {
 
 // Reads a small /proc file relative to `dir_fd`; empty when it cannot be read.
 std::string readSmall(int dir_fd, const char* name) {
-  net::UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
+  core::UniqueFd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return {};
   std::string text;
   char buffer[4096];
@@ -130,7 +130,7 @@ void ProcessScan::work() {
     process.pid = pid;
     char path[32];
     std::snprintf(path, sizeof(path), "%d", pid);
-    net::UniqueFd pid_dir(::openat(proc_fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    core::UniqueFd pid_dir(::openat(proc_fd_, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (pid_dir.valid()) {
       process.name = readSmall(pid_dir.get(), "comm");
       if (!process.name.empty() && process.name.back() == '\n') process.name.pop_back();

@@ -110,19 +110,35 @@ void appendPrintable(std::string& out, std::string_view text) {
   }
 }
 
-void appendProcessesText(std::string& out, const SocketRecord& record) {
+bool hasNoPeer(const SocketRecord& record) {
+  return record.peer_port == 0 && record.state == TcpState::kListen;
+}
+
+std::string peerText(const SocketRecord& record) {
+  std::string text;
+  appendEndpoint(text, record.peer, record.peer_port, hasNoPeer(record) ? "*" : "");
+  return text;
+}
+
+void appendProcessesText(std::string& out, const SocketRecord& record, CommandLines command_lines) {
+  const bool with_command_lines = command_lines == CommandLines::kInclude;
   if (record.processes.empty()) out += '-';
   for (std::size_t p = 0; p < record.processes.size(); ++p) {
-    if (p) out += ',';
+    if (p) out += with_command_lines ? ", " : ",";
     appendPrintable(out, record.processes[p].name);
     out += '/';
     appendNumber(out, static_cast<std::uint64_t>(record.processes[p].pid));
+    if (with_command_lines) {
+      out += " (";
+      appendPrintable(out, record.processes[p].cmdline);
+      out += ')';
+    }
   }
 }
 
-std::string processesText(const SocketRecord& record) {
+std::string processesText(const SocketRecord& record, CommandLines command_lines) {
   std::string text;
-  appendProcessesText(text, record);
+  appendProcessesText(text, record, command_lines);
   return text;
 }
 

@@ -37,17 +37,29 @@ void formatSockets(const std::vector<SocketRecord>& records, const FormatOptions
                    const registry::PortRegistry& registry, const std::vector<std::string>& notes,
                    std::string& out);
 
-// Shared with the other local-port commands (who, check, ephemeral).
+// The fast JSON string writer of the json/ndjson formats (json_text.cpp); everything else
+// writes JSON through nlohmann (socket_json.h).
 void appendJsonString(std::string& out, std::string_view text);
 // "127.0.0.1:22", "[::1]:22", "0.0.0.0:22", "[::]:22".
 std::string endpointText(const core::IpAddress& address, std::uint16_t port);
+// Listening sockets have no peer: the text formats print "0.0.0.0:*" / "[::]:*" for it (as
+// ss does) and no peer service.
+bool hasNoPeer(const SocketRecord& record);
+// The peer as the text formats show it: endpointText, or "0.0.0.0:*" when hasNoPeer.
+std::string peerText(const SocketRecord& record);
 // Appends `text` with every control byte (below 0x20, and 0x7f) turned into a space: a
 // process chooses its own name and command line, and on a terminal an ESC byte from either
 // could move the cursor or recolour the screen, a newline would forge a row.
 void appendPrintable(std::string& out, std::string_view text);
-// "name/pid" entries joined by commas, e.g. "nginx/812,nginx/813"; "-" when none. Names are
-// printable (appendPrintable). One writer for the text table, the watch view and check.
-void appendProcessesText(std::string& out, const SocketRecord& record);
-std::string processesText(const SocketRecord& record);  // the same, as a new string
+// "name/pid" entries joined by commas, e.g. "nginx/812,nginx/813"; "-" when none. With
+// kInclude each entry is followed by its command line and entries are joined by ", " (`who`):
+// "nginx/812 (nginx: master process), nginx/813 (nginx: worker)". Names and command lines are
+// printable (appendPrintable). One writer for the text table, the watch view, who and check.
+enum class CommandLines : bool { kOmit, kInclude };
+void appendProcessesText(std::string& out, const SocketRecord& record,
+                         CommandLines command_lines = CommandLines::kOmit);
+// The same, as a new string.
+std::string processesText(const SocketRecord& record,
+                          CommandLines command_lines = CommandLines::kOmit);
 
 }  // namespace portlens::sockets

@@ -26,9 +26,6 @@ void appendRight(std::string& out, std::uint64_t value, std::size_t width) {
   out.append(digits, size);
 }
 
-// Listening sockets have no peer: "0.0.0.0:*" and no service, as ss prints them.
-bool noPeer(const SocketRecord& r) { return r.peer_port == 0 && r.state == TcpState::kListen; }
-
 struct Service {
   std::string_view name;  // "-" when IANA has none
   std::string_view range;
@@ -100,7 +97,7 @@ void formatTextTable(const std::vector<SocketRecord>& records, const FormatOptio
     c.local_begin = static_cast<std::uint32_t>(arena.size());
     appendEndpoint(arena, r.local, r.local_port);
     c.local_end = c.peer_begin = static_cast<std::uint32_t>(arena.size());
-    if (noPeer(r)) {
+    if (hasNoPeer(r)) {
       appendEndpoint(arena, r.peer, 0, "*");
       c.peer_service = {"-", ""};
     } else {

@@ -98,10 +98,10 @@ std::string renderWatchFrame(const std::vector<DiffRow>& rows, const WatchFrameI
   for (std::size_t i = 0; i < rows.size() && i < room; ++i) {
     const SocketRecord& r = rows[i].record;
     const std::string_view service = registry.serviceName(r.local_port);
-    std::string line = fmt::format(
-        "{:<11}{:>7}{:>7} {:<28} {:<28} {:<16}{}", toColumnString(r.state), r.recv_q, r.send_q,
-        endpointText(r.local, r.local_port), endpointText(r.peer, r.peer_port),
-        service.empty() ? "-" : service, info.processes ? processesText(r) : "");
+    std::string line =
+        fmt::format("{:<11}{:>7}{:>7} {:<28} {:<28} {:<16}{}", toColumnString(r.state), r.recv_q,
+                    r.send_q, endpointText(r.local, r.local_port), peerText(r),
+                    service.empty() ? "-" : service, info.processes ? processesText(r) : "");
     addLine(out, colorOf(rows[i].change), fit(std::move(line), width), info.color);
   }
   const std::size_t shown = std::min(rows.size(), room);

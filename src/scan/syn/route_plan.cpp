@@ -136,7 +136,7 @@ SourcePorts reserveSourcePorts(std::optional<std::uint16_t> fixed, unsigned coun
   constexpr unsigned kLow = 61000;
   constexpr unsigned kHigh = 65535;
   auto hold = [](std::uint16_t port) {
-    net::UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
+    core::UniqueFd fd(::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0));
     int family = AF_INET6;
     if (!fd.valid()) {
       fd.reset(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
@@ -159,7 +159,7 @@ SourcePorts reserveSourcePorts(std::optional<std::uint16_t> fixed, unsigned coun
     std::uint32_t random = 0;
     if (getrandom(&random, sizeof random, 0) != sizeof random) random = 7919u * unsigned(attempt);
     const unsigned base = kLow + random % (kHigh - kLow + 1 - count);
-    std::vector<net::UniqueFd> holds;
+    std::vector<core::UniqueFd> holds;
     for (unsigned i = 0; i < count; ++i) {
       auto fd = hold(static_cast<std::uint16_t>(base + i));
       if (!fd.valid()) break;

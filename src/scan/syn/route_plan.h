@@ -3,9 +3,10 @@
 // the neighbour table gives the next hop's MAC (resolved by the kernel when missing). The
 // user's --interface, --source-ip and --router-mac override each step. Also reserves the
 // scan's source ports so the kernel hands them to no one else. Runs before the scan starts,
-// on the CLI's thread; errors are core::UsageError with a message meant for the user. The
-// routes, interfaces and neighbours come from a net::RouteSource (the kernel's in production,
-// a scripted one in tests).
+// through prepareRawScan (raw_setup.h), on the thread that starts the scan (the CLI's, or a
+// server job's); errors are core::UsageError with a message meant for the user. The routes,
+// interfaces and neighbours come from a net::RouteSource (the kernel's in production, a
+// scripted one in tests).
 #pragma once
 
 #include <optional>
@@ -14,9 +15,9 @@
 
 #include "core/ip_address.h"
 #include "core/target_set.h"
+#include "core/unique_fd.h"
 #include "net/route_lookup.h"
 #include "net/syn_frame.h"
-#include "net/unique_fd.h"
 
 namespace portlens::scan::syn {
 
@@ -55,7 +56,7 @@ std::optional<net::MacAddress> parseMac(const std::string& text);
 // SYN-ACK to them gets the kernel's RST, which closes the probed connection politely.
 struct SourcePorts {
   std::uint16_t base = 0;
-  std::vector<net::UniqueFd> holds;
+  std::vector<core::UniqueFd> holds;
 };
 // `fixed`: the user's --source-port (one port, held if possible); otherwise a random free
 // block above the default ephemeral range.

@@ -33,8 +33,9 @@ namespace portlens::scan::syn {
 // Rounds are told apart by the source port (base + round - 1), so at most this many.
 inline constexpr unsigned kMaxRounds = 16;
 
-// Everything the CLI resolved before the scan: per-family frame origins (route, MACs), the
-// source port, the shard and the cookie secret.
+// Everything resolved before the scan (prepareRawScan, raw_setup.h, for the CLI and the
+// server's jobs): per-family frame origins (route, MACs), the source port, the shard and the
+// cookie secret.
 struct SynPlan {
   std::optional<net::FrameOrigin> ipv4;  // required when the targets hold IPv4 addresses
   std::optional<net::FrameOrigin> ipv6;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "scan/transport.h"
 
 namespace portlens::scan {
@@ -41,7 +41,7 @@ class EpollConnectTransport final : public Transport {
                        std::vector<ProbeAnswer>& answers);
 
   core::Clock& clock_;
-  net::UniqueFd epoll_;
+  core::UniqueFd epoll_;
   std::vector<int> fds_;                // per slot; -1 when free
   std::vector<Target> targets_;         // per slot, for restarting a self-connected probe
   std::vector<ProbeAnswer> immediate_;  // answers known when connect() returned

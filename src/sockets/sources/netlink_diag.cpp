@@ -13,7 +13,7 @@
 #include <string_view>
 #include <system_error>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "sockets/sources/netlink_diag_parser.h"
 
 namespace portlens::sockets {
@@ -96,7 +96,7 @@ std::vector<SocketRecord> dumpNetlink(StateMask states, const ChunkTap& tap,
                                       const std::vector<PortCondition>& ports) {
   // Request sockets (NEW_SYN_RECV) are what ss shows as SYN-RECV; ask for both bits.
   if (states & stateBit(TcpState::kSynRecv)) states |= stateBit(TcpState::kNewSynRecv);
-  net::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
+  core::UniqueFd fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG));
   if (!fd.valid()) fail(errno, "netlink sock_diag socket");
   std::vector<std::uint8_t> buffer(kRecvBufferSize);
   std::vector<SocketRecord> records;

@@ -7,7 +7,7 @@
 #include <string>
 #include <system_error>
 
-#include "net/unique_fd.h"
+#include "core/unique_fd.h"
 #include "sockets/sources/procfs_parser.h"
 
 namespace portlens::sockets {
@@ -15,7 +15,7 @@ namespace {
 
 // /proc files report size 0, so read until EOF instead of trusting stat.
 bool readWhole(const char* path, std::string& text) {
-  net::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
+  core::UniqueFd fd(::open(path, O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return false;
   char buffer[65536];
   for (;;) {

@@ -12,15 +12,15 @@
 #include <functional>
 #include <thread>
 
+#include "core/unique_fd.h"
 #include "detect/tls/starttls.h"
 #include "detect/tls/tls_inspect.h"
-#include "net/unique_fd.h"
 #include "tls_test_pki.h"
 
 namespace portlens::detect {
 namespace {
 
-using net::UniqueFd;
+using core::UniqueFd;
 constexpr std::int64_t kNow = 1796169600;  // 2026-12-02T00:00:00Z
 
 UniqueFd listenOnLoopback(std::uint16_t& port) {

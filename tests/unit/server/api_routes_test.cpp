@@ -18,10 +18,10 @@ class ApiRoutesTest : public ::testing::Test {
   // The routes read the config when they are built, so it is complete before that.
   static ServerConfig makeConfig() {
     ServerConfig config;
-    config.token_allow["lab"] = parseCidrList("198.19.0.0/16");
+    config.token_allow["lab"] = target_policy::parseCidrList("198.19.0.0/16");
     config.anonymous.scans_per_minute = 1;
     config.anonymous.max_active_scans = 5;
-    config.anonymous.allow = parseCidrList("127.0.0.1/32");
+    config.anonymous.allow = target_policy::parseCidrList("127.0.0.1/32");
     return config;
   }
 
@@ -92,6 +92,14 @@ TEST_F(ApiRoutesTest, ErrorsAreJsonWithStatus) {
   auto refused = call("POST", "/api/v1/scans", R"({"targets":"10.0.0.1"})", "secret-lab");
   EXPECT_EQ(refused.status, 403);
   EXPECT_EQ(json(refused)["error"]["code"], "target_forbidden");
+  // Each refusal of the target policy has its own status and code.
+  auto invalid = call("POST", "/api/v1/scans", R"({"targets":"256.1.1.1"})", "secret-lab");
+  EXPECT_EQ(invalid.status, 400);
+  EXPECT_EQ(json(invalid)["error"]["code"], "invalid_target");
+  auto large =
+      call("POST", "/api/v1/scans", R"({"targets":"8.0.0.0/8","ports":"1-65535"})", "secret-lab");
+  EXPECT_EQ(large.status, 413);
+  EXPECT_EQ(json(large)["error"]["code"], "scan_too_large");
   EXPECT_EQ(
       call("POST", "/api/v1/scans", R"({"targets":"127.0.0.1","ports":"22"})", "", "text/plain")
           .status,

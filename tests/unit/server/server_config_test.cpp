@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
 namespace portlens::server {
 namespace {
 
@@ -37,22 +41,89 @@ allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
   EXPECT_EQ(config.token_allow["lab"][1].toString(), "2001:2:0:1::/64");
 }
 
-TEST(ServerConfig, ErrorsNameTheLine) {
+// The error text a file gives, or "" when it is accepted.
+std::string errorOf(std::string_view text) {
   ServerConfig config;
   try {
-    applyConfigText(config, "listen = \"a:1\"\nmax_probs = 3\n");
-    FAIL();
+    applyConfigText(config, text);
+    return "";
   } catch (const std::invalid_argument& e) {
-    EXPECT_STREQ(e.what(), "line 2: unknown key 'max_probs'");
+    return e.what();
   }
-  EXPECT_THROW(applyConfigText(config, "[tokens.x]\nallow = [\"10.0.0.1/8\"]"),
-               std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "[other]"), std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "db = \"open"), std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "max_probes = -1"), std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "reverse_dns = 1"), std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "reverse_dns = yes"), std::invalid_argument);
-  EXPECT_THROW(applyConfigText(config, "max_probes = true"), std::invalid_argument);
+}
+
+TEST(ServerConfig, KeepsDefaultsForAnEmptyFile) {
+  ServerConfig config;
+  applyConfigText(config, "# nothing set\n\n");
+  EXPECT_EQ(config.listen, "127.0.0.1:8080");
+  EXPECT_EQ(config.max_running_scans, 2u);
+  EXPECT_TRUE(config.reverse_dns);
+  EXPECT_TRUE(config.token_allow.empty());
+}
+
+TEST(ServerConfig, ReadsTomlBeyondTheOldSubset) {
+  ServerConfig config;
+  applyConfigText(config, R"(listen = 'literal:1'
+max_probes = 1_000_000
+[anonymous]
+scans_per_minute = 0.5
+allow = [
+  "127.0.0.1/32",  # multi-line arrays and trailing commas
+]
+[tokens]
+lab.allow = ["198.19.0.0/16"]
+ci = { allow = ["2001:2::/48"] }
+)");
+  EXPECT_EQ(config.listen, "literal:1");
+  EXPECT_EQ(config.max_probes, 1000000u);
+  EXPECT_EQ(config.anonymous.scans_per_minute, 0.5);
+  EXPECT_EQ(config.anonymous.allow.size(), 1u);
+  EXPECT_EQ(config.token_allow["lab"][0].toString(), "198.19.0.0/16");
+  EXPECT_EQ(config.token_allow["ci"][0].toString(), "2001:2::/48");
+}
+
+TEST(ServerConfig, CountsAtLeastOneWorker) {
+  ServerConfig config;
+  applyConfigText(config, "max_running_scans = 0\nhttp_threads = 0\n");
+  EXPECT_EQ(config.max_running_scans, 1u);
+  EXPECT_EQ(config.http_threads, 1u);
+}
+
+TEST(ServerConfig, UnknownKeysAndTablesAreErrors) {
+  EXPECT_EQ(errorOf("listen = \"a:1\"\nmax_probs = 3\n"),
+            "line 2, column 1: unknown key 'max_probs'");
+  EXPECT_EQ(errorOf("[anonymous]\n  max_probe = 3\n"),
+            "line 2, column 3: unknown key 'max_probe' in [anonymous]");
+  EXPECT_EQ(errorOf("[tokens.lab]\nalow = []\n"),
+            "line 2, column 1: unknown key 'alow' in [tokens.lab]");
+  EXPECT_EQ(errorOf("\n[other]\nx = 1\n"), "line 2, column 2: unknown table [other]");
+}
+
+TEST(ServerConfig, WrongTypesNameLineAndColumn) {
+  EXPECT_EQ(errorOf("max_probes = -1"), "line 1, column 14: expected a non-negative integer");
+  EXPECT_EQ(errorOf("max_probes = true"), "line 1, column 14: expected a non-negative integer");
+  EXPECT_EQ(errorOf("reverse_dns = 1"), "line 1, column 15: expected true or false");
+  EXPECT_EQ(errorOf("db = 3"), "line 1, column 6: expected a string");
+  EXPECT_EQ(errorOf("[anonymous]\nallow = \"127.0.0.1/32\""),
+            "line 2, column 9: expected an array of CIDR strings");
+  EXPECT_EQ(errorOf("[anonymous]\nallow = [\"127.0.0.1/32\", 7]"),
+            "line 2, column 26: expected a CIDR string");
+  EXPECT_EQ(errorOf("anonymous = 3"),
+            "line 1, column 13: 'anonymous' must be a table ([anonymous])");
+  EXPECT_EQ(errorOf("tokens = { lab = 1 }"),
+            "line 1, column 18: 'tokens.lab' must be a table ([tokens.lab])");
+}
+
+TEST(ServerConfig, InvalidCidrNamesTheItem) {
+  EXPECT_EQ(errorOf("[tokens.x]\nallow = [\"10.0.0.1/8\"]"),
+            "line 2, column 10: invalid CIDR '10.0.0.1/8' (host bits must be zero)");
+}
+
+TEST(ServerConfig, SyntaxErrorsNameLineAndColumn) {
+  EXPECT_EQ(errorOf("db = \"open").rfind("line 1, column ", 0), 0u) << errorOf("db = \"open");
+  EXPECT_EQ(errorOf("listen = \"a:1\"\nreverse_dns = yes").rfind("line 2, column ", 0), 0u);
+  EXPECT_EQ(errorOf("db = \"a\"\ndb = \"b\"").rfind("line 2, column ", 0), 0u);  // redefined
+  EXPECT_EQ(errorOf("[anonymous\n").rfind("line 1, column ", 0), 0u);
 }
 
 TEST(ServerConfig, SplitsListenAddresses) {

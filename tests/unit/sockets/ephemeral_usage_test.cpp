@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "test_records.h"
 
@@ -50,10 +52,13 @@ TEST(EphemeralUsage, CountsPerDestinationWithTimeWait) {
   EXPECT_NE(text.find("40000-40009"), std::string::npos);
   EXPECT_NE(text.find("reserved 40009,1-2"), std::string::npos);
   EXPECT_NE(text.find("warning: "), std::string::npos);
-  const std::string json = renderEphemeralJson(usage, 1);
-  EXPECT_NE(json.find(R"("destinations":[{"ip":"127.0.0.1","port":8080,"in_use":8,"time_wait":3)"),
-            std::string::npos);
-  EXPECT_EQ(json.find("8443"), std::string::npos);  // --top 1
+  const auto json = nlohmann::json::parse(renderEphemeralJson(usage, 1));
+  ASSERT_EQ(json["destinations"].size(), 1u);  // --top 1
+  EXPECT_EQ(json["destinations"][0],
+            nlohmann::json::parse(
+                R"({"ip":"127.0.0.1","port":8080,"in_use":8,"time_wait":3,"share":0.8889})"));
+  EXPECT_EQ(json["range"], nlohmann::json::parse(R"({"first":40000,"last":40009})"));
+  EXPECT_EQ(json["warnings"].size(), 2u);
 }
 
 TEST(EphemeralUsage, QuietWhenFarFromExhaustion) {

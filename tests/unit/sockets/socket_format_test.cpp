@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <nlohmann/json.hpp>
 
+#include "sockets/socket_json.h"
 #include "test_records.h"
 
 namespace portlens::sockets {
@@ -112,6 +114,42 @@ TEST(SocketFormat, AppendJsonStringKeepsValidUtf8) {
   std::string out;
   appendJsonString(out, "caf\xc3\xa9 \xe2\x82\xac \xc0\xaf");  // overlong '/' is invalid
   EXPECT_EQ(out, "\"caf\xc3\xa9 \xe2\x82\xac \\ufffd\\ufffd\"");
+}
+
+// who and the text formats share one listener rule and one process writer.
+TEST(SocketFormat, ListenersHaveNoPeerInText) {
+  const auto listener = record(TcpState::kListen, "::", 22, "::", 0);
+  const auto connected = record(TcpState::kEstablished, "127.0.0.1", 5000, "127.0.0.1", 22);
+  EXPECT_TRUE(hasNoPeer(listener));
+  EXPECT_FALSE(hasNoPeer(connected));
+  EXPECT_EQ(peerText(listener), "[::]:*");
+  EXPECT_EQ(peerText(record(TcpState::kListen, "0.0.0.0", 22, "0.0.0.0", 0)), "0.0.0.0:*");
+  EXPECT_EQ(peerText(connected), "127.0.0.1:22");
+}
+
+TEST(SocketFormat, ProcessesTextWithCommandLines) {
+  auto r = record(TcpState::kListen, "0.0.0.0", 80, "0.0.0.0", 0);
+  EXPECT_EQ(processesText(r, CommandLines::kInclude), "-");
+  r.processes.push_back({812, 3, "nginx", "nginx: master\nprocess"});
+  r.processes.push_back({813, 4, "nginx", "nginx: worker"});
+  EXPECT_EQ(processesText(r), "nginx/812,nginx/813");
+  EXPECT_EQ(processesText(r, CommandLines::kInclude),
+            "nginx/812 (nginx: master process), nginx/813 (nginx: worker)");
+}
+
+// The table's fast writer and nlohmann's processJson (who) must say the same thing.
+TEST(SocketFormat, FastProcessJsonEqualsProcessJson) {
+  std::vector<SocketRecord> records = sample();
+  records[0].processes.push_back({-1, 0, "caf\xc3\xa9 \"q\" \\", "tab\there\x7f\x1b[0m"});
+  std::string ndjson;
+  formatSockets(records, {SocketFormat::kNdjson, true, true, nullptr}, ports(), {}, ndjson);
+  const auto first = nlohmann::ordered_json::parse(ndjson.substr(0, ndjson.find('\n')));
+  EXPECT_EQ(first["processes"], processesJson(records[0]));
+  const auto second = nlohmann::ordered_json::parse(ndjson.substr(ndjson.find('\n') + 1));
+  // "\x01" is escaped by both; "\xff" becomes U+FFFD in both.
+  EXPECT_EQ(second["processes"],
+            nlohmann::ordered_json::parse(jsonDocument(processesJson(records[1]))));
+  EXPECT_EQ(second["processes"][0]["cmdline"], "curl \xef\xbf\xbd https://x");
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
 
 #include <gtest/gtest.h>
 
-namespace portlens::server {
+namespace portlens::target_policy {
 namespace {
 
 TEST(Cidr, ParsesBlocksAndSingleAddresses) {
@@ -27,4 +27,4 @@ TEST(Cidr, RefusesHostBitsAndJunk) {
 }
 
 }  // namespace
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

@@ -1,9 +1,9 @@
-#include "server/special_ranges.h"
+#include "target_policy/special_ranges.h"
 
 #include <stdexcept>
 #include <vector>
 
-namespace portlens::server {
+namespace portlens::target_policy {
 namespace {
 
 struct RangeText {
@@ -81,4 +81,4 @@ std::optional<SpecialRange> firstSpecialOverlap(const core::IpAddress& first,
   return std::nullopt;
 }
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

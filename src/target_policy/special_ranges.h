@@ -6,9 +6,9 @@
 #include <span>
 #include <string_view>
 
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 
 struct SpecialRange {
   Cidr block;
@@ -23,4 +23,4 @@ std::span<const SpecialRange> specialRanges();
 std::optional<SpecialRange> firstSpecialOverlap(const core::IpAddress& first,
                                                 const core::IpAddress& last);
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

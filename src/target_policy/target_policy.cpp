@@ -1,13 +1,13 @@
-#include "server/target_policy.h"
+#include "target_policy/target_policy.h"
 
 #include <string>
 
 #include "core/error.h"
-#include "server/api_error.h"
-#include "server/special_ranges.h"
-#include "server/target_normalize.h"
+#include "target_policy/policy_error.h"
+#include "target_policy/special_ranges.h"
+#include "target_policy/target_normalize.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 namespace {
 
 constexpr std::size_t kMaxTokens = 256;
@@ -35,10 +35,10 @@ core::IntervalSet<T> allowedBlocks(const std::vector<Cidr>& allowed, bool v4) {
 void refuseSpecial(const core::IpAddress& first, const core::IpAddress& last) {
   if (auto special = firstSpecialOverlap(first, last)) {
     const bool single = first == last;
-    throw ApiError(403, "target_forbidden",
-                   (single ? first.toString() + " is " : rangeText(first, last) + " includes ") +
-                       std::string(special->why) + " (" + special->block.toString() +
-                       "); this server does not scan it for you");
+    throw PolicyError(Refusal::kForbidden,
+                      (single ? first.toString() + " is " : rangeText(first, last) + " includes ") +
+                          std::string(special->why) + " (" + special->block.toString() +
+                          "); this server does not scan it for you");
   }
 }
 
@@ -72,22 +72,22 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
     pos = end + 1;
     if (token.empty()) continue;
     if (++tokens > kMaxTokens) {
-      throw ApiError(413, "scan_too_large",
-                     "more than " + std::to_string(kMaxTokens) + " target tokens");
+      throw PolicyError(Refusal::kTooLarge,
+                        "more than " + std::to_string(kMaxTokens) + " target tokens");
     }
     try {
       core::addTargetSpec(set, normalizeTargetToken(token), resolver);
     } catch (const core::UsageError& e) {
-      throw ApiError(400, "invalid_target", e.what());
+      throw PolicyError(Refusal::kInvalidTarget, e.what());
     }
   }
-  if (set.empty()) throw ApiError(400, "invalid_target", "no targets given");
+  if (set.empty()) throw PolicyError(Refusal::kInvalidTarget, "no targets given");
 
   if (policy.only_address) {
     if (set.size() != 1 || !set.contains(*policy.only_address)) {
-      throw ApiError(403, "target_forbidden",
-                     "without an API token you may scan only your own address (" +
-                         policy.only_address->toString() + ")");
+      throw PolicyError(Refusal::kForbidden,
+                        "without an API token you may scan only your own address (" +
+                            policy.only_address->toString() + ")");
     }
   }
   checkSpecialRanges(set, policy.allowed);
@@ -95,12 +95,12 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
   const std::uint64_t hosts = set.size();
   if (policy.max_probes != 0 &&
       (hosts > policy.max_probes || hosts * port_count > policy.max_probes)) {
-    throw ApiError(413, "scan_too_large",
-                   std::to_string(hosts) + " hosts x " + std::to_string(port_count) +
-                       " ports is more than the " + std::to_string(policy.max_probes) +
-                       " probes allowed per scan");
+    throw PolicyError(Refusal::kTooLarge,
+                      std::to_string(hosts) + " hosts x " + std::to_string(port_count) +
+                          " ports is more than the " + std::to_string(policy.max_probes) +
+                          " probes allowed per scan");
   }
   return set;
 }
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

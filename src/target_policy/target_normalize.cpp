@@ -1,4 +1,4 @@
-#include "server/target_normalize.h"
+#include "target_policy/target_normalize.h"
 
 #include <cctype>
 #include <cstdint>
@@ -6,14 +6,14 @@
 #include <vector>
 
 #include "core/ip_address.h"
-#include "server/api_error.h"
+#include "target_policy/policy_error.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 namespace {
 
-ApiError invalid(std::string_view token, std::string_view why) {
-  return ApiError(400, "invalid_target",
-                  "invalid target '" + std::string(token) + "': " + std::string(why));
+PolicyError invalid(std::string_view token, std::string_view why) {
+  return PolicyError(Refusal::kInvalidTarget,
+                     "invalid target '" + std::string(token) + "': " + std::string(why));
 }
 
 // One inet_aton part: decimal, 0x hex, or 0-leading octal. nullopt when it is not numeric at
@@ -129,4 +129,4 @@ std::string normalizeTargetToken(std::string_view token) {
   return std::string(token);
 }
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

@@ -8,7 +8,7 @@
 
 #include "core/ip_address.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 
 struct Cidr {
   core::IpAddress first;
@@ -29,4 +29,4 @@ std::optional<Cidr> parseCidr(std::string_view text);
 // A comma- or whitespace-separated list; throws std::invalid_argument naming a bad item.
 std::vector<Cidr> parseCidrList(std::string_view text);
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

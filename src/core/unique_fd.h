@@ -1,11 +1,12 @@
-// Owns a file descriptor and closes it exactly once. Move-only.
+// Owns a file descriptor and closes it exactly once. Move-only. In core (not net) because
+// every library that opens files or sockets needs it, and sockets/ should not link net/ for it.
 #pragma once
 
 #include <unistd.h>
 
 #include <utility>
 
-namespace portlens::net {
+namespace portlens::core {
 
 class UniqueFd {
  public:
@@ -32,4 +33,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace portlens::net
+}  // namespace portlens::core

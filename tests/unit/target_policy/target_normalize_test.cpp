@@ -1,10 +1,10 @@
-#include "server/target_normalize.h"
+#include "target_policy/target_normalize.h"
 
 #include <gtest/gtest.h>
 
-#include "server/api_error.h"
+#include "target_policy/policy_error.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 namespace {
 
 TEST(TargetNormalize, InetAtonSpellingsBecomeDottedQuads) {
@@ -35,12 +35,12 @@ TEST(TargetNormalize, OtherTokensAreLeftAlone) {
 }
 
 TEST(TargetNormalize, OutOfRangeNumbersThrow) {
-  EXPECT_THROW(normalizeTargetToken("4294967296"), ApiError);
-  EXPECT_THROW(normalizeTargetToken("1.2.3.256"), ApiError);
-  EXPECT_THROW(normalizeTargetToken("1.2.65536"), ApiError);
-  EXPECT_THROW(normalizeTargetToken("09.1.1.1"), ApiError);
-  EXPECT_THROW(normalizeTargetToken("01.2.3.4-5"), ApiError);
+  EXPECT_THROW(normalizeTargetToken("4294967296"), PolicyError);
+  EXPECT_THROW(normalizeTargetToken("1.2.3.256"), PolicyError);
+  EXPECT_THROW(normalizeTargetToken("1.2.65536"), PolicyError);
+  EXPECT_THROW(normalizeTargetToken("09.1.1.1"), PolicyError);
+  EXPECT_THROW(normalizeTargetToken("01.2.3.4-5"), PolicyError);
 }
 
 }  // namespace
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

@@ -11,8 +11,8 @@
 //      one of the caller's allowed blocks (per token in the config or the token record).
 //   3. An anonymous caller (no token) may target only its own address, and only one.
 //   4. hosts x ports must not exceed the caller's cap.
-// Errors throw ApiError: 400 invalid_target / invalid_ports, 403 target_forbidden (the
-// message says which address and why), 413 scan_too_large.
+// Refusals throw PolicyError (policy_error.h): kInvalidTarget, kForbidden (the message says
+// which address and why), kTooLarge; the web service maps them to 400/403/413.
 #pragma once
 
 #include <cstdint>
@@ -22,9 +22,10 @@
 
 #include "core/target_set.h"
 #include "core/target_spec.h"
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
+#include "target_policy/policy_error.h"
 
-namespace portlens::server {
+namespace portlens::target_policy {
 
 struct TargetPolicy {
   std::vector<Cidr> allowed;                    // special ranges opened for this caller
@@ -32,8 +33,8 @@ struct TargetPolicy {
   std::uint64_t max_probes = 0;                 // hosts x ports cap; 0 = unlimited
 };
 
-// Throws ApiError; returns the set to scan (never empty).
+// Throws PolicyError; returns the set to scan (never empty).
 core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view targets,
                              std::uint64_t port_count, const core::HostResolver& resolver);
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

@@ -7,14 +7,14 @@
 //   a /prefix is kept (mapped prefixes >= 96 become IPv4 prefixes)
 //   octet ranges with a leading zero (010.0.0.1-5) are refused as ambiguous
 //   anything else (hostnames, plain addresses, CIDRs) is returned unchanged
-// Throws ApiError 400 "invalid_target" for a numeric spelling that is out of range.
+// Throws PolicyError (kInvalidTarget) for a numeric spelling that is out of range.
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace portlens::server {
+namespace portlens::target_policy {
 
 std::string normalizeTargetToken(std::string_view token);
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy

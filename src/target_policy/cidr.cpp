@@ -1,9 +1,9 @@
-#include "server/cidr.h"
+#include "target_policy/cidr.h"
 
 #include <charconv>
 #include <stdexcept>
 
-namespace portlens::server {
+namespace portlens::target_policy {
 
 std::string Cidr::toString() const { return first.toString() + "/" + std::to_string(prefix); }
 
@@ -59,4 +59,4 @@ std::vector<Cidr> parseCidrList(std::string_view text) {
   return out;
 }
 
-}  // namespace portlens::server
+}  // namespace portlens::target_policy
