@@ -47,8 +47,9 @@ measure() {
   command -v perf >/dev/null || return 0
   for i in "${!names[@]}"; do
     # shellcheck disable=SC2086  # the command line is split into its words on purpose
+    # A perf that cannot count here (no matching kernel build) leaves those columns empty.
     perf stat -x, -e task-clock,page-faults -r "$STARTUP_RUNS" ${commands[$i]} \
-      2>"$WORK_DIR/perf.$i" >/dev/null
+      2>"$WORK_DIR/perf.$i" >/dev/null || rm -f "$WORK_DIR/perf.$i"
   done
 }
 

@@ -10,7 +10,7 @@ packages=(
   # libraries
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   liburing-dev libpcap-dev libcap-dev
-  # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
+  # web service: Beast/Asio, the SQLite store; OpenSSL for TLS (service detection)
   libboost1.81-dev libsqlite3-dev libssl-dev
   # fuzzing (libFuzzer runtime for clang)
   libclang-rt-14-dev
@@ -18,6 +18,8 @@ packages=(
   iproute2 nftables procps util-linux libcap2-bin
   # peers and tools for tests and benchmarks
   nmap ndiff hyperfine time masscan zmap tcpdump wrk curl
+  # CPU time and page faults of small commands (bench/startup.sh)
+  linux-perf
   # browser tests of the page (playwright-core itself comes from tests/browser/setup.sh)
   chromium nodejs
   # local sockets: ss (iproute2) and lsof to compare with, tmux for the --watch test
