@@ -22,6 +22,8 @@ packages=(
   iproute2 nftables procps util-linux libcap2-bin
   # peers and tools for tests and benchmarks
   nmap ndiff hyperfine time masscan zmap tcpdump wrk curl
+  # CPU time and page faults of small commands (bench/startup.sh)
+  linux-perf
   # browser tests of the page (playwright-core itself comes from tests/browser/setup.sh)
   chromium nodejs
   # local sockets: ss (iproute2) and lsof to compare with, tmux for the --watch test

@@ -1,5 +1,7 @@
 #include "net/packet_socket.h"
 
+#include "net/bpf_compiler.h"
+
 // The kernel's netlink and packet-ring macros (NLMSG_*, RTA_*, TPACKET_ALIGN) are C and use
 // C casts; only this file sees them.
 #pragma GCC diagnostic ignored "-Wold-style-cast"
@@ -10,7 +12,6 @@
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
 #include <netinet/in.h>
-#include <pcap/pcap.h>
 #include <poll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -27,26 +28,15 @@ namespace {
   throw std::system_error(errno, std::generic_category(), what);
 }
 
-// libpcap is used only as a filter compiler: no capture handle is opened.
+// The program comes from libpcap (loaded only now, see net/bpf_compiler.h).
 void attachFilter(int fd, const std::string& expression) {
-  pcap_t* dead = pcap_open_dead(DLT_EN10MB, 256);
-  if (dead == nullptr) throw std::invalid_argument("pcap_open_dead failed");
-  bpf_program program{};
-  if (pcap_compile(dead, &program, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) {
-    std::string error = pcap_geterr(dead);
-    pcap_close(dead);
-    throw std::invalid_argument("BPF filter '" + expression + "': " + error);
-  }
+  std::vector<sock_filter> instructions = compileBpf(expression);
   sock_fprog kernel_program{};
-  kernel_program.len = static_cast<unsigned short>(program.bf_len);
-  kernel_program.filter = reinterpret_cast<sock_filter*>(program.bf_insns);
-  const int result =
-      ::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &kernel_program, sizeof kernel_program);
-  const int saved = errno;
-  pcap_freecode(&program);
-  pcap_close(dead);
-  errno = saved;
-  if (result != 0) fail("SO_ATTACH_FILTER");
+  kernel_program.len = static_cast<unsigned short>(instructions.size());
+  kernel_program.filter = instructions.data();
+  if (::setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &kernel_program, sizeof kernel_program) != 0) {
+    fail("SO_ATTACH_FILTER");
+  }
 }
 
 // Sends frames in sendmmsg batches. `address(i, storage)` fills message i's destination and

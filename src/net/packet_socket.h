@@ -5,8 +5,8 @@
 //
 // PacketReceiver: a SOCK_RAW socket with a TPACKET_V3 receive ring (the kernel fills blocks
 // of frames in shared memory; no copy, no system call per frame) and a classic BPF filter
-// compiled by libpcap, so only candidate replies reach user space. Frames the machine itself
-// sent (PACKET_OUTGOING) are skipped. Used by one thread.
+// compiled by libpcap (loaded on demand, net/bpf_compiler), so only candidate replies reach user
+// space. Frames the machine itself sent (PACKET_OUTGOING) are skipped. Used by one thread.
 #pragma once
 
 #include <chrono>
@@ -52,8 +52,8 @@ class RawIpv4Sender {
 
 class PacketReceiver {
  public:
-  // interface_index 0 receives from every interface. Throws std::system_error or
-  // std::invalid_argument (a filter libpcap rejects).
+  // interface_index 0 receives from every interface. Throws std::system_error,
+  // std::invalid_argument (a filter libpcap rejects) or std::runtime_error (no libpcap).
   PacketReceiver(int interface_index, const std::string& bpf_filter);
   ~PacketReceiver();
   PacketReceiver(const PacketReceiver&) = delete;

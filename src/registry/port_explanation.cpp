@@ -31,7 +31,7 @@ Explanation explainPort(const PortRegistry& registry, std::uint16_t port,
                         const std::optional<EphemeralRange>& ephemeral) {
   Explanation explanation;
   explanation.port = port;
-  if (const ServiceEntry* entry = registry.lookup(port)) {
+  if (const std::optional<ServiceEntry> entry = registry.lookup(port)) {
     explanation.name = entry->name;
     explanation.description = entry->description;
   }

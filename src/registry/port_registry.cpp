@@ -4,9 +4,6 @@
 #include <cctype>
 #include <fstream>
 
-#include "registry/builtin_ranking.h"
-#include "registry/iana_data.h"
-#include "registry/iana_tsv.h"
 #include "registry/nmap_services.h"
 
 namespace portlens::registry {
@@ -18,7 +15,7 @@ std::string toLower(std::string_view text) {
   return lower;
 }
 
-bool byPort(const ServiceEntry& entry, std::uint16_t port) { return entry.port < port; }
+bool byPort(const PortRow& row, std::uint16_t port) { return row.port < port; }
 
 }  // namespace
 
@@ -41,50 +38,21 @@ std::string_view toString(PortRange range) {
 }
 
 const PortRegistry& PortRegistry::builtin() {
-  // Parsed on first use only; thread-safe by the function-local static rules. Every command
-  // needs it, so its cost is start-up time: views, no per-name allocation (measured in
-  // docs/architecture.md).
-  static const PortRegistry kBuiltin = fromText(ianaTcpTsv(), nullptr);
+  // Thread-safe by the function-local static rules; views the generated tables only.
+  static const PortRegistry kBuiltin(builtinTables(), nullptr);
   return kBuiltin;
 }
 
 PortRegistry PortRegistry::fromTsv(std::string_view tsv) {
-  auto owned = std::make_shared<const std::string>(tsv);
-  return fromText(*owned, owned);
+  auto owned = std::make_shared<const RegistryTables>(buildRegistryTables(tsv));
+  return PortRegistry(owned->view(), owned);
 }
 
-PortRegistry PortRegistry::fromText(std::string_view tsv,
-                                    std::shared_ptr<const std::string> owner) {
-  std::vector<ServiceEntry> rows = parseIanaTsv(tsv);
-  // Stable, so each port's names keep the file's order: the first is the primary.
-  std::stable_sort(rows.begin(), rows.end(),
-                   [](const ServiceEntry& a, const ServiceEntry& b) { return a.port < b.port; });
+PortRegistry::PortRegistry(TablesView tables, std::shared_ptr<const RegistryTables> owner)
+    : owner_(std::move(owner)), tables_(tables), ranking_(tables.ranking) {}
 
-  PortRegistry registry;
-  registry.text_ = std::move(owner);
-  // Lookups by name are case-insensitive. Most IANA names are lowercase already and are
-  // viewed where they stand; the others get a lowercase copy in one shared buffer. It never
-  // reallocates (the copies cannot outgrow the text they come from), so views stay valid.
-  auto lower_names = std::make_shared<std::string>();
-  lower_names->reserve(tsv.size());
-  for (const ServiceEntry& row : rows) {
-    if (std::any_of(row.name.begin(), row.name.end(),
-                    [](char c) { return std::isupper(static_cast<unsigned char>(c)); })) {
-      const std::size_t offset = lower_names->size();
-      *lower_names += toLower(row.name);
-      registry.names_.emplace_back(std::string_view(*lower_names).substr(offset), row.port);
-    } else {
-      registry.names_.emplace_back(row.name, row.port);
-    }
-    const bool primary = registry.entries_.empty() || registry.entries_.back().port != row.port;
-    (primary ? registry.entries_ : registry.aliases_).push_back(row);
-  }
-  registry.lower_names_ = std::move(lower_names);
-  std::sort(registry.names_.begin(), registry.names_.end());
-  registry.names_.erase(std::unique(registry.names_.begin(), registry.names_.end()),
-                        registry.names_.end());
-  registry.ranking_ = buildBuiltinRanking(registry.entries_);
-  return registry;
+ServiceEntry PortRegistry::entryOf(const PortRow& row) const {
+  return {row.port, tables_.text(row.name), tables_.text(row.description)};
 }
 
 bool PortRegistry::loadNmapRanking(const std::string& path) {
@@ -93,28 +61,35 @@ bool PortRegistry::loadNmapRanking(const std::string& path) {
   const std::vector<NmapFrequency> frequencies = parseNmapServices(in);
   if (in.bad() || frequencies.empty()) return false;  // unreadable, or not an nmap-services file
   // Ties and unlisted ports follow the built-in order, even after an earlier load.
-  ranking_ = rankByFrequency(frequencies, buildBuiltinRanking(entries_));
+  const std::vector<std::uint16_t> builtin_order(tables_.ranking.begin(), tables_.ranking.end());
+  loaded_ranking_ = std::make_shared<const std::vector<std::uint16_t>>(
+      rankByFrequency(frequencies, builtin_order));
+  ranking_ = *loaded_ranking_;
   ranking_source_ = RankingSource::kNmap;
   return true;
 }
 
-const ServiceEntry* PortRegistry::lookup(std::uint16_t port) const {
-  const auto it = std::lower_bound(entries_.begin(), entries_.end(), port, byPort);
-  return it != entries_.end() && it->port == port ? &*it : nullptr;
+std::optional<ServiceEntry> PortRegistry::lookup(std::uint16_t port) const {
+  const auto it =
+      std::lower_bound(tables_.primaries.begin(), tables_.primaries.end(), port, byPort);
+  if (it == tables_.primaries.end() || it->port != port) return std::nullopt;
+  return entryOf(*it);
 }
 
 std::string_view PortRegistry::serviceName(std::uint16_t port) const {
-  const ServiceEntry* entry = lookup(port);
-  return entry == nullptr ? std::string_view{} : entry->name;
+  const std::optional<ServiceEntry> entry = lookup(port);
+  return entry ? entry->name : std::string_view{};
 }
 
 std::vector<std::uint16_t> PortRegistry::portsForName(std::string_view name) const {
   const std::string key = toLower(name);
   std::vector<std::uint16_t> ports;
-  auto it = std::lower_bound(names_.begin(), names_.end(), std::string_view(key),
-                             [](const auto& pair, std::string_view k) { return pair.first < k; });
-  for (; it != names_.end() && it->first == key; ++it) ports.push_back(it->second);
-  return ports;  // ascending: names_ is sorted by (name, port)
+  const auto nameOf = [this](const NameRow& row) { return tables_.text(row.lower_name); };
+  auto it = std::lower_bound(
+      tables_.names.begin(), tables_.names.end(), std::string_view(key),
+      [&nameOf](const NameRow& row, std::string_view k) { return nameOf(row) < k; });
+  for (; it != tables_.names.end() && nameOf(*it) == key; ++it) ports.push_back(it->port);
+  return ports;  // ascending: the index is sorted by (name, port)
 }
 
 std::vector<std::uint16_t> PortRegistry::topPorts(std::size_t count) const {
@@ -124,9 +99,11 @@ std::vector<std::uint16_t> PortRegistry::topPorts(std::size_t count) const {
 
 std::vector<std::string_view> PortRegistry::namesFor(std::uint16_t port) const {
   std::vector<std::string_view> names;
-  if (const ServiceEntry* primary = lookup(port)) names.emplace_back(primary->name);
-  auto it = std::lower_bound(aliases_.begin(), aliases_.end(), port, byPort);
-  for (; it != aliases_.end() && it->port == port; ++it) names.emplace_back(it->name);
+  if (const std::optional<ServiceEntry> primary = lookup(port)) names.emplace_back(primary->name);
+  auto it = std::lower_bound(tables_.aliases.begin(), tables_.aliases.end(), port, byPort);
+  for (; it != tables_.aliases.end() && it->port == port; ++it) {
+    names.emplace_back(tables_.text(it->name));
+  }
   return names;
 }
 

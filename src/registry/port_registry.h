@@ -7,10 +7,13 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "registry/registry_tables.h"
 
 namespace portlens::registry {
 
@@ -21,7 +24,8 @@ PortRange rangeOf(std::uint16_t port);
 std::string_view toString(PortRange range);  // "well-known", "registered", "dynamic"
 
 // Views into the registry's text (the compiled-in data lives as long as the process; a
-// registry made by fromTsv keeps its own copy, shared by its copies).
+// registry made by fromTsv keeps its own copy, shared by its copies). A value made on demand
+// from the registry's compact tables (registry_tables.h).
 struct ServiceEntry {
   std::uint16_t port = 0;
   std::string_view name;         // IANA service name, e.g. "https"
@@ -36,8 +40,8 @@ enum class RankingSource : std::uint8_t {
 
 class PortRegistry {
  public:
-  // The compiled-in IANA data and the built-in ranking, parsed once per process (no string
-  // is copied: entries view the embedded text). Copy it to load another ranking.
+  // The compiled-in IANA data and the built-in ranking: tables generated at build time, so
+  // making it parses, sorts and allocates nothing. Copy it to load another ranking.
   static const PortRegistry& builtin();
   // A registry over `tsv` (the format of src/registry/data/iana_tcp.tsv) with the built-in
   // ranking. For tests and tools; throws std::runtime_error naming the line when malformed.
@@ -48,8 +52,8 @@ class PortRegistry {
   bool loadNmapRanking(const std::string& path = "/usr/share/nmap/nmap-services");
   RankingSource rankingSource() const { return ranking_source_; }
 
-  // The primary IANA TCP entry for a port, or nullptr when IANA lists none.
-  const ServiceEntry* lookup(std::uint16_t port) const;
+  // The primary IANA TCP entry for a port, or nothing when IANA lists none.
+  std::optional<ServiceEntry> lookup(std::uint16_t port) const;
   // The service name for display ("" when unknown).
   std::string_view serviceName(std::uint16_t port) const;
   // Every TCP port registered under `name` (case-insensitive); empty when unknown.
@@ -63,15 +67,14 @@ class PortRegistry {
   std::size_t rankOf(std::uint16_t port) const;
 
  private:
-  // Entries view `tsv`, which must outlive the registry unless `owner` holds it.
-  static PortRegistry fromText(std::string_view tsv, std::shared_ptr<const std::string> owner);
+  // `tables` views the generated arrays, or `*owner` (fromTsv).
+  PortRegistry(TablesView tables, std::shared_ptr<const RegistryTables> owner);
+  ServiceEntry entryOf(const PortRow& row) const;
 
-  std::shared_ptr<const std::string> text_;         // fromTsv's copy of its text
-  std::shared_ptr<const std::string> lower_names_;  // lowercased names that had capitals
-  std::vector<ServiceEntry> entries_;               // sorted by port; one primary entry per port
-  std::vector<ServiceEntry> aliases_;               // the other names, sorted by port, IANA order
-  std::vector<std::uint16_t> ranking_;              // every port 0..65535 (0 last), best first
-  std::vector<std::pair<std::string_view, std::uint16_t>> names_;  // lowercase name -> port, sorted
+  std::shared_ptr<const RegistryTables> owner_;  // fromTsv's tables
+  TablesView tables_;
+  std::shared_ptr<const std::vector<std::uint16_t>> loaded_ranking_;  // loadNmapRanking's
+  std::span<const std::uint16_t> ranking_;  // every port 0..65535 (0 last), best first
   RankingSource ranking_source_ = RankingSource::kBuiltin;
 };
 

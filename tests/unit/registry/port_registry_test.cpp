@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <string>
 
 namespace portlens::registry {
 namespace {
@@ -23,15 +26,15 @@ TEST(PortRegistry, LooksUpWellKnownServices) {
   EXPECT_EQ(registry().serviceName(3306), "mysql");
   EXPECT_EQ(registry().serviceName(6379), "redis");
   EXPECT_EQ(registry().serviceName(11434), "ollama");  // only in the current package release
-  const ServiceEntry* https = registry().lookup(443);
-  ASSERT_NE(https, nullptr);
+  const std::optional<ServiceEntry> https = registry().lookup(443);
+  ASSERT_TRUE(https.has_value());
   EXPECT_EQ(https->port, 443);
   EXPECT_EQ(https->description, "http protocol over TLS/SSL");
 }
 
 TEST(PortRegistry, UnassignedPortsHaveNoEntry) {
-  EXPECT_EQ(registry().lookup(0), nullptr);  // IANA: reserved
-  EXPECT_EQ(registry().lookup(4), nullptr);  // IANA: unassigned
+  EXPECT_FALSE(registry().lookup(0).has_value());  // IANA: reserved
+  EXPECT_FALSE(registry().lookup(4).has_value());  // IANA: unassigned
   EXPECT_EQ(registry().serviceName(4), "");
   EXPECT_TRUE(registry().namesFor(4).empty());
 }
@@ -110,6 +113,33 @@ TEST(PortRegistry, FromTsvBuildsASmallRegistry) {
   EXPECT_EQ(small.namesFor(7), (std::vector<std::string_view>{"echo", "Echo-Alias"}));
   EXPECT_EQ(small.portsForName("echo-alias"), Ports{7});
   EXPECT_EQ(small.topPorts(65536).size(), 65536u);
+}
+
+// The compiled-in registry comes from tables generated at build time; the same file parsed at
+// run time must answer every question the same way.
+TEST(PortRegistry, GeneratedTablesEqualTheDataFileParsedAtRunTime) {
+  std::ifstream in(PORTLENS_IANA_TSV, std::ios::binary);
+  ASSERT_TRUE(in) << PORTLENS_IANA_TSV;
+  std::ostringstream text;
+  text << in.rdbuf();
+  const PortRegistry parsed = PortRegistry::fromTsv(text.str());
+  EXPECT_EQ(registry().topPorts(65536), parsed.topPorts(65536));
+  std::set<std::string> names;
+  for (std::uint32_t port = 0; port <= 65535; ++port) {
+    const auto p = static_cast<std::uint16_t>(port);
+    const auto generated = registry().lookup(p);
+    const auto runtime = parsed.lookup(p);
+    ASSERT_EQ(generated.has_value(), runtime.has_value()) << port;
+    if (generated) {
+      EXPECT_EQ(generated->description, runtime->description) << port;
+    }
+    ASSERT_EQ(registry().namesFor(p), parsed.namesFor(p)) << port;
+    for (std::string_view name : parsed.namesFor(p)) names.emplace(name);
+  }
+  ASSERT_GT(names.size(), 5000u);
+  for (const std::string& name : names) {
+    EXPECT_EQ(registry().portsForName(name), parsed.portsForName(name)) << name;
+  }
 }
 
 TEST(PortRegistry, LoadsAnNmapRankingFromAFixture) {
