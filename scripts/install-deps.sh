@@ -10,6 +10,8 @@ packages=(
   # libraries
   libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   liburing-dev libpcap-dev libcap-dev
+  # service detection: match patterns (PCRE2 with JIT)
+  libpcre2-dev
   # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
   libboost1.81-dev libsqlite3-dev libssl-dev
   # fuzzing (libFuzzer runtime for clang)

@@ -14,7 +14,8 @@ fi
 build_dir=$(cd "$1" && pwd) || exit 2
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
-names=(target_spec port_spec target_tokens reply resume target_policy socket_filter netlink_diag)
+names=(target_spec port_spec target_tokens reply resume target_policy socket_filter netlink_diag
+       probe_file service_match)
 
 failed=()
 names+=(certificate starttls)  # TLS in service detection (src/detect/tls)
@@ -33,6 +34,8 @@ for name in "${names[@]}"; do
   max_len=256
   [[ "$name" = certificate || "$name" = starttls ]] && max_len=4096  # DER certs, long lines
   [ "$name" = netlink_diag ] && max_len=4096  # seeds are whole recv() buffers
+  [ "$name" = probe_file ] && max_len=2048     # a few probe sections
+  [ "$name" = service_match ] && max_len=2048  # whole answers (an INFO reply, a handshake)
   echo "fuzz: $name for ${seconds}s (corpus $corpus)"
   "$fuzzer" "$corpus" -max_total_time="$seconds" -max_len="$max_len" -timeout=5 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" 2>&1 | tee "$build_dir/fuzz-$name.log" |

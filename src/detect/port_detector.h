@@ -1,0 +1,135 @@
+// The scheduling state machine of service detection for one port. Pure: no sockets and no
+// clock. The I/O runner (the integrator's) opens the connections it is told to, feeds back
+// what happens (connected, bytes, peer closed, connect failed) and calls onTimeout when the
+// time asked by the last kWaitUntil has come; every call returns the actions to carry out in
+// order. Single-threaded: one detector per port, driven by one thread, with that thread's
+// MatchScratch.
+//
+// Policy (nmap's, made faster where nmap waits):
+//  - probes come from ProbePlanner (NULL first, then port-specific, then by rarity); each
+//    probe runs on its own connection and has `totalwaitms` to answer (from being sent);
+//  - the NULL probe's banner wait runs in parallel with the next probes: when no open
+//    connection has had a matching answer for `parallel_after`, the next probe starts on another
+//    connection (up to `max_parallel_probes` besides the NULL wait), so silent services (HTTP,
+//    Redis, databases) do not cost the 6 s banner wait, and a service that never answers
+//    costs about a third of the sequential plan;
+//  - an answer is matched when it arrives, again when it has doubled (and a few times after a
+//    pause while small), and at its end, so a peer sending one byte at a time cannot make the
+//    matcher rescan the buffer per byte; a hard match with a version ends detection at once;
+//    a match without version (or a soft one) waits `linger` for more bytes (multi-part
+//    answers), bounded by the probe's own deadline;
+//  - a soft match narrows the rest of the plan; the first soft match is the answer when no
+//    hard match follows;
+//  - a NULL connection the peer closes without data within `tcpwrappedms` is tcpwrapped;
+//  - a hard match for "ssl" restarts the plan inside TLS (once): kConnect with Tunnel::kSsl
+//    means "connect and complete a TLS handshake, then report onConnected";
+//  - answers are buffered up to kMaxResponseBytes per probe; more is not needed to match;
+//  - kConnect: the runner applies its own connect (and TLS handshake) timeout and reports
+//    onConnectFailed; two failures in a row end detection.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "detect/pattern_set.h"
+#include "detect/probe_database.h"
+#include "detect/probe_plan.h"
+#include "detect/service_match.h"
+#include "detect/service_result.h"
+
+namespace portlens::detect {
+
+using TimePoint = std::chrono::steady_clock::time_point;
+using Millis = std::chrono::milliseconds;
+
+inline constexpr std::size_t kMaxResponseBytes = 32 * 1024;
+
+struct DetectTiming {
+  Millis parallel_after{300};   // silence before the next probe starts alongside
+  Millis linger{150};           // wait for more bytes after a match without version
+  int max_parallel_probes = 3;  // probe connections at once, besides the NULL wait
+};
+
+struct DetectAction {
+  enum class Kind { kConnect, kSend, kClose, kWaitUntil, kDone };
+  Kind kind = Kind::kDone;
+  std::uint32_t connection = 0;   // kConnect, kSend, kClose
+  Tunnel tunnel = Tunnel::kNone;  // kConnect
+  std::string bytes{};            // kSend
+  TimePoint until{};              // kWaitUntil
+};
+using DetectActions = std::vector<DetectAction>;
+
+class PortDetector {
+ public:
+  PortDetector(const ProbeDatabase& db, const PatternSet& patterns, MatchScratch& scratch,
+               const PlanQuery& query, DetectTiming timing = {});
+
+  DetectActions start(TimePoint now);
+  DetectActions onConnected(std::uint32_t connection, TimePoint now);
+  DetectActions onConnectFailed(std::uint32_t connection, TimePoint now);
+  DetectActions onData(std::uint32_t connection, std::string_view bytes, TimePoint now);
+  DetectActions onPeerClosed(std::uint32_t connection, TimePoint now);
+  DetectActions onTimeout(TimePoint now);
+
+  bool done() const { return done_; }
+  const ServiceResult& result() const { return result_; }
+
+ private:
+  struct Connection {
+    std::uint32_t id = 0;
+    std::size_t probe = 0;
+    bool is_null = false;
+    bool connected = false;
+    bool got_data = false;
+    TimePoint connected_at{};
+    TimePoint deadline = TimePoint::max();
+    std::optional<TimePoint> linger_until;
+    std::string response;
+    std::optional<ServiceMatch> match;
+    std::size_t matched_size = 0;  // response bytes the last match saw
+    TimePoint matched_at{};
+    int timed_rematches = 0;
+  };
+  // Bounds on matching a growing answer (see onData): at most ~17 doublings, 8 pauses.
+  static constexpr Millis kRematchInterval{20};
+  static constexpr int kTimedRematches = 8;
+  static constexpr std::size_t kTimedRematchBytes = 4096;
+  static constexpr int kMaxConnectFailures = 2;
+
+  Connection* find(std::uint32_t id);
+  void rematch(Connection& c, TimePoint now);
+  void startPlan(TimePoint now);
+  void startNextProbe(TimePoint now);
+  std::optional<TimePoint> widenTime() const;
+  void widen(TimePoint now);
+  void finishConnection(std::uint32_t id, bool peer_closed, TimePoint now);
+  void acceptHardMatch(const ServiceMatch& match, std::size_t sent_probe, TimePoint now);
+  void switchToTls(const ServiceMatch& ssl_match, TimePoint now);
+  void finish();
+  void closeAll();
+  void fillFromMatch(const ServiceMatch& match, std::size_t sent_probe);
+  DetectActions takeActions();
+
+  const ProbeDatabase& db_;
+  const PatternSet& patterns_;
+  MatchScratch& scratch_;
+  PlanQuery query_;
+  DetectTiming timing_;
+  std::optional<ProbePlanner> planner_;  // rebuilt once when the port turns out to speak TLS
+  std::vector<Connection> connections_;  // at most two: the NULL wait and a probe
+  std::uint32_t next_id_ = 1;
+  std::optional<std::pair<ServiceMatch, std::size_t>> soft_;  // the match and the probe sent
+  std::optional<std::pair<ServiceMatch, std::size_t>> ssl_match_;
+  int connect_failures_ = 0;
+  bool plan_exhausted_ = false;
+  ServiceResult result_;
+  bool done_ = false;
+  DetectActions pending_;
+};
+
+}  // namespace portlens::detect
