@@ -55,13 +55,19 @@ DetectingObserver::DetectingObserver(const DetectionSetup& setup, ScanObserver& 
       stop_(stop),
       prober_(setup.db, *setup.patterns, setup.options) {
   thread_ = std::thread([this] {
-    prober_.run(
-        [this](detect::ProbeReport report) {
-          std::lock_guard lock(mutex_);
-          reports_.push_back(std::move(report));
-          reported_.notify_one();
-        },
-        halt_);
+    try {
+      prober_.run(
+          [this](detect::ProbeReport report) {
+            std::lock_guard lock(mutex_);
+            reports_.push_back(std::move(report));
+            reported_.notify_one();
+          },
+          halt_);
+    } catch (...) {  // epoll refused: the scan reports the error instead of terminating
+      std::lock_guard lock(mutex_);
+      failure_ = std::current_exception();
+      reported_.notify_one();
+    }
   });
 }
 
@@ -105,12 +111,15 @@ void DetectingObserver::finish() {
   while (outstanding_ > 0) {
     {
       std::unique_lock lock(mutex_);
-      reported_.wait_for(lock, std::chrono::milliseconds(100), [&] { return !reports_.empty(); });
+      reported_.wait_for(lock, std::chrono::milliseconds(100),
+                         [&] { return !reports_.empty() || failure_; });
+      if (failure_) break;
     }
     if (stop_.load()) halt_ = true;  // Ctrl-C: the prober reports what it knows and returns
     forwardReady();
   }
   if (thread_.joinable()) thread_.join();
+  if (failure_) std::rethrow_exception(failure_);
   for (auto& [address, host] : held_hosts_) {  // hosts whose ports are all forwarded
     if (host.record) downstream_.onHost(*host.record);
   }

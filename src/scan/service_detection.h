@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -55,7 +56,8 @@ class DetectingObserver : public ScanObserver {
   void onProgress(const ScanProgress& progress) override;
 
   // The engine is done: waits for the detections still running (or `stop`), forwards
-  // everything held. Engine thread.
+  // everything held. Engine thread. Rethrows what the prober's thread threw (std::system_error
+  // when epoll cannot be set up).
   void finish();
 
  private:
@@ -77,6 +79,7 @@ class DetectingObserver : public ScanObserver {
   std::mutex mutex_;
   std::condition_variable reported_;
   std::vector<detect::ProbeReport> reports_;  // from the prober's thread, not yet forwarded
+  std::exception_ptr failure_;                // the prober's thread threw
 
   std::uint64_t next_id_ = 0;
   std::uint64_t outstanding_ = 0;  // submitted, not yet forwarded
