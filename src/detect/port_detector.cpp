@@ -12,7 +12,7 @@ PortDetector::PortDetector(const ProbeDatabase& db, const PatternSet& patterns,
 }
 
 DetectActions PortDetector::start(TimePoint now) {
-  if (isPortExcluded(db_, query_.port, query_.protocol)) {
+  if (!query_.all_ports && isPortExcluded(db_, query_.port, query_.protocol)) {
     result_.excluded = true;
     finish();
   } else {

@@ -18,7 +18,7 @@ bool isPortExcluded(const ProbeDatabase& db, std::uint16_t port, Protocol protoc
 
 std::vector<std::size_t> orderProbes(const ProbeDatabase& db, const PlanQuery& query) {
   std::vector<std::size_t> order;
-  if (isPortExcluded(db, query.port, query.protocol)) return order;
+  if (!query.all_ports && isPortExcluded(db, query.port, query.protocol)) return order;
   int intensity = std::clamp(query.intensity, 0, kMaxIntensity);
   std::optional<std::size_t> null_probe =
       query.protocol == Protocol::kTcp ? db.null_probe : std::nullopt;

@@ -6,7 +6,7 @@
 // each group in file order (the file lists probes from most to least useful). After a soft
 // match for service S, only probes that can still give a hard match for S are sent (their own
 // rules or their fallbacks'), except at intensity 9 (--version-all) as in nmap. Ports named
-// by the file's Exclude directive get no probes at all.
+// by the file's Exclude directive get no probes at all (unless all_ports).
 // Pure; one ProbePlanner per port, used by that port's state machine.
 #pragma once
 
@@ -31,6 +31,7 @@ struct PlanQuery {
   Tunnel tunnel = Tunnel::kNone;
   int intensity = kDefaultIntensity;  // clamped to 0-9
   Protocol protocol = Protocol::kTcp;
+  bool all_ports = false;  // nmap's --allports: probe ports the file's Exclude names too
 };
 
 bool isPortExcluded(const ProbeDatabase& db, std::uint16_t port, Protocol protocol);

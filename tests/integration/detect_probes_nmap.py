@@ -6,8 +6,9 @@ one loopback server per row of tests/data/detect/samples.tsv answers the row's p
 recorded bytes; `nmap -sV --datadir DIR` (DIR holding our file as nmap-service-probes) scans
 them, and its XML must show the expected service, product and version. Rows whose service is
 ssl are TLS ports: nmap then probes inside TLS, which these fakes do not speak, so it reports
-ssl/unknown; that is accepted.
-  detect_probes_nmap.py SOURCE_DIR
+ssl/unknown; that is accepted. With DETECT_BENCH (bench/detect_loopback_bench), our
+PortDetector runs over the same fakes too: same expectations, and both wall times printed.
+  detect_probes_nmap.py SOURCE_DIR [DETECT_BENCH]
 """
 import os
 import re
@@ -104,16 +105,43 @@ def main():
                         "127.0.0.1", "-oX", xml_path], check=True, stdout=subprocess.DEVNULL,
                        timeout=240)
         print(f"nmap -sV over {len(rows)} fake services: {time.monotonic() - start:.1f} s")
-        return compare(ET.parse(xml_path), rows)
+        status = compare("nmap", parse_nmap(ET.parse(xml_path)), rows)
+        if len(sys.argv) > 2:
+            start = time.monotonic()
+            out = subprocess.run([sys.argv[2], os.path.join(source, "data", "service-probes"),
+                                  "127.0.0.1"] + [str(BASE_PORT + i) for i in range(len(rows))],
+                                 check=True, capture_output=True, text=True, timeout=240)
+            print(f"portlens PortDetector over {len(rows)} fake services: "
+                  f"{time.monotonic() - start:.1f} s")
+            status |= compare("portlens", parse_bench(out.stdout), rows)
+        return status
     finally:
         shutil.rmtree(work)
 
 
-def compare(tree, rows):
-    seen, failures = {}, 0
+def parse_nmap(tree):
+    seen = {}
     for port in tree.iter("port"):
         service = port.find("service")
-        seen[int(port.get("portid"))] = {} if service is None else service.attrib
+        seen[int(port.get("portid"))] = {} if service is None else dict(service.attrib)
+    return seen
+
+
+def parse_bench(text):
+    seen = {}
+    for line in text.splitlines():
+        port, name, product, version, info, tunnel = line.split("\t")
+        got = {"product": product, "version": version, "extrainfo": info}
+        if name:
+            got.update(name=name, method="probed")
+        if tunnel:
+            got["tunnel"] = tunnel
+        seen[int(port)] = got
+    return seen
+
+
+def compare(who, seen, rows):
+    failures = 0
     for i, row in enumerate(rows):
         got = seen.get(BASE_PORT + i, {})
         name, service, product, version = row[0], row[2], row[4], row[5]
@@ -127,8 +155,8 @@ def compare(tree, rows):
                 service, product, version)
         if not ok:
             failures += 1
-            print(f"MISMATCH {name}: nmap says {got}, expected {service}/{product}/{version}")
-    print(f"{len(rows) - failures} of {len(rows)} answers named by nmap as by portlens")
+            print(f"MISMATCH {name}: {who} says {got}, expected {service}/{product}/{version}")
+    print(f"{who}: {len(rows) - failures} of {len(rows)} answers named as expected")
     return 1 if failures else 0
 
 

@@ -58,6 +58,7 @@ TEST_F(ProbePlanTest, ExcludedPortsGetNoProbes) {
   EXPECT_TRUE(isPortExcluded(db_, 9100, Protocol::kTcp));
   EXPECT_FALSE(isPortExcluded(db_, 9100, Protocol::kUdp));
   EXPECT_TRUE(orderProbes(db_, {.port = 9100}).empty());
+  EXPECT_EQ(orderProbes(db_, {.port = 9100, .all_ports = true}).front(), null_);
 }
 
 TEST_F(ProbePlanTest, SoftMatchNarrowsTheRestOfThePlan) {
