@@ -12,6 +12,7 @@
 #include "cli/scan_reporter.h"
 #include "cli/signals.h"
 #include "cli/syn_scan.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "net/privileges.h"
 #include "net/resolver.h"
@@ -68,6 +69,7 @@ void checkConnectOnlyOptions(const ScanOptions& options) {
 }
 
 void runScanCommand(const ScanOptions& options, CommandContext& context) {
+  core::SystemClock clock;  // the scan's one clock (core/clock.h)
   auto registry = registry::PortRegistry::builtin();
   if (options.port_ranking == "nmap" && !registry.loadNmapRanking()) {
     throw core::UsageError("--port-ranking nmap: nmap-services is not installed");
@@ -93,7 +95,7 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   }
   std::ostream& out = options.output_file.empty() ? std::cout : file;
   if (options.dry_run) {
-    printDryRun(request, targets, ports, out);
+    printDryRun(request, targets, ports, clock, out);
     out.flush();
     return;
   }
@@ -111,11 +113,11 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   info.port_count = ports.size();
   info.host_count = targets.size();
   info.service_detection = request.service_detection.has_value();
-  info.started = std::chrono::system_clock::now();
+  info.started = clock.wallNow();
 
   // Sockets first (raw ones need the privileges), and the resume file while it can still be
   // created; then, for SYN scans, every privilege goes before a received byte is parsed.
-  scan::PreparedScan prepared = scan::prepareScan(request, targets, ports);
+  scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
   for (const auto& warning : prepared.detectionWarnings()) {
     std::cerr << "portlens: warning: " << warning << '\n';
   }

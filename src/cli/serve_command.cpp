@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/signals.h"
+#include "core/clock.h"
 #include "core/error.h"
 #include "server/api_routes.h"
 #include "server/http_server.h"
@@ -67,8 +68,9 @@ void runServe(const ServeOptions& options, CommandContext& context) {
   const auto config = loadConfig(options);
   // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
   StopSignal stop;
+  core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
   try {
-    store::ScanStore store(config.db);
+    store::ScanStore store(config.db, clock);
     if (int resumed = store.requeueInterrupted(); resumed > 0) {
       fmt::print(stderr, "portlens serve: {} interrupted scan(s) queued again to resume\n",
                  resumed);
@@ -78,10 +80,10 @@ void runServe(const ServeOptions& options, CommandContext& context) {
   }
   const auto& registry = registry::PortRegistry::builtin();
   server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns});
-  server::StorePool pool(config.db);
-  server::ApiRoutes routes(config, pool, jobs, registry);
-  server::HttpServer http(config, routes, pool, registry);
+                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock);
+  server::StorePool pool(config.db, clock);
+  server::ApiRoutes routes(config, pool, jobs, registry, clock);
+  server::HttpServer http(config, routes, pool, registry, clock);
   std::string url;
   try {
     url = http.bind();

@@ -60,8 +60,8 @@ class TerminalSession {
   termios saved_{};
 };
 
-std::string clockText() {
-  const std::time_t now = std::time(nullptr);
+std::string clockText(core::Clock::WallTime time) {
+  const std::time_t now = std::chrono::system_clock::to_time_t(time);
   std::tm local{};
   ::localtime_r(&now, &local);
   char text[16];
@@ -81,25 +81,24 @@ std::optional<char> readKey(std::chrono::milliseconds timeout) {
 
 class WatchLoop {
  public:
-  WatchLoop(const WatchConfig& config, sockets::Filter filter)
-      : config_(config), filter_(std::move(filter)), sort_(config.sort) {
+  WatchLoop(const WatchConfig& config, sockets::Filter filter, core::Clock& clock)
+      : config_(config), clock_(clock), filter_(std::move(filter)), sort_(config.sort) {
     filter_text_ = filter_.toString();
     ephemeral_ = ephemeralRangeOrDefault();
   }
 
   int run() {
     TerminalSession terminal;
-    using Clock = std::chrono::steady_clock;
-    auto next_refresh = Clock::now();
+    auto next_refresh = clock_.now();
     for (;;) {
-      if (!paused_ && Clock::now() >= next_refresh) {
+      if (!paused_ && clock_.now() >= next_refresh) {
         refresh();
-        next_refresh = Clock::now() + std::chrono::milliseconds(
+        next_refresh = clock_.now() + std::chrono::milliseconds(
                                           static_cast<long>(config_.interval_seconds * 1000));
       }
       draw();
       const auto wait =
-          std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - Clock::now());
+          std::chrono::duration_cast<std::chrono::milliseconds>(next_refresh - clock_.now());
       const auto key = readKey(paused_ ? std::chrono::milliseconds(500)
                                        : std::max(wait, std::chrono::milliseconds(0)));
       if (key && !handleKey(*key)) return core::kExitOk;
@@ -132,7 +131,7 @@ class WatchLoop {
     info.interval_seconds = config_.interval_seconds;
     info.paused = paused_;
     info.processes = config_.table.processes;
-    info.clock = clockText();
+    info.clock = clockText(clock_.wallNow());
     info.prompt = editing_ ? "filter: " + edit_ + "_" : "";
     info.message = message_;
     info.ephemeral_in_use = ephemeral_in_use_;
@@ -213,6 +212,7 @@ class WatchLoop {
   }
 
   const WatchConfig& config_;
+  core::Clock& clock_;
   sockets::Filter filter_;
   std::string filter_text_;
   std::vector<sockets::SortField> sort_;
@@ -230,8 +230,8 @@ class WatchLoop {
 
 }  // namespace
 
-int runWatch(const WatchConfig& config, sockets::Filter filter) {
-  return WatchLoop(config, std::move(filter)).run();
+int runWatch(const WatchConfig& config, sockets::Filter filter, core::Clock& clock) {
+  return WatchLoop(config, std::move(filter), clock).run();
 }
 
 }  // namespace portlens::cli

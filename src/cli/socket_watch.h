@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "registry/port_registry.h"
 #include "sockets/filter.h"
 #include "sockets/socket_sort.h"
@@ -24,6 +25,7 @@ struct WatchConfig {
   const registry::PortRegistry* registry = nullptr;
 };
 
-int runWatch(const WatchConfig& config, sockets::Filter filter);
+// `clock` paces the refreshes and gives the time shown in the header.
+int runWatch(const WatchConfig& config, sockets::Filter filter, core::Clock& clock);
 
 }  // namespace portlens::cli

@@ -85,7 +85,8 @@ int runSockets(const SocketsOptions& options) {
     config.sort = sort;
     config.interval_seconds = options.interval;
     config.registry = &registry;
-    return runWatch(config, std::move(filter));
+    core::SystemClock clock;
+    return runWatch(config, std::move(filter), clock);
   }
 
   sockets::Table table = sockets::readTable(table_options, filter);

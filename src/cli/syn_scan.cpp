@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "net/route_lookup.h"
 #include "scan/cookie.h"
 #include "scan/target_space.h"
 
@@ -45,8 +46,9 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 }
 
 void printDryRun(const scan::ScanRequest& request, const core::TargetSet& targets,
-                 const core::PortSet& ports, std::ostream& out) {
-  const auto paths = scan::syn::resolvePaths(targets, request.route_overrides, false);
+                 const core::PortSet& ports, core::Clock& clock, std::ostream& out) {
+  net::NetlinkRouteSource routes(clock);
+  const auto paths = scan::syn::resolvePaths(targets, request.route_overrides, false, routes);
   const scan::Shard& shard = request.shard;
   const scan::TargetSpace space(targets, ports, request.seed);
   // Cookies need a secret; a dry run shows their shape with a fixed one.

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "cli/scan_options.h"
+#include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
 #include "net/unique_fd.h"
@@ -23,7 +24,7 @@ void checkSynScanSize(const ScanOptions& options, const core::TargetSet& targets
 // Prints the probes of this shard's first round (position, target, ports, cookie) to `out`
 // without opening a raw socket or sending anything.
 void printDryRun(const scan::ScanRequest& request, const core::TargetSet& targets,
-                 const core::PortSet& ports, std::ostream& out);
+                 const core::PortSet& ports, core::Clock& clock, std::ostream& out);
 
 // --resume FILE: opened (created) before privileges are dropped, since the scan may not be
 // able to create it afterwards. An empty file means "start from the beginning"; a file from

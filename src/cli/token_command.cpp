@@ -5,6 +5,7 @@
 #include <memory>
 #include <system_error>
 
+#include "core/clock.h"
 #include "core/error.h"
 #include "server/cidr.h"
 #include "store/scan_store.h"
@@ -35,7 +36,8 @@ void createToken(const TokenOptions& options, CommandContext& context) {
   }
   const std::string token = store::generateToken();
   try {
-    store::ScanStore store(options.db);
+    core::SystemClock clock;
+    store::ScanStore store(options.db, clock);
     if (store.tokenByName(options.name)) {
       throw core::UsageError("a token named '" + options.name + "' exists already");
     }

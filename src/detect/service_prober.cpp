@@ -64,19 +64,14 @@ struct Socket {
 };
 
 struct ServiceProber::Loop {
-  Loop(const ProbeDatabase& database, const PatternSet& compiled, ProberOptions prober_options,
-       SteadyNow steady, WallNow wall)
-      : db(database),
-        patterns(compiled),
-        options(prober_options),
-        steady_now(steady ? std::move(steady) : [] { return std::chrono::steady_clock::now(); }),
-        wall_now(wall ? std::move(wall) : [] { return CertificateClock::now(); }) {}
+  Loop(const ProbeDatabase& database, const PatternSet& compiled, core::Clock& time_source,
+       ProberOptions prober_options)
+      : db(database), patterns(compiled), clock(time_source), options(prober_options) {}
 
   const ProbeDatabase& db;
   const PatternSet& patterns;
+  core::Clock& clock;
   ProberOptions options;
-  SteadyNow steady_now;
-  WallNow wall_now;
 
   // Shared with the submitting thread.
   std::mutex mutex;
@@ -116,9 +111,8 @@ struct ServiceProber::Loop {
 };
 
 ServiceProber::ServiceProber(const ProbeDatabase& db, const PatternSet& patterns,
-                             ProberOptions options, SteadyNow steady_now, WallNow wall_now)
-    : loop_(std::make_unique<Loop>(db, patterns, options, std::move(steady_now),
-                                   std::move(wall_now))) {}
+                             core::Clock& clock, ProberOptions options)
+    : loop_(std::make_unique<Loop>(db, patterns, clock, options)) {}
 
 ServiceProber::~ServiceProber() = default;
 
@@ -167,7 +161,7 @@ void ServiceProber::Loop::run(const std::atomic<bool>& stop) {
     }
     admit();
     if (no_more && jobs.empty() && waiting.empty()) return;
-    const auto wait = std::clamp(earliestDeadline() - steady_now(), TimePoint::duration::zero(),
+    const auto wait = std::clamp(earliestDeadline() - clock.now(), TimePoint::duration::zero(),
                                  std::chrono::duration_cast<TimePoint::duration>(kMaxPollSlice));
     const auto wait_ms = std::chrono::ceil<Millis>(wait).count();
     const int count = ::epoll_wait(epoll.get(), ready, 64, static_cast<int>(wait_ms));
@@ -222,7 +216,7 @@ void ServiceProber::Loop::startJob(std::uint64_t id, ProbeTarget target) {
   ++per_host[job->host];
   Job& ref = *job;
   jobs.push_back(std::move(job));
-  apply(ref, ref.detector->start(steady_now()));
+  apply(ref, ref.detector->start(clock.now()));
 }
 
 void ServiceProber::Loop::apply(Job& job, DetectActions actions) {
@@ -264,8 +258,7 @@ std::uint64_t ServiceProber::Loop::open(Job& job, std::uint32_t connection, bool
   socket.connection = connection;
   socket.io = std::make_unique<ProberConnection>(job.address, tls ? tls_context.get() : nullptr,
                                                  job.target.server_name);
-  socket.connect_deadline =
-      socket.io->dead() ? steady_now() : steady_now() + options.connect_timeout;
+  socket.connect_deadline = socket.io->dead() ? clock.now() : clock.now() + options.connect_timeout;
   watch(key, socket);
   return key;
 }
@@ -312,7 +305,7 @@ void ServiceProber::Loop::onDetectorIo(Socket& socket, IoOutcome outcome) {
   const std::uint32_t id = socket.connection;
   if (job.detector->done()) return;
   const TlsSession* session = socket.io->tls();
-  const TimePoint now = steady_now();
+  const TimePoint now = clock.now();
   if (outcome.failed) {
     keepTlsRecord(job, session, true);  // mutual TLS: the certificate came before the refusal
     job.keys.erase(id);
@@ -344,7 +337,7 @@ void ServiceProber::Loop::detectionDone(Job& job) {
     return;
   }
   job.starttls = std::make_unique<StartTlsDialogue>(*protocol);
-  job.starttls_deadline = steady_now() + options.starttls_timeout;
+  job.starttls_deadline = clock.now() + options.starttls_timeout;
   job.starttls_key = open(job, 0, false);
 }
 
@@ -379,13 +372,13 @@ void ServiceProber::Loop::onStartTlsIo(Socket& socket, IoOutcome outcome) {
 void ServiceProber::Loop::keepTlsRecord(Job& job, const TlsSession* session,
                                         bool require_certificate) {
   if (session == nullptr || job.tls) return;
-  TlsRecord record = inspectSession(*session, wall_now());
+  TlsRecord record = inspectSession(*session, clock.wallNow());
   if (require_certificate && !record.certificate) return;
   job.tls = std::move(record);
 }
 
 void ServiceProber::Loop::onTimers() {
-  const TimePoint now = steady_now();
+  const TimePoint now = clock.now();
   std::vector<std::uint64_t> expired;
   for (const auto& [key, socket] : sockets) {
     if (socket.connect_deadline <= now) expired.push_back(key);

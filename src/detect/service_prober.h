@@ -5,8 +5,9 @@
 // dialogue on a new connection to read the certificate.
 //
 // Threads: submit() and close() from any thread (the scan engine's); run() on the prober's own
-// thread, which calls `on_report` exactly once per submitted port. Time comes from the injected
-// clocks (steady for waits, wall for certificate validity), so tests can run time faster.
+// thread, which calls `on_report` exactly once per submitted port. Time comes from the caller's
+// core::Clock (now() for waits, wallNow() for certificate validity), so tests can run time
+// faster; the clock must be thread-safe (core/clock.h) and outlive the prober.
 //
 // Bounds: at most `max_ports` ports in detection at once and `max_ports_per_host` per host
 // (the rest wait in submission order); each port has at most the detector's connections (4);
@@ -26,6 +27,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "core/ip_address.h"
 #include "detect/pattern_set.h"
 #include "detect/port_detector.h"
@@ -59,13 +61,10 @@ struct ProberOptions {
   bool starttls = true;
 };
 
-using SteadyNow = std::function<TimePoint()>;
-using WallNow = std::function<CertificateClock::time_point()>;
-
 class ServiceProber {
  public:
-  ServiceProber(const ProbeDatabase& db, const PatternSet& patterns, ProberOptions options = {},
-                SteadyNow steady_now = {}, WallNow wall_now = {});
+  ServiceProber(const ProbeDatabase& db, const PatternSet& patterns, core::Clock& clock,
+                ProberOptions options = {});
   ~ServiceProber();
   ServiceProber(const ServiceProber&) = delete;
   ServiceProber& operator=(const ServiceProber&) = delete;

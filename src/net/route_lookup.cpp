@@ -14,7 +14,6 @@
 #include <unistd.h>
 
 #include <cstring>
-#include <thread>
 #include <vector>
 
 #include "net/netlink_socket.h"
@@ -130,7 +129,8 @@ std::optional<Interface> interfaceFromName(const std::string& name, int index) {
 
 }  // namespace
 
-std::optional<Route> lookupRoute(const core::IpAddress& target, std::string& why) {
+std::optional<Route> NetlinkRouteSource::lookupRoute(const core::IpAddress& target,
+                                                     std::string& why) {
   NetlinkSocket netlink;
   rtmsg request{};
   request.rtm_family = static_cast<std::uint8_t>(familyOf(target));
@@ -168,26 +168,27 @@ std::optional<Route> lookupRoute(const core::IpAddress& target, std::string& why
   return route;
 }
 
-std::optional<Interface> lookupInterface(int index) {
+std::optional<Interface> NetlinkRouteSource::lookupInterface(int index) {
   char name[IF_NAMESIZE] = {};
   if (::if_indextoname(static_cast<unsigned>(index), name) == nullptr) return std::nullopt;
   return interfaceFromName(name, index);
 }
 
-std::optional<Interface> lookupInterface(const std::string& name) {
+std::optional<Interface> NetlinkRouteSource::lookupInterface(const std::string& name) {
   const unsigned index = ::if_nametoindex(name.c_str());
   if (index == 0) return std::nullopt;
   return interfaceFromName(name, static_cast<int>(index));
 }
 
-std::optional<MacAddress> resolveNeighbour(int interface_index, const core::IpAddress& neighbour,
-                                           std::chrono::milliseconds timeout) {
+std::optional<MacAddress> NetlinkRouteSource::resolveNeighbour(int interface_index,
+                                                               const core::IpAddress& neighbour,
+                                                               std::chrono::milliseconds timeout) {
   NetlinkSocket netlink;
   if (auto mac = findNeighbour(netlink, interface_index, neighbour)) return mac;
   triggerResolution(netlink, interface_index, neighbour);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto deadline = clock_.now() + timeout;
+  while (clock_.now() < deadline) {
+    clock_.sleepFor(std::chrono::milliseconds(5));
     if (auto mac = findNeighbour(netlink, interface_index, neighbour)) return mac;
   }
   return std::nullopt;

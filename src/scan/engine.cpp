@@ -12,18 +12,18 @@
 namespace portlens::scan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using TimePoint = core::Clock::SteadyTime;
 using std::chrono::nanoseconds;
 
 struct Slot {
   std::uint64_t flat = 0;  // host_index * port_count + port_index
-  Clock::time_point sent;
+  TimePoint sent;
   std::uint32_t serial = 0;  // tells a live deadline from one left by an earlier probe
   std::uint8_t attempt = 0;
 };
 
 struct Deadline {
-  Clock::time_point at;
+  TimePoint at;
   std::uint32_t slot;
   std::uint32_t serial;
   bool operator>(const Deadline& other) const { return at > other.at; }
@@ -37,15 +37,16 @@ struct PendingProbe {
 class ScanRun {
  public:
   ScanRun(const ScanConfig& config, const core::TargetSet& targets, const core::PortSet& ports,
-          Transport& transport, ScanObserver& observer)
+          Transport& transport, core::Clock& clock, ScanObserver& observer)
       : config_(config),
         targets_(targets),
         ports_(ports.ports()),
         transport_(transport),
+        clock_(clock),
         observer_(observer),
         space_(targets, ports, config.seed),
         hosts_(space_.hostCount(), space_.portCount()),
-        rate_(config.rate, Clock::now()),
+        rate_(config.rate, clock.now()),
         slots_(transport.capacity()),
         in_use_(transport.capacity(), false),
         max_parallel_(std::min<std::uint32_t>(
@@ -60,11 +61,11 @@ class ScanRun {
   }
 
   ScanSummary run(const std::atomic<bool>& stop) {
-    const auto started = Clock::now();
+    const auto started = clock_.now();
     auto next_progress = started + config_.progress_interval;
     std::uint64_t probes_at_last_progress = 0;
     while (!stop.load(std::memory_order_relaxed)) {
-      auto now = Clock::now();
+      auto now = clock_.now();
       expireTimeouts(now);
       bool blocked = fill(now);
       if (in_flight_ == 0 && retries_.empty() && next_position_ >= space_.size()) break;
@@ -82,7 +83,7 @@ class ScanRun {
         handleAnswers();
       }
 
-      now = Clock::now();
+      now = clock_.now();
       if (now >= next_progress) {
         reportProgress(now, started, probes_sent_ - probes_at_last_progress);
         probes_at_last_progress = probes_sent_;
@@ -98,7 +99,7 @@ class ScanRun {
  private:
   bool hasWork() const { return !retries_.empty() || next_position_ < space_.size(); }
 
-  void expireTimeouts(Clock::time_point now) {
+  void expireTimeouts(TimePoint now) {
     while (!deadlines_.empty() && deadlines_.top().at <= now) {
       Deadline d = deadlines_.top();
       deadlines_.pop();
@@ -119,7 +120,7 @@ class ScanRun {
 
   // Starts probes until the in-flight limit, the rate or the work runs out. Returns true when
   // the transport reported a local shortage, so the caller polls briefly and tries again.
-  bool fill(Clock::time_point now) {
+  bool fill(TimePoint now) {
     // Starting probes costs syscalls; a bounded batch keeps answers from waiting behind
     // thousands of connect() calls (which would inflate RTTs and time out answered probes).
     constexpr int kMaxStartsPerRound = 256;
@@ -151,8 +152,7 @@ class ScanRun {
       s.sent = now;
       s.attempt = probe.attempt;
       s.serial = ++serial_;
-      if (probe.attempt == 1)
-        hosts_.markStarted(target.host_index, std::chrono::system_clock::now());
+      if (probe.attempt == 1) hosts_.markStarted(target.host_index, clock_.wallNow());
       deadlines_.push({now + hosts_.rtt(target.host_index).timeout(config_.rtt), slot, s.serial});
     }
     return false;
@@ -216,12 +216,11 @@ class ScanRun {
     observer_.onPort(record);
     if (hosts_.record(target.host_index, state, reason)) {
       ++hosts_completed_;
-      observer_.onHost(
-          hosts_.makeRecord(target.host_index, targets_, std::chrono::system_clock::now()));
+      observer_.onHost(hosts_.makeRecord(target.host_index, targets_, clock_.wallNow()));
     }
   }
 
-  void reportProgress(Clock::time_point now, Clock::time_point started, std::uint64_t sent) {
+  void reportProgress(TimePoint now, TimePoint started, std::uint64_t sent) {
     ScanProgress progress;
     progress.ports_done = ports_done_;
     progress.ports_total = space_.size();
@@ -238,14 +237,14 @@ class ScanRun {
     observer_.onProgress(progress);
   }
 
-  ScanSummary finish(Clock::time_point started, bool interrupted) {
+  ScanSummary finish(TimePoint started, bool interrupted) {
     for (std::uint32_t slot = 0; slot < in_use_.size(); ++slot) {
       if (in_use_[slot]) {
         transport_.abandon(slot);
         release(slot);
       }
     }
-    const auto now_wall = std::chrono::system_clock::now();
+    const auto now_wall = clock_.wallNow();
     if (interrupted) {
       // Hosts cut short still get their record, so buffered formats print what was found.
       for (std::uint64_t host = 0; host < hosts_.hostCount(); ++host) {
@@ -258,7 +257,7 @@ class ScanRun {
     summary.totals = totals_;
     summary.hosts_completed = hosts_completed_;
     summary.probes_sent = probes_sent_;
-    summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - started).count();
+    summary.elapsed_seconds = std::chrono::duration<double>(clock_.now() - started).count();
     summary.interrupted = interrupted;
     summary.finished = now_wall;
     return summary;
@@ -268,6 +267,7 @@ class ScanRun {
   const core::TargetSet& targets_;
   const std::vector<std::uint16_t>& ports_;
   Transport& transport_;
+  core::Clock& clock_;
   ScanObserver& observer_;
   TargetSpace space_;
   HostTracker hosts_;
@@ -297,9 +297,9 @@ class ScanRun {
 }  // namespace
 
 ScanSummary runScan(const ScanConfig& config, const core::TargetSet& targets,
-                    const core::PortSet& ports, Transport& transport, ScanObserver& observer,
-                    const std::atomic<bool>& stop) {
-  ScanRun run(config, targets, ports, transport, observer);
+                    const core::PortSet& ports, Transport& transport, core::Clock& clock,
+                    ScanObserver& observer, const std::atomic<bool>& stop) {
+  ScanRun run(config, targets, ports, transport, clock, observer);
   return run.run(stop);
 }
 

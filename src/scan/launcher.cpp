@@ -53,12 +53,12 @@ std::uint32_t chooseCapacity(std::uint32_t requested) {
   return static_cast<std::uint32_t>(std::min(want, usable));
 }
 
-std::unique_ptr<Transport> makeTransport(ConnectIo io, std::uint32_t capacity) {
+std::unique_ptr<Transport> makeTransport(ConnectIo io, std::uint32_t capacity, core::Clock& clock) {
   if (io != ConnectIo::kEpoll) {
-    if (auto uring = UringConnectTransport::create(capacity)) return uring;
+    if (auto uring = UringConnectTransport::create(capacity, clock)) return uring;
     if (io == ConnectIo::kUring) throw core::UsageError("--io uring: this kernel refuses io_uring");
   }
-  return std::make_unique<EpollConnectTransport>(capacity);
+  return std::make_unique<EpollConnectTransport>(capacity, clock);
 }
 
 void checkConnectSize(const core::TargetSet& targets) {
@@ -110,10 +110,12 @@ ScanType chooseScanType(std::optional<ScanType> requested, bool raw_sockets_avai
 }
 
 PreparedScan::PreparedScan(ScanConfig config, const core::TargetSet& targets,
-                           const core::PortSet& ports, std::unique_ptr<Engines> engines)
+                           const core::PortSet& ports, core::Clock& clock,
+                           std::unique_ptr<Engines> engines)
     : config_(std::move(config)),
       targets_(&targets),
       ports_(&ports),
+      clock_(&clock),
       engines_(std::move(engines)) {}
 PreparedScan::PreparedScan(PreparedScan&&) noexcept = default;
 PreparedScan& PreparedScan::operator=(PreparedScan&&) noexcept = default;
@@ -128,7 +130,7 @@ const syn::SynPlan* PreparedScan::synPlan() const {
 }
 
 PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targets,
-                         const core::PortSet& ports) {
+                         const core::PortSet& ports, core::Clock& clock) {
   ScanConfig config = configFor(request);
   TargetSpace::checkSize(targets.size(), ports.size());
   // The probe file first: a bad one is refused before any socket opens.
@@ -137,8 +139,8 @@ PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targ
   auto engines = std::make_unique<PreparedScan::Engines>();
   if (config.type == ScanType::kSyn) {
     try {
-      engines->raw =
-          syn::prepareRawScan(targets, request.route_overrides, request.shard, request.source_port);
+      engines->raw = syn::prepareRawScan(targets, request.route_overrides, request.shard,
+                                         request.source_port, clock);
     } catch (const std::system_error& e) {
       if (e.code().value() == EPERM) {
         throw core::UsageError(
@@ -150,35 +152,36 @@ PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targ
   } else {
     checkConnectSize(targets);
     config.max_parallel = chooseCapacity(request.max_parallel);
-    engines->transport = makeTransport(request.io, config.max_parallel);
+    engines->transport = makeTransport(request.io, config.max_parallel, clock);
   }
-  PreparedScan prepared(std::move(config), targets, ports, std::move(engines));
+  PreparedScan prepared(std::move(config), targets, ports, clock, std::move(engines));
   prepared.detection_ = std::move(detection);
   return prepared;
 }
 
 PreparedScan::Outcome PreparedScan::run(ScanObserver& observer, const std::atomic<bool>& stop,
                                         const syn::ResumePoint* resume_from) {
-  const auto started = std::chrono::steady_clock::now();
+  const auto started = clock_->now();
   std::optional<DetectingObserver> detecting;
-  if (detection_) detecting.emplace(*detection_, observer, stop);
+  if (detection_) detecting.emplace(*detection_, observer, *clock_, stop);
   ScanObserver& engine_observer = detecting ? *detecting : observer;
   const core::TargetSet& targets = *targets_;
   const core::PortSet& ports = *ports_;
   Outcome outcome;
   if (config_.type == ScanType::kSyn) {
     outcome.syn = syn::runSynScan(config_, engines_->raw.plan, targets, ports, *engines_->raw.io,
-                                  engine_observer, stop, resume_from);
+                                  *clock_, engine_observer, stop, resume_from);
     outcome.summary = outcome.syn->summary;
   } else {
-    outcome.summary = runScan(config_, targets, ports, *engines_->transport, engine_observer, stop);
+    outcome.summary =
+        runScan(config_, targets, ports, *engines_->transport, *clock_, engine_observer, stop);
   }
   if (detecting) {
     detecting->finish();
     outcome.summary.interrupted = outcome.summary.interrupted || stop.load();
     outcome.summary.elapsed_seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    outcome.summary.finished = std::chrono::system_clock::now();
+        std::chrono::duration<double>(clock_->now() - started).count();
+    outcome.summary.finished = clock_->wallNow();
   }
   return outcome;
 }

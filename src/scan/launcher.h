@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
 #include "scan/records.h"
@@ -108,12 +109,14 @@ class PreparedScan {
  private:
   struct Engines;
   PreparedScan(ScanConfig config, const core::TargetSet& targets, const core::PortSet& ports,
-               std::unique_ptr<Engines> engines);
-  friend PreparedScan prepareScan(const ScanRequest&, const core::TargetSet&, const core::PortSet&);
+               core::Clock& clock, std::unique_ptr<Engines> engines);
+  friend PreparedScan prepareScan(const ScanRequest&, const core::TargetSet&, const core::PortSet&,
+                                  core::Clock&);
 
   ScanConfig config_;
   const core::TargetSet* targets_;
   const core::PortSet* ports_;
+  core::Clock* clock_;
   std::unique_ptr<Engines> engines_;
   std::shared_ptr<const DetectionSetup> detection_;
 };
@@ -121,8 +124,8 @@ class PreparedScan {
 // Checks the scan's size and opens what the request's scan needs for these targets and ports.
 // Blocking; call on the thread that will run the scan, before privileges are dropped. Both
 // sets must outlive the PreparedScan; the caller may still name hosts (reverse lookups) in
-// `targets` before run().
+// `targets` before run(). The engines read time only from `clock`, which must outlive the scan.
 PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targets,
-                         const core::PortSet& ports);
+                         const core::PortSet& ports, core::Clock& clock);
 
 }  // namespace portlens::scan

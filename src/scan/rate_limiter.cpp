@@ -1,6 +1,7 @@
 #include "scan/rate_limiter.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace portlens::scan {
 
@@ -30,7 +31,10 @@ std::chrono::nanoseconds RateLimiter::waitTime(TimePoint now) {
   if (unlimited()) return std::chrono::nanoseconds(0);
   refill(now);
   if (tokens_ >= 1.0) return std::chrono::nanoseconds(0);
-  return std::chrono::nanoseconds(static_cast<long long>((1.0 - tokens_) / rate_ * 1e9) + 1);
+  // Rounded up, so waiting this long always yields the token (a wait rounded down would leave
+  // a fraction missing and ask for a zero wait next: a busy loop with a manual clock).
+  const double nanos = std::max(1.0, std::ceil((1.0 - tokens_) / rate_ * 1e9));
+  return std::chrono::nanoseconds(static_cast<long long>(nanos));
 }
 
 }  // namespace portlens::scan

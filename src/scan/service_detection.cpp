@@ -49,11 +49,11 @@ std::shared_ptr<const DetectionSetup> loadDetection(const ServiceDetectionReques
 }
 
 DetectingObserver::DetectingObserver(const DetectionSetup& setup, ScanObserver& downstream,
-                                     const std::atomic<bool>& stop)
+                                     core::Clock& clock, const std::atomic<bool>& stop)
     : setup_(setup),
       downstream_(downstream),
       stop_(stop),
-      prober_(setup.db, *setup.patterns, setup.options) {
+      prober_(setup.db, *setup.patterns, clock, setup.options) {
   thread_ = std::thread([this] {
     try {
       prober_.run(

@@ -46,7 +46,7 @@ std::shared_ptr<const DetectionSetup> loadDetection(const ServiceDetectionReques
 
 class DetectingObserver : public ScanObserver {
  public:
-  DetectingObserver(const DetectionSetup& setup, ScanObserver& downstream,
+  DetectingObserver(const DetectionSetup& setup, ScanObserver& downstream, core::Clock& clock,
                     const std::atomic<bool>& stop);
   // Stops the prober if finish() was not reached (the engine threw) and joins its thread.
   ~DetectingObserver() override;

@@ -49,14 +49,14 @@ std::vector<std::string> segments(const std::string& path) {
 }  // namespace
 
 ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-                     const registry::PortRegistry& registry)
+                     const registry::PortRegistry& registry, core::Clock& clock)
     : config_(config),
       pool_(pool),
       jobs_(jobs),
       registry_(registry),
+      clock_(clock),
       limiter_(config.anonymous.scans_per_minute),
-      seed_counter_(
-          static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count())),
+      seed_counter_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count())),
       syn_available_(net::canOpenRawSockets()) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
@@ -192,7 +192,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
       throw ApiError(429, "too_many_scans",
                      "you already have a scan queued or running; wait for it to finish", 10);
     }
-    if (int wait = limiter_.take(caller.address, ClientLimiter::Clock::now()); wait > 0) {
+    if (int wait = limiter_.take(caller.address, clock_.now()); wait > 0) {
       throw ApiError(429, "rate_limited",
                      "too many scans from your address; retry in " + std::to_string(wait) + " s",
                      wait);

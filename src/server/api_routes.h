@@ -40,8 +40,9 @@ struct Caller {
 
 class ApiRoutes {
  public:
+  // `clock` paces the anonymous rate limit and seeds scans.
   ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-            const registry::PortRegistry& registry);
+            const registry::PortRegistry& registry, core::Clock& clock);
 
   HttpResponse handle(const HttpRequest& request);
 
@@ -72,6 +73,7 @@ class ApiRoutes {
   StorePool& pool_;
   JobRunner& jobs_;
   const registry::PortRegistry& registry_;
+  core::Clock& clock_;
   ClientLimiter limiter_;
   ResultCache results_cache_;
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads

@@ -5,7 +5,7 @@
 
 namespace portlens::server {
 
-int ClientLimiter::take(const core::IpAddress& client, Clock::time_point now) {
+int ClientLimiter::take(const core::IpAddress& client, core::Clock::SteadyTime now) {
   if (per_minute_ <= 0) return 60;
   std::lock_guard lock(mutex_);
   // Forget idle clients so the map cannot grow without bound.

@@ -7,22 +7,22 @@
 #include <map>
 #include <mutex>
 
+#include "core/clock.h"
 #include "core/ip_address.h"
 
 namespace portlens::server {
 
 class ClientLimiter {
  public:
-  using Clock = std::chrono::steady_clock;
   explicit ClientLimiter(double per_minute) : per_minute_(per_minute) {}
 
   // Takes one token; returns 0 when allowed, else the seconds to wait (for Retry-After).
-  int take(const core::IpAddress& client, Clock::time_point now);
+  int take(const core::IpAddress& client, core::Clock::SteadyTime now);
 
  private:
   struct Bucket {
     double tokens = 0;
-    Clock::time_point updated;
+    core::Clock::SteadyTime updated;
   };
   double per_minute_;
   std::mutex mutex_;

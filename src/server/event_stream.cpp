@@ -9,8 +9,6 @@ namespace portlens::server {
 namespace {
 
 constexpr std::size_t kBatch = 4096;
-constexpr auto kRefreshEvery = std::chrono::milliseconds(100);
-constexpr auto kForgetAfter = std::chrono::seconds(30);
 
 void appendEvent(std::string& out, std::string_view event, const std::string& data,
                  std::int64_t id) {
@@ -42,7 +40,7 @@ std::string EventHub::formatPort(const store::StoredRecord& r) const {
 }
 
 std::shared_ptr<EventHub::Log> EventHub::refreshed(std::int64_t scan_id, store::ScanStore& store) {
-  const auto now = std::chrono::steady_clock::now();
+  const auto now = clock_.now();
   std::shared_ptr<Log> log;
   {
     std::lock_guard lock(mutex_);

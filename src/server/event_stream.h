@@ -4,7 +4,8 @@
 // refreshed from the store at most every 100 ms by whichever stream polls first. A hundred
 // clients watching one scan thus cost one store query and one JSON rendering per record,
 // not a hundred. Logs stop growing at kMaxLoggedEvents (beyond that, cursors read the store
-// themselves) and are dropped 30 s after their last reader.
+// themselves) and are dropped 30 s after their last reader. Both intervals are measured on the
+// hub's clock.
 //
 // EventCursor is one client's position: poll() returns the Server-Sent Events for records
 // since the last poll, a progress event when the scan's progress changed, and a final `end`
@@ -28,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "registry/port_registry.h"
 #include "scan/records.h"
 #include "store/scan_store.h"
@@ -38,7 +40,11 @@ class EventHub {
  public:
   static constexpr std::size_t kMaxLoggedEvents = 1 << 18;
 
-  explicit EventHub(const registry::PortRegistry& registry) : registry_(registry) {}
+  static constexpr auto kRefreshEvery = std::chrono::milliseconds(100);
+  static constexpr auto kForgetAfter = std::chrono::seconds(30);
+
+  EventHub(const registry::PortRegistry& registry, core::Clock& clock)
+      : registry_(registry), clock_(clock) {}
 
   struct Entry {
     std::int64_t seq;
@@ -51,8 +57,8 @@ class EventHub {
     std::int64_t max_seq = 0;           // highest seq read from the store
     bool truncated = false;             // hit kMaxLoggedEvents: readers past the end use the store
     std::optional<store::ScanRow> row;  // read before the entries of the same refresh
-    std::chrono::steady_clock::time_point refreshed{};
-    std::chrono::steady_clock::time_point used{};
+    core::Clock::SteadyTime refreshed{};
+    core::Clock::SteadyTime used{};
   };
 
   // The log of `scan_id`, refreshed when older than 100 ms.
@@ -61,6 +67,7 @@ class EventHub {
 
  private:
   const registry::PortRegistry& registry_;
+  core::Clock& clock_;
   std::mutex mutex_;
   std::map<std::int64_t, std::shared_ptr<Log>> logs_;
 };

@@ -73,6 +73,7 @@ struct HttpServer::Impl {
   ApiRoutes& routes;
   StorePool& pool;
   const registry::PortRegistry& registry;
+  core::Clock& clock;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
@@ -81,8 +82,9 @@ struct HttpServer::Impl {
   // a slow resolver never stalls the io threads that serve everyone else.
   asio::thread_pool blocking{2};
 
-  Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg)
-      : config(c), routes(r), pool(p), registry(reg), events(reg) {}
+  Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg,
+       core::Clock& clk)
+      : config(c), routes(r), pool(p), registry(reg), clock(clk), events(reg, clk) {}
 
   HttpRequest convert(const http::request<http::string_body>& req, const core::IpAddress& client) {
     HttpRequest r;
@@ -138,7 +140,7 @@ struct HttpServer::Impl {
     stream.expires_after(kIdleTimeout);
     co_await asio::async_write(stream, asio::buffer(head), use_awaitable);
     asio::steady_timer timer(co_await asio::this_coro::executor);
-    auto last_write = std::chrono::steady_clock::now();
+    auto last_write = clock.now();
     std::string out;
     while (!stopping.load()) {
       out.clear();
@@ -147,7 +149,7 @@ struct HttpServer::Impl {
         auto store = pool.take();
         more = cursor.poll(*store, events, out);
       }
-      const auto now = std::chrono::steady_clock::now();
+      const auto now = clock.now();
       if (out.empty() && now - last_write >= kHeartbeat) out = ": keep-alive\n\n";
       if (!out.empty()) {
         stream.expires_after(kIdleTimeout);
@@ -249,8 +251,8 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-                       const registry::PortRegistry& registry)
-    : impl_(std::make_unique<Impl>(config, routes, pool, registry)) {}
+                       const registry::PortRegistry& registry, core::Clock& clock)
+    : impl_(std::make_unique<Impl>(config, routes, pool, registry, clock)) {}
 
 HttpServer::~HttpServer() = default;
 

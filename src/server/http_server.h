@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "core/clock.h"
 #include "registry/port_registry.h"
 #include "server/api_routes.h"
 #include "server/server_config.h"
@@ -22,8 +23,9 @@ namespace portlens::server {
 
 class HttpServer {
  public:
+  // `clock` drives the event hub's refreshes and the streams' heartbeats.
   HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-             const registry::PortRegistry& registry);
+             const registry::PortRegistry& registry, core::Clock& clock);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

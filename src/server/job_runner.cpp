@@ -10,10 +10,12 @@
 
 namespace portlens::server {
 
-JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings settings)
+JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings settings,
+                     core::Clock& clock)
     : db_path_(std::move(db_path)),
       max_running_(max_running == 0 ? 1 : max_running),
-      settings_(settings) {}
+      settings_(settings),
+      clock_(clock) {}
 
 JobRunner::~JobRunner() { stop(); }
 
@@ -51,7 +53,7 @@ void JobRunner::cancel(std::int64_t id) {
 
 void JobRunner::workerLoop() {
   try {
-    store::ScanStore store(db_path_);
+    store::ScanStore store(db_path_, clock_);
     while (true) {
       std::uint64_t seen_wakes = 0;
       {
@@ -75,7 +77,7 @@ void JobRunner::workerLoop() {
       }
       // A cancel that arrived between claim and registration is in the store.
       if (row->cancel_requested) flag->store(true);
-      JobResult result = runScanJob(store, *row, settings_, *flag);
+      JobResult result = runScanJob(store, *row, settings_, *flag, clock_);
       bool cancelled = false;
       {
         std::lock_guard lock(mutex_);

@@ -17,13 +17,15 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "server/scan_job.h"
 
 namespace portlens::server {
 
 class JobRunner {
  public:
-  JobRunner(std::string db_path, unsigned max_running, JobSettings settings);
+  // `clock` is handed to every job and store connection.
+  JobRunner(std::string db_path, unsigned max_running, JobSettings settings, core::Clock& clock);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -41,6 +43,7 @@ class JobRunner {
   std::string db_path_;
   unsigned max_running_;
   JobSettings settings_;
+  core::Clock& clock_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;

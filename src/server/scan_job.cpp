@@ -21,11 +21,12 @@ constexpr std::chrono::milliseconds kFlushEvery{250};
 // Buffers the engine's records and commits them in batches.
 class StoringObserver final : public scan::ScanObserver {
  public:
-  StoringObserver(store::ScanStore& store, std::int64_t id) : store_(store), id_(id) {}
+  StoringObserver(store::ScanStore& store, std::int64_t id, core::Clock& clock)
+      : store_(store), id_(id), clock_(clock), last_(clock.now()) {}
 
   void onPort(const scan::PortRecord& record) override {
     pending_.push_back(record);
-    if (pending_.size() >= kBatch || std::chrono::steady_clock::now() - last_ >= kFlushEvery) {
+    if (pending_.size() >= kBatch || clock_.now() - last_ >= kFlushEvery) {
       flush();
     }
   }
@@ -39,7 +40,7 @@ class StoringObserver final : public scan::ScanObserver {
   void flush() {
     store_.appendResults(id_, pending_, probes_sent_, rate_, eta_);
     pending_.clear();
-    last_ = std::chrono::steady_clock::now();
+    last_ = clock_.now();
   }
   void setBaseProbes(std::uint64_t base) { base_probes_ = probes_sent_ = base; }
   void setFinalProbes(std::uint64_t probes) { probes_sent_ = base_probes_ + probes; }
@@ -48,8 +49,9 @@ class StoringObserver final : public scan::ScanObserver {
  private:
   store::ScanStore& store_;
   std::int64_t id_;
+  core::Clock& clock_;
   std::vector<scan::PortRecord> pending_;
-  std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
+  core::Clock::SteadyTime last_;
   std::uint64_t base_probes_ = 0;
   std::uint64_t probes_sent_ = 0;
   double rate_ = 0;
@@ -59,7 +61,8 @@ class StoringObserver final : public scan::ScanObserver {
 }  // namespace
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
-                     const JobSettings& settings, const std::atomic<bool>& stop) {
+                     const JobSettings& settings, const std::atomic<bool>& stop,
+                     core::Clock& clock) {
   JobResult result;
   try {
     core::TargetSet targets = store.scanTargets(row.id);
@@ -71,7 +74,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       ports = std::move(plan.ports);
     }
     if (settings.reverse_dns) net::nameTargetsByReverseLookup(targets, {});
-    StoringObserver observer(store, row.id);
+    StoringObserver observer(store, row.id, clock);
     observer.setBaseProbes(row.probes_sent);
     if (!targets.empty() && !ports.empty()) {
       scan::ScanRequest request;
@@ -80,7 +83,7 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       request.max_parallel = settings.probes_in_flight;
       request.rate = row.rate;
       request.progress_interval = std::chrono::milliseconds(500);
-      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports);
+      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "core/clock.h"
 #include "store/scan_store.h"
 
 namespace portlens::server {
@@ -31,6 +32,7 @@ struct JobSettings {
 };
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
-                     const JobSettings& settings, const std::atomic<bool>& stop);
+                     const JobSettings& settings, const std::atomic<bool>& stop,
+                     core::Clock& clock);
 
 }  // namespace portlens::server

@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "store/scan_store.h"
 
 namespace portlens::server {
 
 class StorePool {
  public:
-  explicit StorePool(std::string path) : path_(std::move(path)) {}
+  StorePool(std::string path, core::Clock& clock) : path_(std::move(path)), clock_(clock) {}
 
   class Lease {
    public:
@@ -39,7 +40,7 @@ class StorePool {
         return Lease(*this, std::move(store));
       }
     }
-    return Lease(*this, std::make_unique<store::ScanStore>(path_));
+    return Lease(*this, std::make_unique<store::ScanStore>(path_, clock_));
   }
 
  private:
@@ -49,6 +50,7 @@ class StorePool {
   }
 
   std::string path_;
+  core::Clock& clock_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<store::ScanStore>> idle_;
 };

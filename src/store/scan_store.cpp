@@ -67,10 +67,8 @@ constexpr std::string_view kScanColumns =
     "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate, "
     "ports_label";
 
-std::int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+std::int64_t msSinceEpoch(core::Clock::WallTime time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
 }
 
 std::int64_t i64(std::uint64_t v) { return static_cast<std::int64_t>(v); }
@@ -182,7 +180,7 @@ void addMissingColumns(Database& db) {
   }
 }
 
-ScanStore::ScanStore(const std::string& path) : db_(path) {
+ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), clock_(clock) {
   db_.exec(kSchema);
   addMissingColumns(db_);
 }
@@ -198,7 +196,7 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   st.bind(4, encodeTargets(scan.targets))
       .bind(5, std::string(scan::toString(scan.mode)))
       .bind(6, scan.ports_spec);
-  st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, nowMs());
+  st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, msSinceEpoch(clock_.wallNow()));
   st.bind(10, i64(scan.seed)).bind(11, scan.rate).bind(12, scan.ports_label);
   st.step();
   return db_.lastInsertId();
@@ -285,7 +283,7 @@ std::optional<ScanRow> ScanStore::claimNextQueued() {
   auto st = db_.prepare(
       "UPDATE scans SET status = 'running', attempts = attempts + 1, "
       "started_ms = CASE started_ms WHEN 0 THEN ? ELSE started_ms END WHERE id = ?");
-  st.bind(1, nowMs()).bind(2, id);
+  st.bind(1, msSinceEpoch(clock_.wallNow())).bind(2, id);
   st.step();
   tx.commit();
   return scan(id);
@@ -311,7 +309,10 @@ void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string
   auto st = db_.prepare(
       "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = MAX(probes_sent, "
       "?), eta_seconds = 0 WHERE id = ?");
-  st.bind(1, toString(status)).bind(2, error).bind(3, nowMs()).bind(4, i64(probes_sent));
+  st.bind(1, toString(status))
+      .bind(2, error)
+      .bind(3, msSinceEpoch(clock_.wallNow()))
+      .bind(4, i64(probes_sent));
   st.bind(5, id);
   st.step();
 }
@@ -321,7 +322,7 @@ bool ScanStore::requestCancel(std::int64_t id) {
   auto st = db_.prepare(
       "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1 "
       "WHERE id = ? AND status = 'queued'");
-  st.bind(1, nowMs()).bind(2, id);
+  st.bind(1, msSinceEpoch(clock_.wallNow())).bind(2, id);
   st.step();
   bool changed = db_.changes() > 0;
   if (!changed) {
@@ -425,7 +426,7 @@ void ScanStore::insertToken(const TokenRow& token) {
   auto st =
       db_.prepare("INSERT INTO tokens (name, hash, allow, admin, created_ms) VALUES (?,?,?,?,?)");
   st.bind(1, token.name).bind(2, token.hash).bind(3, token.allow);
-  st.bind(4, std::int64_t{token.admin ? 1 : 0}).bind(5, nowMs());
+  st.bind(4, std::int64_t{token.admin ? 1 : 0}).bind(5, msSinceEpoch(clock_.wallNow()));
   st.step();
 }
 

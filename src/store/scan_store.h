@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/target_set.h"
 #include "scan/records.h"
 #include "store/sqlite_db.h"
@@ -81,8 +82,9 @@ struct TokenRow {
 
 class ScanStore {
  public:
-  // Opens (and creates or migrates) the database at `path`.
-  explicit ScanStore(const std::string& path);
+  // Opens (and creates or migrates) the database at `path`. Timestamps (created_ms,
+  // started_ms, finished_ms) are `clock`'s wall time.
+  ScanStore(const std::string& path, core::Clock& clock);
 
   // Scans and the queue.
   std::int64_t insertScan(const NewScan& scan);
@@ -120,6 +122,7 @@ class ScanStore {
  private:
   ScanRow readScanRow(Statement& st);
   Database db_;
+  core::Clock& clock_;
 };
 
 }  // namespace portlens::store

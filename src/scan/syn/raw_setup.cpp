@@ -5,8 +5,10 @@
 namespace portlens::scan::syn {
 
 RawScan prepareRawScan(const core::TargetSet& targets, const RouteOverrides& overrides,
-                       const Shard& shard, std::optional<std::uint16_t> fixed_source_port) {
-  const auto [ipv4, ipv6] = resolvePaths(targets, overrides, true);
+                       const Shard& shard, std::optional<std::uint16_t> fixed_source_port,
+                       core::Clock& clock) {
+  net::NetlinkRouteSource routes(clock);
+  const auto [ipv4, ipv6] = resolvePaths(targets, overrides, true, routes);
   RawScan scan;
   scan.source_ports = reserveSourcePorts(fixed_source_port, kMaxRounds);
   const std::uint16_t last_port =

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/target_set.h"
 #include "scan/shard.h"
 #include "scan/syn/raw_packet_io.h"
@@ -22,8 +23,10 @@ struct RawScan {
 };
 
 // Throws core::UsageError (no route, unresolvable next hop, ...) or std::system_error
-// (EPERM without CAP_NET_RAW).
+// (EPERM without CAP_NET_RAW). Routes come from the kernel (net::NetlinkRouteSource); `clock`
+// paces the wait for a next hop's MAC.
 RawScan prepareRawScan(const core::TargetSet& targets, const RouteOverrides& overrides,
-                       const Shard& shard, std::optional<std::uint16_t> fixed_source_port);
+                       const Shard& shard, std::optional<std::uint16_t> fixed_source_port,
+                       core::Clock& clock);
 
 }  // namespace portlens::scan::syn

@@ -54,13 +54,13 @@ std::optional<net::MacAddress> parseMac(const std::string& text) {
 }
 
 ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
-                         const RouteOverrides& overrides, bool need_mac) {
+                         const RouteOverrides& overrides, bool need_mac, net::RouteSource& routes) {
   const auto sample = sampleTargets(targets, family);
   if (sample.empty()) throw core::UsageError("no targets of this address family");
   const auto& source_override =
       family == core::Family::kIpv4 ? overrides.source_ipv4 : overrides.source_ipv6;
   std::string why;
-  auto route = net::lookupRoute(sample.front(), why);
+  auto route = routes.lookupRoute(sample.front(), why);
   if (!route) {
     if (!need_mac && source_override) {
       ResolvedPath path;
@@ -70,7 +70,7 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
     throw core::UsageError(fmt::format("no route to {}: {}", sample.front().toString(), why));
   }
   for (std::size_t i = 1; i < sample.size(); ++i) {
-    auto other = net::lookupRoute(sample[i], why);
+    auto other = routes.lookupRoute(sample[i], why);
     if (!other || other->interface_index != route->interface_index ||
         other->gateway != route->gateway) {
       throw core::UsageError(
@@ -79,8 +79,8 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
     }
   }
   ResolvedPath path;
-  auto interface = overrides.interface.empty() ? net::lookupInterface(route->interface_index)
-                                               : net::lookupInterface(overrides.interface);
+  auto interface = overrides.interface.empty() ? routes.lookupInterface(route->interface_index)
+                                               : routes.lookupInterface(overrides.interface);
   if (!interface) {
     throw core::UsageError(
         overrides.interface.empty()
@@ -106,7 +106,7 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
   if (overrides.router_mac) {
     path.origin.next_hop_mac = *overrides.router_mac;
   } else if (need_mac) {
-    auto mac = net::resolveNeighbour(path.interface_index, *path.next_hop, kNeighbourTimeout);
+    auto mac = routes.resolveNeighbour(path.interface_index, *path.next_hop, kNeighbourTimeout);
     if (!mac) {
       throw core::UsageError(
           fmt::format("the next hop {} on {} does not answer ARP/NDP; give "
@@ -119,13 +119,13 @@ ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
 }
 
 FamilyPaths resolvePaths(const core::TargetSet& targets, const RouteOverrides& overrides,
-                         bool need_mac) {
+                         bool need_mac, net::RouteSource& routes) {
   FamilyPaths paths;
   if (!targets.v4().empty()) {
-    paths.ipv4 = resolvePath(targets, core::Family::kIpv4, overrides, need_mac);
+    paths.ipv4 = resolvePath(targets, core::Family::kIpv4, overrides, need_mac, routes);
   }
   if (!targets.v6().empty()) {
-    paths.ipv6 = resolvePath(targets, core::Family::kIpv6, overrides, need_mac);
+    paths.ipv6 = resolvePath(targets, core::Family::kIpv6, overrides, need_mac, routes);
   }
   return paths;
 }

@@ -3,7 +3,9 @@
 // the neighbour table gives the next hop's MAC (resolved by the kernel when missing). The
 // user's --interface, --source-ip and --router-mac override each step. Also reserves the
 // scan's source ports so the kernel hands them to no one else. Runs before the scan starts,
-// on the CLI's thread; errors are core::UsageError with a message meant for the user.
+// on the CLI's thread; errors are core::UsageError with a message meant for the user. The
+// routes, interfaces and neighbours come from a net::RouteSource (the kernel's in production,
+// a scripted one in tests).
 #pragma once
 
 #include <optional>
@@ -12,6 +14,7 @@
 
 #include "core/ip_address.h"
 #include "core/target_set.h"
+#include "net/route_lookup.h"
 #include "net/syn_frame.h"
 #include "net/unique_fd.h"
 
@@ -34,7 +37,7 @@ struct ResolvedPath {
 // The path for the targets of `family`. `need_mac` false (dry runs) skips neighbour
 // resolution and tolerates a missing route when a source address was given.
 ResolvedPath resolvePath(const core::TargetSet& targets, core::Family family,
-                         const RouteOverrides& overrides, bool need_mac);
+                         const RouteOverrides& overrides, bool need_mac, net::RouteSource& routes);
 
 // The paths for every family the targets hold (nullopt for a family they do not hold).
 struct FamilyPaths {
@@ -42,7 +45,7 @@ struct FamilyPaths {
   std::optional<ResolvedPath> ipv6;
 };
 FamilyPaths resolvePaths(const core::TargetSet& targets, const RouteOverrides& overrides,
-                         bool need_mac);
+                         bool need_mac, net::RouteSource& routes);
 
 // "aa:bb:cc:dd:ee:ff" -> bytes; nullopt when malformed.
 std::optional<net::MacAddress> parseMac(const std::string& text);

@@ -1,5 +1,6 @@
 // What the sending and the receiving thread of a SYN scan share. Everything written by one
-// thread and read by the other is atomic; nothing on the hot path takes a lock.
+// thread and read by the other is atomic; nothing on the hot path takes a lock. Both threads
+// read the time from `clock` (thread-safe).
 #pragma once
 
 #include <array>
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
 #include "scan/cookie.h"
@@ -21,7 +23,7 @@ namespace portlens::scan::syn {
 
 struct ScanState {
   ScanState(const ScanConfig& config_in, const SynPlan& plan_in, const core::TargetSet& targets_in,
-            const core::PortSet& ports_in)
+            const core::PortSet& ports_in, core::Clock& clock_in)
       : config(config_in),
         plan(plan_in),
         targets(targets_in),
@@ -32,9 +34,11 @@ struct ScanState {
         send_log(shard_size),
         cookies(plan_in.secret),
         controller(RateController::Settings{}),
-        started(std::chrono::steady_clock::now()) {}
+        clock(clock_in),
+        started(clock_in.now()),
+        wall_started(clock_in.wallNow()) {}
 
-  std::chrono::nanoseconds sinceStart() const { return std::chrono::steady_clock::now() - started; }
+  std::chrono::nanoseconds sinceStart() const { return clock.now() - started; }
   std::uint16_t sourcePort(unsigned in_round) const {
     return plan.fixed_source_port ? plan.source_port
                                   : static_cast<std::uint16_t>(plan.source_port + in_round - 1);
@@ -50,7 +54,9 @@ struct ScanState {
   SendLog send_log;
   CookieJar cookies;
   RateController controller;  // adaptive mode only (config.rate == 0)
-  std::chrono::steady_clock::time_point started;
+  core::Clock& clock;
+  core::Clock::SteadyTime started;
+  core::Clock::WallTime wall_started;
 
   // Sender -> receiver.
   std::atomic<unsigned> round{1};

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 
 namespace portlens::scan::syn {
@@ -34,11 +35,14 @@ class SendPacer {
   }
   // Gives back probes that were granted but not sent.
   void giveBack(std::uint32_t count) { tokens_ += count; }
-  // How long until a whole batch is available.
+  // How long until a whole batch is available. Rounded up (at least 1 ns while tokens are
+  // missing), so waiting this long always yields the batch: a wait rounded down to zero would
+  // make the sender spin, forever on a manual clock.
   Nanos waitTime(Nanos now) {
     refill(now);
     const double missing = double(batch_) - tokens_;
-    return missing <= 0 ? Nanos(0) : Nanos(static_cast<std::int64_t>(missing / rate_ * 1e9));
+    if (missing <= 0) return Nanos(0);
+    return Nanos(static_cast<std::int64_t>(std::max(1.0, std::ceil(missing / rate_ * 1e9))));
   }
 
  private:

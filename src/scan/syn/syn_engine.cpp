@@ -12,7 +12,6 @@
 namespace portlens::scan::syn {
 namespace {
 
-using Clock = std::chrono::steady_clock;
 constexpr std::size_t kReasonCount = static_cast<std::size_t>(Reason::kLocalError) + 1;
 
 Outcome outcomeOf(PortState state) {
@@ -28,13 +27,13 @@ class Receiver {
       : state_(state), io_(io), observer_(observer), matcher_(state) {}
 
   void run() {
-    auto next_progress = Clock::now() + state_.config.progress_interval;
+    auto next_progress = state_.clock.now() + state_.config.progress_interval;
     auto visit = [this](std::span<const std::uint8_t> frame) { handle(frame); };
     while (!state_.sender_done.load(std::memory_order_acquire)) {
       io_.receive(std::chrono::milliseconds(5), visit);
-      if (Clock::now() >= next_progress) {
+      if (state_.clock.now() >= next_progress) {
         reportProgress();
-        next_progress = Clock::now() + state_.config.progress_interval;
+        next_progress = state_.clock.now() + state_.config.progress_interval;
       }
     }
     // Whatever is already queued still counts.
@@ -48,7 +47,7 @@ class Receiver {
   // two add up.
   ScanSummary finish(bool interrupted, std::span<const std::uint64_t> earlier) {
     ScanSummary summary;
-    const auto now = std::chrono::system_clock::now();
+    const auto now = state_.clock.wallNow();
     const std::uint64_t port_count = state_.ports.size();
     const bool sharded = state_.plan.shard.count > 1;
     const unsigned rounds = state_.round.load();
@@ -83,16 +82,17 @@ class Receiver {
       record.ip = state_.targets.at(host);
       record.hostname = state_.targets.hostnameOf(record.ip);
       record.dominant_reason = {Reason::kSynAck, Reason::kReset, dominantFilteredReason()};
-      record.started = wall_started_;
+      record.started = state_.wall_started;
       record.finished = now;
       observer_.onHost(record);
       summary.totals.addAll(record.counts);
       ++summary.hosts_completed;
     }
     summary.probes_sent = state_.probes_sent.load();
-    summary.elapsed_seconds = std::chrono::duration<double>(Clock::now() - state_.started).count();
+    summary.elapsed_seconds =
+        std::chrono::duration<double>(state_.clock.now() - state_.started).count();
     summary.interrupted = interrupted;
-    summary.finished = std::chrono::system_clock::now();
+    summary.finished = state_.clock.wallNow();
     return summary;
   }
 
@@ -177,7 +177,6 @@ class Receiver {
   std::array<std::uint64_t, kReasonCount> icmp_reasons_{};
   double last_progress_elapsed_ = 0;
   std::uint64_t last_progress_sent_ = 0;
-  std::chrono::system_clock::time_point wall_started_ = std::chrono::system_clock::now();
 };
 
 void checkPlan(const SynPlan& plan, const core::TargetSet& targets) {
@@ -192,11 +191,12 @@ void checkPlan(const SynPlan& plan, const core::TargetSet& targets) {
 }  // namespace
 
 SynResult runSynScan(const ScanConfig& config, const SynPlan& plan, const core::TargetSet& targets,
-                     const core::PortSet& ports, PacketIo& io, ScanObserver& observer,
-                     const std::atomic<bool>& stop, const ResumePoint* resume_from) {
+                     const core::PortSet& ports, PacketIo& io, core::Clock& clock,
+                     ScanObserver& observer, const std::atomic<bool>& stop,
+                     const ResumePoint* resume_from) {
   checkPlan(plan, targets);
   targets.freeze();  // both threads read it from here on
-  ScanState state(config, plan, targets, ports);
+  ScanState state(config, plan, targets, ports, clock);
   if (resume_from != nullptr && !state.states.restore(resume_from->states)) {
     throw std::invalid_argument("the resume state does not match this scan");
   }

@@ -7,6 +7,8 @@
 // again, for as many rounds as the measured loss rate needs (at most 1 + max_retries); what
 // stays silent is filtered (no-response).
 //
+// Every time either thread reads or waits for comes from `clock`.
+//
 // Observer calls happen on the calling thread. `stop` (set by a signal thread) ends the scan
 // early: the records so far are emitted and the resume point says where to continue.
 #pragma once
@@ -16,6 +18,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/port_set.h"
 #include "core/target_set.h"
 #include "net/syn_frame.h"
@@ -60,7 +63,8 @@ struct SynResult {
 
 // Throws std::invalid_argument when the plan lacks an origin for a family the targets hold.
 SynResult runSynScan(const ScanConfig& config, const SynPlan& plan, const core::TargetSet& targets,
-                     const core::PortSet& ports, PacketIo& io, ScanObserver& observer,
-                     const std::atomic<bool>& stop, const ResumePoint* resume_from = nullptr);
+                     const core::PortSet& ports, PacketIo& io, core::Clock& clock,
+                     ScanObserver& observer, const std::atomic<bool>& stop,
+                     const ResumePoint* resume_from = nullptr);
 
 }  // namespace portlens::scan::syn

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <thread>
 
 #include "net/syn_frame.h"
 #include "scan/syn/send_pacer.h"
@@ -64,7 +63,7 @@ class Sender {
     if (stopped()) {
       state_.interrupted.store(true);
       // Answers to the probes in flight still count; wait a little for them.
-      sleepFor(std::min(rto(), Nanos(std::chrono::milliseconds(200))));
+      state_.clock.sleepFor(std::min(rto(), Nanos(std::chrono::milliseconds(200))));
     }
     state_.sender_done.store(true, std::memory_order_release);
   }
@@ -117,7 +116,7 @@ class Sender {
     while (done < batch.count) {
       std::uint32_t granted = pacer_.take(state_.sinceStart());
       if (granted == 0) {
-        sleepFor(pacer_.waitTime(state_.sinceStart()));
+        state_.clock.sleepFor(pacer_.waitTime(state_.sinceStart()));
         continue;
       }
       granted = std::min(granted, batch.count - done);
@@ -132,7 +131,7 @@ class Sender {
       if (taken < granted) {
         pacer_.giveBack(static_cast<std::uint32_t>(granted - taken));
         // The interface queue is full: let it drain rather than spin.
-        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        state_.clock.sleepFor(std::chrono::microseconds(50));
       }
       done += static_cast<std::uint32_t>(taken);
       state_.probes_sent.fetch_add(taken, std::memory_order_relaxed);
@@ -162,13 +161,10 @@ class Sender {
     const Nanos from = state_.sinceStart();
     while (state_.sinceStart() - from < rto()) {
       if (stopped()) return false;
-      sleepFor(std::min(rto() - (state_.sinceStart() - from), Nanos(std::chrono::milliseconds(5))));
+      state_.clock.sleepFor(
+          std::min(rto() - (state_.sinceStart() - from), Nanos(std::chrono::milliseconds(5))));
     }
     return !stopped();
-  }
-
-  static void sleepFor(Nanos duration) {
-    if (duration > Nanos(0)) std::this_thread::sleep_for(duration);
   }
 
   std::uint64_t answers(unsigned round) const {

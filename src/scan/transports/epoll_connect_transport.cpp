@@ -17,14 +17,10 @@
 #include "scan/transports/probe_socket.h"
 
 namespace portlens::scan {
-namespace {
+namespace {}  // namespace
 
-using Clock = std::chrono::steady_clock;
-
-}  // namespace
-
-EpollConnectTransport::EpollConnectTransport(std::uint32_t capacity)
-    : epoll_(epoll_create1(EPOLL_CLOEXEC)), fds_(capacity, -1), targets_(capacity) {
+EpollConnectTransport::EpollConnectTransport(std::uint32_t capacity, core::Clock& clock)
+    : clock_(clock), epoll_(epoll_create1(EPOLL_CLOEXEC)), fds_(capacity, -1), targets_(capacity) {
   if (!epoll_.valid()) throw std::system_error(errno, std::generic_category(), "epoll_create1");
   immediate_.reserve(64);
 }
@@ -47,7 +43,7 @@ StartStatus EpollConnectTransport::start(std::uint32_t slot, const core::IpAddre
       return StartStatus::kBusy;
     }
     fds_[slot] = fd;
-    finish(slot, error, Clock::now(), immediate_);
+    finish(slot, error, clock_.now(), immediate_);
     return StartStatus::kStarted;
   }
   epoll_event event{};
@@ -72,7 +68,7 @@ void EpollConnectTransport::abandon(std::uint32_t slot) {
   }
 }
 
-void EpollConnectTransport::finish(std::uint32_t slot, int error, Clock::time_point seen,
+void EpollConnectTransport::finish(std::uint32_t slot, int error, core::Clock::SteadyTime seen,
                                    std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result = fromConnectErrno(error);
@@ -93,7 +89,7 @@ void EpollConnectTransport::finish(std::uint32_t slot, int error, Clock::time_po
   answers.push_back({slot, result.state, result.reason, seen});
 }
 
-void EpollConnectTransport::finishWithError(std::uint32_t slot, Clock::time_point seen,
+void EpollConnectTransport::finishWithError(std::uint32_t slot, core::Clock::SteadyTime seen,
                                             std::vector<ProbeAnswer>& answers) {
   int fd = fds_[slot];
   StateAndReason result{PortState::kClosed, Reason::kConnRefused};
@@ -114,7 +110,7 @@ void EpollConnectTransport::poll(std::chrono::nanoseconds timeout,
                                  std::vector<ProbeAnswer>& answers) {
   for (std::uint32_t slot : std::exchange(retry_, {})) {
     if (start(slot, targets_[slot].address, targets_[slot].port) == StartStatus::kBusy) {
-      answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, Clock::now()});
+      answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, clock_.now()});
     }
   }
   if (!immediate_.empty()) {
@@ -131,7 +127,7 @@ void EpollConnectTransport::poll(std::chrono::nanoseconds timeout,
     if (errno == EINTR) return;
     throw std::system_error(errno, std::generic_category(), "epoll_wait");
   }
-  const auto seen = Clock::now();
+  const auto seen = clock_.now();
   for (int i = 0; i < n; ++i) {
     std::uint32_t slot = events[i].data.u32;
     if ((events[i].events & EPOLLERR) != 0) {

@@ -7,6 +7,7 @@
 
 #include <vector>
 
+#include "core/clock.h"
 #include "net/unique_fd.h"
 #include "scan/transport.h"
 
@@ -15,7 +16,8 @@ namespace portlens::scan {
 class EpollConnectTransport final : public Transport {
  public:
   // `capacity` probes in flight at most; it must fit the process's file-descriptor limit.
-  explicit EpollConnectTransport(std::uint32_t capacity);
+  // `clock` stamps answers (ProbeAnswer::seen); it must be the engine's clock.
+  EpollConnectTransport(std::uint32_t capacity, core::Clock& clock);
 
   std::uint32_t capacity() const override { return static_cast<std::uint32_t>(fds_.size()); }
   StartStatus start(std::uint32_t slot, const core::IpAddress& address,
@@ -32,12 +34,13 @@ class EpollConnectTransport final : public Transport {
 
   // connect() completed without error (or returned 0 at once): open, unless it connected to
   // itself.
-  void finish(std::uint32_t slot, int error, std::chrono::steady_clock::time_point seen,
+  void finish(std::uint32_t slot, int error, core::Clock::SteadyTime seen,
               std::vector<ProbeAnswer>& answers);
   // epoll reported an error: an ICMP error (from the error queue) or TCP's reset.
-  void finishWithError(std::uint32_t slot, std::chrono::steady_clock::time_point seen,
+  void finishWithError(std::uint32_t slot, core::Clock::SteadyTime seen,
                        std::vector<ProbeAnswer>& answers);
 
+  core::Clock& clock_;
   net::UniqueFd epoll_;
   std::vector<int> fds_;                // per slot; -1 when free
   std::vector<Target> targets_;         // per slot, for restarting a self-connected probe

@@ -11,8 +11,6 @@
 namespace portlens::scan {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 // user_data layout: generation (32 bits) | slot (31 bits) | connect flag (1 bit). Closes and
 // cancels carry 0 and their completions are ignored.
 std::uint64_t connectTag(std::uint32_t slot, std::uint32_t generation) {
@@ -21,8 +19,9 @@ std::uint64_t connectTag(std::uint32_t slot, std::uint32_t generation) {
 
 }  // namespace
 
-std::unique_ptr<UringConnectTransport> UringConnectTransport::create(std::uint32_t capacity) {
-  std::unique_ptr<UringConnectTransport> transport(new UringConnectTransport(capacity));
+std::unique_ptr<UringConnectTransport> UringConnectTransport::create(std::uint32_t capacity,
+                                                                     core::Clock& clock) {
+  std::unique_ptr<UringConnectTransport> transport(new UringConnectTransport(capacity, clock));
   // Room for every probe's connect completion plus the close and cancel completions that a
   // round can add, so the completion queue never overflows.
   io_uring_params params{};
@@ -32,7 +31,8 @@ std::unique_ptr<UringConnectTransport> UringConnectTransport::create(std::uint32
   return transport;
 }
 
-UringConnectTransport::UringConnectTransport(std::uint32_t capacity) : slots_(capacity) {
+UringConnectTransport::UringConnectTransport(std::uint32_t capacity, core::Clock& clock)
+    : clock_(clock), slots_(capacity) {
   ring_.ring_fd = -1;
 }
 
@@ -90,7 +90,7 @@ void UringConnectTransport::abandon(std::uint32_t slot) {
   ++s.generation;
 }
 
-void UringConnectTransport::complete(std::uint32_t slot, int result, Clock::time_point seen,
+void UringConnectTransport::complete(std::uint32_t slot, int result, core::Clock::SteadyTime seen,
                                      std::vector<ProbeAnswer>& answers) {
   Slot& s = slots_[slot];
   const int fd = std::exchange(s.fd, -1);
@@ -123,7 +123,7 @@ void UringConnectTransport::poll(std::chrono::nanoseconds timeout,
                                  std::vector<ProbeAnswer>& answers) {
   for (std::uint32_t slot : std::exchange(restart_, {})) {
     if (start(slot, slots_[slot].address, slots_[slot].port) == StartStatus::kBusy) {
-      answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, Clock::now()});
+      answers.push_back({slot, PortState::kFiltered, Reason::kLocalError, clock_.now()});
     }
   }
   __kernel_timespec wait{};
@@ -134,7 +134,7 @@ void UringConnectTransport::poll(std::chrono::nanoseconds timeout,
   if (rc < 0 && rc != -ETIME && rc != -EINTR && rc != -EBUSY) {
     throw std::system_error(-rc, std::generic_category(), "io_uring_submit_and_wait_timeout");
   }
-  const auto seen = Clock::now();
+  const auto seen = clock_.now();
   unsigned head = 0;
   unsigned count = 0;
   io_uring_for_each_cqe(&ring_, head, cqe) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "core/clock.h"
 #include "net/socket_address.h"
 #include "scan/transport.h"
 
@@ -19,7 +20,8 @@ namespace portlens::scan {
 
 class UringConnectTransport final : public Transport {
  public:
-  static std::unique_ptr<UringConnectTransport> create(std::uint32_t capacity);
+  // `clock` stamps answers (ProbeAnswer::seen); it must be the engine's clock.
+  static std::unique_ptr<UringConnectTransport> create(std::uint32_t capacity, core::Clock& clock);
   ~UringConnectTransport() override;
   UringConnectTransport(const UringConnectTransport&) = delete;
   UringConnectTransport& operator=(const UringConnectTransport&) = delete;
@@ -39,12 +41,13 @@ class UringConnectTransport final : public Transport {
     net::SocketAddress target;  // must stay valid until the kernel has read it
   };
 
-  explicit UringConnectTransport(std::uint32_t capacity);
+  UringConnectTransport(std::uint32_t capacity, core::Clock& clock);
   io_uring_sqe* nextSqe();
   void queueClose(int fd);
-  void complete(std::uint32_t slot, int result, std::chrono::steady_clock::time_point seen,
+  void complete(std::uint32_t slot, int result, core::Clock::SteadyTime seen,
                 std::vector<ProbeAnswer>& answers);
 
+  core::Clock& clock_;
   io_uring ring_{};
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> restart_;  // slots whose probe connected to itself

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
-#include <thread>
+
+#include "support/manual_clock.h"
 
 namespace portlens::scan {
 namespace {
@@ -15,13 +17,18 @@ struct Behaviour {
   PortState state = PortState::kClosed;
   Reason reason = Reason::kConnRefused;
   int drops = 0;  // the first `drops` probes get no answer at all (-1: never answered)
+  std::chrono::nanoseconds latency{0};  // how long after the start the answer comes
 };
 
-// A scripted Transport: answers on the next poll(), drops what the script says, counts probes.
+// A scripted Transport on a manual clock: answers `latency` after the start (by default on
+// the next poll, at the same time), drops what the script says, counts probes and records
+// when each started. poll() waits by moving the clock: to the next answer that falls due
+// within the timeout, or by the whole timeout.
 class FakeTransport final : public Transport {
  public:
-  FakeTransport(std::uint32_t capacity, std::map<std::uint16_t, Behaviour> script)
-      : capacity_(capacity), script_(std::move(script)), slots_(capacity) {}
+  FakeTransport(std::uint32_t capacity, std::map<std::uint16_t, Behaviour> script,
+                testing::ManualClock& clock)
+      : capacity_(capacity), script_(std::move(script)), clock_(clock), slots_(capacity) {}
 
   std::uint32_t capacity() const override { return capacity_; }
 
@@ -31,41 +38,47 @@ class FakeTransport final : public Transport {
       return StartStatus::kBusy;
     }
     ++probes_[port];
+    starts_[port].push_back(clock_.elapsed());
     const int attempt = ++probes_per_target_[{ip.toString(), port}];
     ++in_flight_;
     max_in_flight_ = std::max(max_in_flight_, in_flight_);
     Behaviour b = script_.count(port) ? script_[port] : Behaviour{};
     slots_[slot] = port;
     if (b.drops < 0 || attempt <= b.drops) return StartStatus::kStarted;  // silence
-    pending_.push_back({slot, b.state, b.reason, {}});
+    pending_.emplace(clock_.now() + b.latency, ProbeAnswer{slot, b.state, b.reason, {}});
     return StartStatus::kStarted;
   }
 
   void abandon(std::uint32_t) override { --in_flight_; }
 
   void poll(std::chrono::nanoseconds timeout, std::vector<ProbeAnswer>& answers) override {
-    if (pending_.empty()) {
-      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(timeout, 1ms));
-      return;
-    }
-    for (auto& a : pending_) {
-      a.seen = std::chrono::steady_clock::now();
-      answers.push_back(a);
+    auto until = clock_.now() + timeout;
+    if (!pending_.empty()) until = std::min(until, pending_.begin()->first);
+    clock_.sleepUntil(until);
+    const auto now = clock_.now();
+    while (!pending_.empty() && pending_.begin()->first <= now) {
+      ProbeAnswer answer = pending_.begin()->second;
+      pending_.erase(pending_.begin());
+      answer.seen = now;
+      answers.push_back(answer);
       --in_flight_;
     }
-    pending_.clear();
   }
 
   int probes(std::uint16_t port) { return probes_[port]; }
+  // When each probe of `port` started (time since the clock's start), in order.
+  const std::vector<std::chrono::nanoseconds>& starts(std::uint16_t port) { return starts_[port]; }
   int maxInFlight() const { return max_in_flight_; }
   int busy_budget_ = 0;
 
  private:
   std::uint32_t capacity_;
   std::map<std::uint16_t, Behaviour> script_;
+  testing::ManualClock& clock_;
   std::vector<std::uint16_t> slots_;
-  std::vector<ProbeAnswer> pending_;
+  std::multimap<core::Clock::SteadyTime, ProbeAnswer> pending_;  // by due time
   std::map<std::uint16_t, int> probes_;
+  std::map<std::uint16_t, std::vector<std::chrono::nanoseconds>> starts_;
   std::map<std::pair<std::string, std::uint16_t>, int> probes_per_target_;
   int in_flight_ = 0;
   int max_in_flight_ = 0;
@@ -78,10 +91,12 @@ class RecordingObserver final : public ScanObserver {
     last[{r.ip.toString(), r.port}] = r;
   }
   void onHost(const HostRecord& r) override { hosts.push_back(r); }
+  void onProgress(const ScanProgress& p) override { progress.push_back(p); }
   const PortRecord& at(const std::string& ip, std::uint16_t port) { return last[{ip, port}]; }
   std::map<std::pair<std::string, std::uint16_t>, int> port_records;
   std::map<std::pair<std::string, std::uint16_t>, PortRecord> last;
   std::vector<HostRecord> hosts;
+  std::vector<ScanProgress> progress;
 };
 
 ScanConfig fastConfig() {
@@ -101,17 +116,18 @@ core::TargetSet twoHosts() {
 }
 
 TEST(EngineTest, EveryPortGetsExactlyOneRecordWithTheScriptedState) {
+  testing::ManualClock clock;
   std::map<std::uint16_t, Behaviour> script = {
       {22, {PortState::kOpen, Reason::kSynAck, 0}},
       {80, {PortState::kOpen, Reason::kSynAck, 2}},               // lost twice, then answers
       {81, {PortState::kFiltered, Reason::kNoResponse, -1}},      // always silent
       {82, {PortState::kFiltered, Reason::kAdminProhibited, 0}},  // ICMP reject
   };
-  FakeTransport transport(64, script);
+  FakeTransport transport(64, script, clock);
   RecordingObserver observer;
   auto ports = core::PortSet::range(1, 200);
   std::atomic<bool> stop{false};
-  auto summary = runScan(fastConfig(), twoHosts(), ports, transport, observer, stop);
+  auto summary = runScan(fastConfig(), twoHosts(), ports, transport, clock, observer, stop);
 
   EXPECT_FALSE(summary.interrupted);
   EXPECT_EQ(observer.port_records.size(), 400u);
@@ -133,12 +149,13 @@ TEST(EngineTest, EveryPortGetsExactlyOneRecordWithTheScriptedState) {
 }
 
 TEST(EngineTest, RespectsMaxParallel) {
-  FakeTransport transport(64, {{5, {PortState::kFiltered, Reason::kNoResponse, -1}}});
+  testing::ManualClock clock;
+  FakeTransport transport(64, {{5, {PortState::kFiltered, Reason::kNoResponse, -1}}}, clock);
   RecordingObserver observer;
   auto config = fastConfig();
   config.max_parallel = 8;
   std::atomic<bool> stop{false};
-  runScan(config, twoHosts(), core::PortSet::range(1, 100), transport, observer, stop);
+  runScan(config, twoHosts(), core::PortSet::range(1, 100), transport, clock, observer, stop);
   EXPECT_LE(transport.maxInFlight(), 8);
   EXPECT_EQ(observer.port_records.size(), 200u);
 }
@@ -146,27 +163,29 @@ TEST(EngineTest, RespectsMaxParallel) {
 // A host that drops everything never answers; timeouts must still open the window beyond its
 // initial size, or a firewalled host would be scanned 64 probes at a time.
 TEST(EngineTest, SilenceGrowsTheWindowToo) {
+  testing::ManualClock clock;
   std::map<std::uint16_t, Behaviour> script;
   for (std::uint16_t p = 1; p <= 400; ++p)
     script[p] = {PortState::kFiltered, Reason::kNoResponse, -1};
-  FakeTransport transport(1024, script);
+  FakeTransport transport(1024, script, clock);
   RecordingObserver observer;
   auto config = fastConfig();
   config.max_retries = 1;
   std::atomic<bool> stop{false};
   auto summary =
-      runScan(config, twoHosts(), core::PortSet::range(1, 400), transport, observer, stop);
+      runScan(config, twoHosts(), core::PortSet::range(1, 400), transport, clock, observer, stop);
   EXPECT_EQ(summary.totals.filtered, 800u);
   EXPECT_GT(transport.maxInFlight(), 64);
 }
 
 TEST(EngineTest, ResourceShortageIsRetriedNotLost) {
-  FakeTransport transport(16, {});
+  testing::ManualClock clock;
+  FakeTransport transport(16, {}, clock);
   transport.busy_budget_ = 5;
   RecordingObserver observer;
   std::atomic<bool> stop{false};
-  auto summary =
-      runScan(fastConfig(), twoHosts(), core::PortSet::range(1, 50), transport, observer, stop);
+  auto summary = runScan(fastConfig(), twoHosts(), core::PortSet::range(1, 50), transport, clock,
+                         observer, stop);
   EXPECT_EQ(summary.totals.closed, 100u);
   EXPECT_EQ(observer.port_records.size(), 100u);
 }
@@ -190,13 +209,14 @@ class StoppingObserver final : public ScanObserver {
 };
 
 TEST(EngineTest, StopEndsEarlyAndReportsPartialHosts) {
-  FakeTransport transport(4, {});
+  testing::ManualClock clock;
+  FakeTransport transport(4, {}, clock);
   std::atomic<bool> stop{false};
   StoppingObserver stopping(stop, 100);
   auto& observer = stopping.inner;
   auto config = fastConfig();
   auto summary =
-      runScan(config, twoHosts(), core::PortSet::range(1, 65535), transport, stopping, stop);
+      runScan(config, twoHosts(), core::PortSet::range(1, 65535), transport, clock, stopping, stop);
   EXPECT_TRUE(summary.interrupted);
   EXPECT_LT(summary.totals.total(), 2u * 65535u);
   // Hosts with some final ports are reported once each.
@@ -204,17 +224,89 @@ TEST(EngineTest, StopEndsEarlyAndReportsPartialHosts) {
   EXPECT_FALSE(observer.hosts.empty());
 }
 
-TEST(EngineTest, RateLimitsProbes) {
-  FakeTransport transport(64, {});
+// 500 probes/s with a burst of one: probe k starts at exactly k x 2 ms, and the scan ends
+// with the last answer (which comes at once).
+TEST(EngineTest, RateLimitSpacesProbesExactly) {
+  testing::ManualClock clock;
+  FakeTransport transport(64, {}, clock);
   RecordingObserver observer;
   auto config = fastConfig();
-  config.rate = 500;  // 100 probes -> ~0.2 s
+  config.rate = 500;
+  core::TargetSet one;
+  one.add(*core::IpAddress::parse("198.18.0.1"));
   std::atomic<bool> stop{false};
-  auto started = std::chrono::steady_clock::now();
-  runScan(config, twoHosts(), core::PortSet::range(1, 50), transport, observer, stop);
-  auto elapsed = std::chrono::steady_clock::now() - started;
-  // A lower bound only: a rate cap must not be exceeded (upper bounds are for `make bench`).
-  EXPECT_GE(elapsed, 180ms);
+  const auto summary =
+      runScan(config, one, core::PortSet::range(1, 100), transport, clock, observer, stop);
+  std::vector<std::chrono::nanoseconds> starts;
+  for (std::uint16_t port = 1; port <= 100; ++port) {
+    ASSERT_EQ(transport.starts(port).size(), 1u) << port;
+    starts.push_back(transport.starts(port)[0]);
+  }
+  std::sort(starts.begin(), starts.end());
+  for (std::size_t k = 0; k < starts.size(); ++k) EXPECT_EQ(starts[k], k * 2ms) << k;
+  EXPECT_EQ(clock.elapsed(), 198ms);
+  EXPECT_DOUBLE_EQ(summary.elapsed_seconds, 0.198);
+}
+
+// Before any answer a probe's deadline is the initial timeout: a silent port is re-sent exactly
+// when it runs out, 1 + max_retries times, and is final one timeout after the last try.
+TEST(EngineTest, SilentProbeIsRetriedExactlyAtTheTimeout) {
+  testing::ManualClock clock;
+  FakeTransport transport(64, {{7, {PortState::kFiltered, Reason::kNoResponse, -1}}}, clock);
+  RecordingObserver observer;
+  core::TargetSet one;
+  one.add(*core::IpAddress::parse("198.18.0.1"));
+  std::atomic<bool> stop{false};
+  const auto summary =
+      runScan(fastConfig(), one, core::PortSet::range(7, 7), transport, clock, observer, stop);
+  const std::vector<std::chrono::nanoseconds> expected = {0ms, 5ms, 10ms, 15ms};
+  EXPECT_EQ(transport.starts(7), expected);
+  EXPECT_EQ(observer.at("198.18.0.1", 7).attempts, 4);
+  EXPECT_EQ(clock.elapsed(), 20ms);
+  EXPECT_DOUBLE_EQ(summary.elapsed_seconds, 0.020);
+}
+
+// Once the host answers (after 2 ms), the timeout follows RFC 6298 over that sample:
+// 2 ms + 4 x 1 ms = 6 ms. The silent port's first try, sent before the answer with the 20 ms
+// initial timeout, is re-armed with it, so its retries go out at 6, 12 and 18 ms.
+TEST(EngineTest, RetriesFollowTheMeasuredRtt) {
+  testing::ManualClock clock;
+  FakeTransport transport(64,
+                          {{1, {PortState::kClosed, Reason::kConnRefused, 0, 2ms}},
+                           {2, {PortState::kFiltered, Reason::kNoResponse, -1}}},
+                          clock);
+  RecordingObserver observer;
+  core::TargetSet one;
+  one.add(*core::IpAddress::parse("198.18.0.1"));
+  auto config = fastConfig();
+  config.rtt.initial = 20ms;
+  std::atomic<bool> stop{false};
+  runScan(config, one, core::PortSet::range(1, 2), transport, clock, observer, stop);
+  const std::vector<std::chrono::nanoseconds> expected = {0ms, 6ms, 12ms, 18ms};
+  EXPECT_EQ(transport.starts(2), expected);
+  EXPECT_EQ(observer.at("198.18.0.1", 1).rtt, 2ms);
+  EXPECT_EQ(clock.elapsed(), 24ms);
+}
+
+// Progress comes every progress_interval of the engine's clock, with exact elapsed times and
+// the probe rate of that interval. The report at 100 ms comes before the probe due then.
+TEST(EngineTest, ProgressComesEveryIntervalExactly) {
+  testing::ManualClock clock;
+  FakeTransport transport(64, {}, clock);
+  RecordingObserver observer;
+  auto config = fastConfig();
+  config.rate = 100;  // one probe every 10 ms: 50 probes take 490 ms
+  config.progress_interval = 100ms;
+  core::TargetSet one;
+  one.add(*core::IpAddress::parse("198.18.0.1"));
+  std::atomic<bool> stop{false};
+  runScan(config, one, core::PortSet::range(1, 50), transport, clock, observer, stop);
+  ASSERT_EQ(observer.progress.size(), 4u);
+  for (std::size_t i = 0; i < observer.progress.size(); ++i) {
+    EXPECT_DOUBLE_EQ(observer.progress[i].elapsed_seconds, 0.1 * double(i + 1)) << i;
+    EXPECT_EQ(observer.progress[i].probes_sent, 10 * (i + 1)) << i;
+  }
+  EXPECT_DOUBLE_EQ(observer.progress[1].probes_per_second, 100.0);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/error.h"
+#include "support/manual_clock.h"
 
 namespace portlens::scan {
 namespace {
@@ -66,7 +67,8 @@ TEST(Launcher, PreparesAConnectScanWithoutSending) {
   core::PortSet ports;
   ScanRequest request;
   request.io = ConnectIo::kEpoll;
-  PreparedScan prepared = prepareScan(request, targets, ports);
+  portlens::testing::ManualClock clock;
+  PreparedScan prepared = prepareScan(request, targets, ports, clock);
   EXPECT_EQ(prepared.type(), ScanType::kConnect);
   EXPECT_EQ(prepared.synPlan(), nullptr);
   EXPECT_GT(prepared.config().max_parallel, 0u);  // chosen from the fd limit

@@ -82,7 +82,8 @@ TEST(ServiceDetection, OpenPortsReachTheObserverNamedOnTheScanningThread) {
   ScanRequest request;
   request.io = ConnectIo::kEpoll;
   request.service_detection = ServiceDetectionRequest{};
-  PreparedScan prepared = prepareScan(request, targets, ports);
+  core::SystemClock clock;
+  PreparedScan prepared = prepareScan(request, targets, ports, clock);
   RecordingObserver observer;
   std::atomic<bool> stop{false};
   const auto outcome = prepared.run(observer, stop);

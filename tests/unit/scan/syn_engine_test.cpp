@@ -5,8 +5,12 @@
 #include <map>
 #include <set>
 
+using namespace std::chrono_literals;
+
+#include "scan/rtt_estimator.h"
 #include "scan/syn/resume_file.h"
 #include "scan/syn/syn_sender.h"
+#include "support/manual_clock.h"
 #include "syn_fake_network.h"
 
 namespace portlens::scan::syn {
@@ -14,6 +18,7 @@ namespace {
 
 using testing::Answer;
 using testing::FakeNetwork;
+using ManualClock = portlens::testing::ManualClock;
 
 core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value(); }
 
@@ -72,6 +77,21 @@ core::TargetSet labTargets() {
   return targets;
 }
 
+// The RTO the receiver ends round 1 with: RFC 6298 over the round's answers, in the order
+// their SYNs went out (each is read before the clock moves on, so that is the order of the
+// samples too).
+std::chrono::nanoseconds roundOneRto(const FakeNetwork& network, const Recorder& recorder,
+                                     const ScanConfig& config) {
+  RttEstimator estimator;
+  for (const auto& key : network.sendOrder()) {
+    const PortRecord& record = recorder.ports.at(key);
+    if (record.attempts == 1 && record.reason != Reason::kNoResponse) {
+      estimator.addSample(record.rtt);
+    }
+  }
+  return estimator.timeout(config.rtt);
+}
+
 void expectLabTruth(const Recorder& recorder, const core::TargetSet& targets,
                     const core::PortSet& ports) {
   for (std::uint64_t h = 0; h < targets.size(); ++h) {
@@ -103,12 +123,14 @@ void expectLabTruth(const Recorder& recorder, const core::TargetSet& targets,
 }
 
 TEST(SynEngineTest, MatchesTheTruthForBothFamilies) {
-  FakeNetwork network(labHost);
+  ManualClock clock;
+  FakeNetwork network(clock, labHost);
   Recorder recorder;
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 300);
-  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result =
+      runSynScan(fastConfig(), labPlan(), targets, ports, network, clock, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_EQ(result.summary.totals.total(), 9u * 300u);
   EXPECT_EQ(recorder.hosts.size(), 9u);
@@ -120,41 +142,46 @@ TEST(SynEngineTest, MatchesTheTruthForBothFamilies) {
 }
 
 TEST(SynEngineTest, ExactAtTwoPercentLossWithAdaptiveRounds) {
-  FakeNetwork network(labHost, 2.0, 7);
+  ManualClock clock;
+  FakeNetwork network(clock, labHost, 2.0, 7);
   Recorder recorder;
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 2000);
-  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result =
+      runSynScan(fastConfig(), labPlan(), targets, ports, network, clock, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_GE(result.rounds, 4u);  // the measured loss asks for more than one retry
   EXPECT_LE(result.rounds, 11u);
 }
 
 TEST(SynEngineTest, DuplicatesAndForgeriesAreDropped) {
-  FakeNetwork network(labHost);
+  ManualClock clock;
+  FakeNetwork network(clock, labHost);
   network.duplicateReplies();
   network.forgeReplies();
   Recorder recorder;
   std::atomic<bool> stop{false};
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(20, 30);
-  const auto result = runSynScan(fastConfig(), labPlan(), targets, ports, network, recorder, stop);
+  const auto result =
+      runSynScan(fastConfig(), labPlan(), targets, ports, network, clock, recorder, stop);
   expectLabTruth(recorder, targets, ports);
   EXPECT_GT(result.duplicates, 0u);
 }
 
 TEST(SynEngineTest, ShardsAreDisjointAndCoverTheScan) {
+  ManualClock clock;
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 97);
   std::map<std::pair<std::string, std::uint16_t>, int> union_seen;
   for (std::uint64_t k = 1; k <= 3; ++k) {
-    FakeNetwork network(labHost);
+    FakeNetwork network(clock, labHost);
     Recorder recorder;
     std::atomic<bool> stop{false};
     SynPlan plan = labPlan();
     plan.shard = {k, 3};
-    runSynScan(fastConfig(), plan, targets, ports, network, recorder, stop);
+    runSynScan(fastConfig(), plan, targets, ports, network, clock, recorder, stop);
     for (const auto& [key, count] : recorder.seen) union_seen[key] += count;
   }
   EXPECT_EQ(union_seen.size(), targets.size() * ports.size());
@@ -165,15 +192,17 @@ TEST(SynEngineTest, ShardsAreDisjointAndCoverTheScan) {
 // once across both runs, and the resumed run sends no probe to a port the first run already
 // has an answer for (only unanswered ports, in flight or not yet sent, are probed again).
 TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
+  ManualClock clock;
   const auto targets = labTargets();
   const auto ports = core::PortSet::range(1, 500);
   const auto config = fastConfig();
   const SynPlan plan = labPlan();
   Recorder first;
-  FakeNetwork first_network(labHost);
+  FakeNetwork first_network(clock, labHost);
   std::atomic<bool> stop{false};
   first_network.stopAfter(1500, &stop);
-  const auto interrupted = runSynScan(config, plan, targets, ports, first_network, first, stop);
+  const auto interrupted =
+      runSynScan(config, plan, targets, ports, first_network, clock, first, stop);
   ASSERT_TRUE(interrupted.summary.interrupted);
   const auto fingerprint = fingerprintOf(config.seed, plan.shard, targets, ports);
   std::string error;
@@ -182,10 +211,10 @@ TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
   ASSERT_TRUE(point.has_value()) << error;
 
   Recorder second;
-  FakeNetwork second_network(labHost);
+  FakeNetwork second_network(clock, labHost);
   std::atomic<bool> no_stop{false};
   const auto resumed =
-      runSynScan(config, plan, targets, ports, second_network, second, no_stop, &*point);
+      runSynScan(config, plan, targets, ports, second_network, clock, second, no_stop, &*point);
   EXPECT_FALSE(resumed.summary.interrupted);
   for (const auto& [key, count] : first.seen) {
     EXPECT_EQ(second.seen.count(key), 0u) << "reported twice: " << key.first << ":" << key.second;
@@ -202,19 +231,50 @@ TEST(SynEngineTest, ResumeSkipsNothingAndRepeatsNothing) {
   EXPECT_GT(first.seen.size(), 1000u);  // the first run did get far before the interrupt
 }
 
-TEST(SynEngineTest, FixedRateIsHonoured) {
-  FakeNetwork network(labHost);
+// 2000 probes/s goes one probe at a time: SYN k leaves at exactly k x 0.5 ms. Every port
+// answers in round 1, so the scan ends one RTO after the last SYN, the retry round finding
+// nothing to send.
+TEST(SynEngineTest, FixedRateSpacesProbesExactly) {
+  ManualClock clock;
+  FakeNetwork network(clock, labHost);
   Recorder recorder;
   std::atomic<bool> stop{false};
   auto config = fastConfig();
   config.rate = 2000;
   core::TargetSet one;
   one.add(ip("198.19.0.1"));
-  const auto started = std::chrono::steady_clock::now();
-  runSynScan(config, labPlan(), one, core::PortSet::range(1, 400), network, recorder, stop);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  EXPECT_GE(seconds, 0.18);  // 400 probes at 2000/s, minus one batch of head start
+  const auto result = runSynScan(config, labPlan(), one, core::PortSet::range(1, 400), network,
+                                 clock, recorder, stop);
+  const auto times = network.sendTimes();
+  ASSERT_EQ(times.size(), 400u);
+  for (std::size_t k = 0; k < times.size(); ++k) {
+    ASSERT_EQ(times[k], k * std::chrono::microseconds(500)) << k;
+  }
+  EXPECT_DOUBLE_EQ(result.first_round_rate, 400.0 / 0.1995);
+  EXPECT_EQ(result.rounds, 1u);
+  EXPECT_EQ(clock.elapsed(), 199'500us + roundOneRto(network, recorder, config));
+}
+
+// The silent port's retry leaves exactly one RTO (measured over round 1's answers) after the
+// last SYN of round 1, and the scan ends one RTO after that.
+TEST(SynEngineTest, SilentPortIsRetriedOneRtoAfterTheRound) {
+  ManualClock clock;
+  FakeNetwork network(clock, labHost);
+  Recorder recorder;
+  std::atomic<bool> stop{false};
+  auto config = fastConfig();
+  config.rate = 1000;  // one SYN a millisecond
+  core::TargetSet one;
+  one.add(ip("198.19.0.7"));
+  runSynScan(config, labPlan(), one, core::PortSet::range(21, 25), network, clock, recorder, stop);
+  const auto rto = roundOneRto(network, recorder, config);
+  EXPECT_GT(rto, config.rtt.floor);  // measured, not the floor: the check below means something
+  const std::vector<std::chrono::nanoseconds> expected = {0ms, 1ms, 2ms, 3ms, 4ms, 4ms + rto};
+  EXPECT_EQ(network.sendTimes(), expected);
+  EXPECT_EQ(network.sendOrder().back(),
+            std::make_pair(std::string("198.19.0.7"), std::uint16_t{23}));
+  EXPECT_EQ(recorder.ports.at({"198.19.0.7", 23}).attempts, 2);
+  EXPECT_EQ(clock.elapsed(), 4ms + 2 * rto);
 }
 
 TEST(SynEngineTest, RoundDecisions) {

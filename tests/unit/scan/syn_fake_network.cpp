@@ -1,7 +1,6 @@
 #include "syn_fake_network.h"
 
 #include <cstring>
-#include <thread>
 
 #include "net/reply_parser.h"
 
@@ -23,9 +22,22 @@ std::uint32_t get32(const std::uint8_t* p) {
 
 }  // namespace
 
-FakeNetwork::FakeNetwork(std::function<Answer(const core::IpAddress&, std::uint16_t)> answer,
+FakeNetwork::FakeNetwork(portlens::testing::ManualClock& clock,
+                         std::function<Answer(const core::IpAddress&, std::uint16_t)> answer,
                          double loss_percent, std::uint32_t seed)
-    : answer_(std::move(answer)), loss_percent_(loss_percent), random_(seed) {}
+    : clock_(clock), answer_(std::move(answer)), loss_percent_(loss_percent), random_(seed) {
+  clock_.setBeforeAdvance([this] { waitUntilRead(); });
+}
+
+FakeNetwork::~FakeNetwork() { clock_.setBeforeAdvance(nullptr); }
+
+void FakeNetwork::waitUntilRead() {
+  std::unique_lock lock(mutex_);
+  // The bound only keeps a broken engine (a receiver that stopped reading) from hanging the
+  // test run; a healthy one drains in microseconds.
+  changed_.wait_for(lock, std::chrono::seconds(10),
+                    [this] { return queue_.empty() && in_hand_ == 0; });
+}
 
 std::size_t FakeNetwork::send(core::Family, std::span<const std::uint8_t* const> frames,
                               std::span<const std::size_t> lengths) {
@@ -35,6 +47,8 @@ std::size_t FakeNetwork::send(core::Family, std::span<const std::uint8_t* const>
     const auto parsed = net::parseReply(syn);  // our SYN: "local" is its destination
     if (!parsed) continue;
     ++sent_;
+    send_times_.push_back(clock_.elapsed());
+    send_order_.emplace_back(parsed->local.toString(), parsed->local_port);
     ++probes_[{parsed->local.toString(), parsed->local_port}];
     if (stop_flag_ != nullptr && sent_ >= stop_after_) stop_flag_->store(true);
     if (std::uniform_real_distribution<double>(0, 100)(random_) < loss_percent_) continue;
@@ -47,6 +61,7 @@ std::size_t FakeNetwork::send(core::Family, std::span<const std::uint8_t* const>
       queue_.push_back(std::move(copy));
     }
   }
+  changed_.notify_all();
   return frames.size();
 }
 
@@ -54,15 +69,31 @@ std::size_t FakeNetwork::receive(std::chrono::milliseconds timeout,
                                  const std::function<void(std::span<const std::uint8_t>)>& visit) {
   std::deque<std::vector<std::uint8_t>> ready;
   {
-    std::lock_guard lock(mutex_);
+    // A real wait for the sender thread, not time passing: the manual clock does not move.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock,
+                      std::min<std::chrono::milliseconds>(timeout, std::chrono::milliseconds(1)),
+                      [this] { return !queue_.empty(); });
     ready.swap(queue_);
-  }
-  if (ready.empty()) {
-    std::this_thread::sleep_for(std::min(timeout, std::chrono::milliseconds(1)));
-    return 0;
+    in_hand_ = ready.size();
   }
   for (const auto& frame : ready) visit(frame);
+  {
+    std::lock_guard lock(mutex_);
+    in_hand_ = 0;
+  }
+  changed_.notify_all();
   return ready.size();
+}
+
+std::vector<std::chrono::nanoseconds> FakeNetwork::sendTimes() const {
+  std::lock_guard lock(mutex_);
+  return send_times_;
+}
+
+std::vector<std::pair<std::string, std::uint16_t>> FakeNetwork::sendOrder() const {
+  std::lock_guard lock(mutex_);
+  return send_order_;
 }
 
 std::uint64_t FakeNetwork::synsSent() const {

@@ -159,6 +159,25 @@ TEST(SendPacerTest, HoldsTheRateWithoutBurstsBeyondOneBatch) {
   EXPECT_EQ(slow.batch(), 1u);
 }
 
+// waitTime is rounded up: waiting exactly that long always yields the batch, so a sender on a
+// manual clock (or a fast real one) never spins on a zero wait. 1/3 s is 333,333,333.3 ns.
+TEST(SendPacerTest, WaitingTheWaitTimeAlwaysYieldsTheBatch) {
+  syn::SendPacer pacer(2000, 64);
+  ASSERT_EQ(pacer.batch(), 1u);
+  EXPECT_EQ(pacer.take(0ns), 1u);
+  EXPECT_EQ(pacer.take(0ns), 0u);
+  EXPECT_EQ(pacer.waitTime(0ns), 500us);
+  EXPECT_EQ(pacer.take(500us), 1u);
+
+  syn::SendPacer slow(3, 64);
+  EXPECT_EQ(slow.take(0ns), 1u);
+  const auto wait = slow.waitTime(0ns);
+  EXPECT_EQ(wait, 333'333'334ns);
+  EXPECT_EQ(slow.take(wait - 1ns), 0u);
+  EXPECT_GT(slow.waitTime(wait - 1ns), 0ns);  // the last fraction still asks for a wait
+  EXPECT_EQ(slow.take(wait), 1u);
+}
+
 TEST(RateControllerTest, GrowsWhileAnswersKeepPaceAndCutsWhenTheyStop) {
   syn::RateController controller({});
   const double start = controller.rate();

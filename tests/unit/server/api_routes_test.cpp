@@ -49,12 +49,12 @@ class ApiRoutesTest : public ::testing::Test {
   TempStore store_;
   ServerConfig config_ = makeConfig();
   registry::PortRegistry registry_ = registry::PortRegistry::builtin();
-  StorePool pool_{store_.path()};
+  StorePool pool_{store_.path(), store_.clock()};
   // Never started: scans are only queued here. This test runs in the machine's own network
   // namespace, where a lab address would route to the real network; scans run only in the
   // lab (tests/integration/web_api.sh).
-  JobRunner jobs_{store_.path(), 1, {64, false}};
-  ApiRoutes routes_{config_, pool_, jobs_, registry_};
+  JobRunner jobs_{store_.path(), 1, {64, false}, store_.clock()};
+  ApiRoutes routes_{config_, pool_, jobs_, registry_, store_.clock()};
 };
 
 TEST_F(ApiRoutesTest, CreateGetListCancel) {
@@ -110,7 +110,16 @@ TEST_F(ApiRoutesTest, AnonymousRateLimitAnswers429WithRetryAfter) {
   EXPECT_EQ(limited.status, 429);
   ASSERT_EQ(limited.headers.size(), 1u);
   EXPECT_EQ(limited.headers[0].first, "Retry-After");
-  EXPECT_GT(std::stoi(limited.headers[0].second), 0);
+  EXPECT_EQ(limited.headers[0].second, "60");  // one scan a minute, the minute just began
+  // The bucket refills on the routes' clock: one second short of a minute is still refused
+  // (and says so); past the minute the next scan is taken.
+  store_.clock().advance(std::chrono::seconds(59));
+  limited = call("POST", "/api/v1/scans", body);
+  EXPECT_EQ(limited.status, 429);
+  ASSERT_EQ(limited.headers.size(), 1u);
+  EXPECT_EQ(limited.headers[0].second, "1");
+  store_.clock().advance(std::chrono::seconds(2));
+  EXPECT_EQ(call("POST", "/api/v1/scans", body).status, 202);
 }
 
 TEST_F(ApiRoutesTest, PagePortsWhoamiHealth) {

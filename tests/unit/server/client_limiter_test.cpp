@@ -9,7 +9,7 @@ TEST(ClientLimiter, BurstThenRetryAfterThenRefill) {
   ClientLimiter limiter(3);  // 3 a minute
   const auto a = core::IpAddress::parse("203.0.113.5").value();
   const auto b = core::IpAddress::parse("2001:db8::5").value();
-  ClientLimiter::Clock::time_point t{};
+  core::Clock::SteadyTime t{};
   EXPECT_EQ(limiter.take(a, t), 0);
   EXPECT_EQ(limiter.take(a, t), 0);
   EXPECT_EQ(limiter.take(a, t), 0);

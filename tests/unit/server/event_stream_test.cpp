@@ -20,8 +20,8 @@ int count(const std::string& text, const std::string& what) {
 class EventStreamTest : public ::testing::Test {
  protected:
   registry::PortRegistry registry_ = registry::PortRegistry::builtin();
-  EventHub hub_{registry_};
   TempStore store_;
+  EventHub hub_{registry_, store_.clock()};
 };
 
 TEST_F(EventStreamTest, EveryRecordOnceThenEnd) {
@@ -40,10 +40,16 @@ TEST_F(EventStreamTest, EveryRecordOnceThenEnd) {
   EXPECT_NE(a.find("\"port\":22,\"proto\":\"tcp\",\"state\":\"open\""), std::string::npos);
   EXPECT_EQ(count(a, "event: progress"), 1);
 
-  // New rows become visible after the hub's refresh interval; nothing is sent twice.
+  // New rows become visible exactly when the hub's refresh interval has passed on its clock
+  // (not a moment before); nothing is sent twice.
   store_->appendResults(id, {portRecord("198.19.0.7", 80, S::kOpen)}, 3, 0, -1);
   store_->finishScan(id, store::ScanStatus::kDone, "", 3);
-  std::this_thread::sleep_for(std::chrono::milliseconds(120));
+  store_.clock().advance(EventHub::kRefreshEvery - std::chrono::nanoseconds(1));
+  a.clear();
+  EXPECT_FALSE(all.poll(*store_, hub_, a));
+  EXPECT_EQ(a, "");  // the log is 1 ns too young to be read again: no rows, no end
+  EXPECT_FALSE(all.finished());
+  store_.clock().advance(std::chrono::nanoseconds(1));
   a.clear();
   b.clear();
   EXPECT_FALSE(all.poll(*store_, hub_, a));
@@ -75,6 +81,20 @@ TEST_F(EventStreamTest, ResumesAfterLastEventId) {
   EXPECT_EQ(count(rest, "event: port"), 2);
   EXPECT_EQ(rest.find("\"port\":1,"), std::string::npos);
   EXPECT_TRUE(again.finished());
+}
+
+// A log nobody reads is dropped once it has been unused for longer than kForgetAfter (checked
+// when another scan's log is refreshed), not a moment earlier.
+TEST_F(EventStreamTest, IdleLogsAreForgottenAfterThirtySeconds) {
+  const auto a = insertLabScan(*store_, "198.19.0.7", "1-10");
+  const auto b = insertLabScan(*store_, "198.19.0.8", "1-10");
+  std::weak_ptr<EventHub::Log> log_a = hub_.refreshed(a, *store_);
+  store_.clock().advance(EventHub::kForgetAfter);
+  hub_.refreshed(b, *store_);
+  EXPECT_FALSE(log_a.expired());
+  store_.clock().advance(std::chrono::nanoseconds(1));
+  hub_.refreshed(b, *store_);
+  EXPECT_TRUE(log_a.expired());
 }
 
 TEST_F(EventStreamTest, UnknownScanEndsAtOnce) {

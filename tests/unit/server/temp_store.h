@@ -7,6 +7,7 @@
 #include <string>
 
 #include "store/scan_store.h"
+#include "support/manual_clock.h"
 
 namespace portlens::server {
 
@@ -18,7 +19,7 @@ class TempStore {
            ("portlens-server-test-" + std::to_string(getpid()) + "-" + std::to_string(++counter));
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "t.db").string();
-    store_ = std::make_unique<store::ScanStore>(path_);
+    store_ = std::make_unique<store::ScanStore>(path_, clock_);
   }
   ~TempStore() {
     store_.reset();
@@ -27,10 +28,13 @@ class TempStore {
   store::ScanStore& operator*() { return *store_; }
   store::ScanStore* operator->() { return store_.get(); }
   const std::string& path() const { return path_; }
+  // The store's clock (its timestamps); tests move it.
+  testing::ManualClock& clock() { return clock_; }
 
  private:
   std::filesystem::path dir_;
   std::string path_;
+  testing::ManualClock clock_;
   std::unique_ptr<store::ScanStore> store_;
 };
 

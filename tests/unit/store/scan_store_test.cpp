@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "store/sqlite_db.h"
+#include "support/manual_clock.h"
 
 namespace portlens::store {
 namespace {
@@ -50,10 +51,11 @@ class ScanStoreTest : public ::testing::Test {
 
   std::filesystem::path dir_;
   std::string path_;
+  testing::ManualClock clock_;
 };
 
 TEST_F(ScanStoreTest, ScansAreAQueue) {
-  ScanStore store(path_);
+  ScanStore store(path_, clock_);
   auto a = store.insertScan(newScan());
   auto b = store.insertScan(newScan());
   auto row = store.scan(a).value();
@@ -73,8 +75,23 @@ TEST_F(ScanStoreTest, ScansAreAQueue) {
   EXPECT_TRUE(store.listScans(std::string("other"), 0, 10).empty());
 }
 
+// created/started/finished are the store clock's wall time, in milliseconds since the epoch.
+TEST_F(ScanStoreTest, TimestampsComeFromTheStoresClock) {
+  ScanStore store(path_, clock_);
+  const std::int64_t start_ms = 1767225600000;  // the manual clock's 2026-01-01T00:00:00Z
+  const auto id = store.insertScan(newScan());
+  clock_.advance(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(store.claimNextQueued());
+  clock_.advance(std::chrono::seconds(42));
+  store.finishScan(id, ScanStatus::kDone, "", 10);
+  const auto row = store.scan(id).value();
+  EXPECT_EQ(row.created_ms, start_ms);
+  EXPECT_EQ(row.started_ms, start_ms + 1500);
+  EXPECT_EQ(row.finished_ms, start_ms + 43500);
+}
+
 TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
-  ScanStore store(path_);
+  ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
   auto set = store.scanTargets(id);
   EXPECT_EQ(set.size(), 3u);
@@ -83,7 +100,7 @@ TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
 }
 
 TEST_F(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
-  ScanStore store(path_);
+  ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
   store.appendResults(id,
                       {rec("198.19.0.7", 22, scan::PortState::kOpen),
@@ -125,8 +142,8 @@ TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
         "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname) "
         "VALUES (1, '198.19.0.7', 22, 0, 0, 1000, 1, '');");  // open, syn-ack
   }
-  ScanStore first(path_);
-  ScanStore second(path_);
+  ScanStore first(path_, clock_);
+  ScanStore second(path_, clock_);
   auto id = first.insertScan(newScan());
   ASSERT_EQ(id, 1);
   auto kept = second.results(1, {scan::PortState::kOpen}, 0, 10);
@@ -160,8 +177,8 @@ TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
         "host_count, port_count, created_ms, seed) VALUES ('done', 'lab', '127.0.0.1', "
         "'198.19.0.7', '{\"ranges\":[],\"names\":{}}', 'connect', '22', 1, 1, 1, 1);");
   }
-  ScanStore first(path_);
-  ScanStore second(path_);
+  ScanStore first(path_, clock_);
+  ScanStore second(path_, clock_);
   EXPECT_EQ(first.scan(1)->ports_label, "");
   auto scan = newScan();
   scan.ports_label = "top1000";
@@ -172,7 +189,7 @@ TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
 TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
   std::int64_t a = 0, b = 0, c = 0;
   {
-    ScanStore store(path_);
+    ScanStore store(path_, clock_);
     a = store.insertScan(newScan());
     b = store.insertScan(newScan());
     c = store.insertScan(newScan());
@@ -183,7 +200,7 @@ TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
     EXPECT_EQ(store.scan(c)->status, ScanStatus::kCancelled);
     EXPECT_FALSE(store.requestCancel(c));
   }
-  ScanStore reopened(path_);
+  ScanStore reopened(path_, clock_);
   EXPECT_EQ(reopened.requeueInterrupted(), 1);
   EXPECT_EQ(reopened.scan(a)->status, ScanStatus::kQueued);
   EXPECT_EQ(reopened.scan(b)->status, ScanStatus::kCancelled);
@@ -191,7 +208,7 @@ TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
 }
 
 TEST_F(ScanStoreTest, TokensAreFoundByHash) {
-  ScanStore store(path_);
+  ScanStore store(path_, clock_);
   store.insertToken({"lab", "abc123", "198.19.0.0/16", true});
   auto t = store.tokenByHash("abc123").value();
   EXPECT_EQ(t.name, "lab");
