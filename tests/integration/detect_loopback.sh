@@ -77,6 +77,11 @@ grep -Eq '^PORT +STATE +SERVICE +REASON +VERSION' "$work/scan.txt" || fail "no V
 grep -Eq 'ssl/http +syn-ack +nginx 1\.22\.1' "$work/scan.txt" || fail "text: no ssl/http nginx"
 if grep -q $'\x1b' "$work/scan.txt"; then fail "raw escape byte on the terminal output"; fi
 
+# A SYN scan probes too, after dropping its privileges (the prober starts in run()).
+"$bin" scan --syn -sV -q -p "$ports" 127.0.0.1 --format grep >"$work/syn.grep"
+grep -q '/open/tcp//ssh//OpenSSH 9.2p1' "$work/syn.grep" || fail "SYN -sV: ssh not named"
+grep -q '/open/tcp//ssl|http//nginx 1.22.1' "$work/syn.grep" || fail "SYN -sV: ssl/http not named"
+
 # Ctrl-C while the hostile and flood ports still wait: every open port is still written (the
 # ones already named with their service), the summary says interrupted, exit 130.
 "$bin" scan --connect -sV -q -p "$ports" 127.0.0.1 --format ndjson >"$work/int.ndjson" &
