@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -66,8 +67,10 @@ DetectingObserver::DetectingObserver(const DetectionSetup& setup, ScanObserver& 
     } catch (...) {  // epoll refused: the scan reports the error instead of terminating
       std::lock_guard lock(mutex_);
       failure_ = std::current_exception();
-      reported_.notify_one();
     }
+    std::lock_guard lock(mutex_);
+    prober_returned_ = true;
+    reported_.notify_one();
   });
 }
 
@@ -79,7 +82,7 @@ DetectingObserver::~DetectingObserver() {
 
 void DetectingObserver::onPort(const PortRecord& record) {
   forwardReady();
-  if (record.state != PortState::kOpen) {
+  if (record.state != PortState::kOpen || halt_.load()) {  // after Ctrl-C: as found
     downstream_.onPort(record);
     return;
   }
@@ -108,18 +111,22 @@ void DetectingObserver::onProgress(const ScanProgress& progress) {
 
 void DetectingObserver::finish() {
   prober_.close();
-  while (outstanding_ > 0) {
+  while (outstanding_ > 0 && !prober_returned_) {
     {
       std::unique_lock lock(mutex_);
       reported_.wait_for(lock, std::chrono::milliseconds(100),
-                         [&] { return !reports_.empty() || failure_; });
-      if (failure_) break;
+                         [&] { return !reports_.empty() || prober_returned_; });
     }
-    if (stop_.load()) halt_ = true;  // Ctrl-C: the prober reports what it knows and returns
-    forwardReady();
+    forwardReady();  // also passes Ctrl-C on: the prober reports what it knows and returns
   }
   if (thread_.joinable()) thread_.join();
+  forwardReady();
   if (failure_) std::rethrow_exception(failure_);
+  // Ports the engine found after the prober had stopped (Ctrl-C) go out as found.
+  std::vector<std::uint64_t> left;
+  for (const auto& [id, record] : held_ports_) left.push_back(id);
+  std::sort(left.begin(), left.end());
+  for (std::uint64_t id : left) forward(detect::ProbeReport{id, {}, std::nullopt, false});
   for (auto& [address, host] : held_hosts_) {  // hosts whose ports are all forwarded
     if (host.record) downstream_.onHost(*host.record);
   }

@@ -73,13 +73,14 @@ class DetectingObserver : public ScanObserver {
   ScanObserver& downstream_;
   const std::atomic<bool>& stop_;
   std::atomic<bool> halt_{false};
+  std::atomic<bool> prober_returned_{false};  // its thread is done: no more reports
   detect::ServiceProber prober_;
   std::thread thread_;
 
   std::mutex mutex_;
   std::condition_variable reported_;
   std::vector<detect::ProbeReport> reports_;  // from the prober's thread, not yet forwarded
-  std::exception_ptr failure_;                // the prober's thread threw
+  std::exception_ptr failure_;                // the prober's thread threw (guarded by mutex_)
 
   std::uint64_t next_id_ = 0;
   std::uint64_t outstanding_ = 0;  // submitted, not yet forwarded

@@ -106,6 +106,29 @@ TEST(ServiceDetection, OpenPortsReachTheObserverNamedOnTheScanningThread) {
   }
 }
 
+// Ctrl-C before the engine's last records: open ports found after it go out as found (no
+// service), nothing waits for a prober that has stopped, the host still comes last.
+TEST(ServiceDetection, PortsFoundAfterTheStopPassThrough) {
+  const auto setup = loadDetection(ServiceDetectionRequest{});
+  RecordingObserver downstream;
+  core::SystemClock clock;
+  std::atomic<bool> stop{true};
+  DetectingObserver observer(*setup, downstream, clock, stop);
+  PortRecord record;
+  record.ip = *core::IpAddress::parse("127.0.0.1");
+  record.port = 9;  // never contacted: the stop came first
+  record.state = PortState::kOpen;
+  observer.onPort(record);
+  HostRecord host;
+  host.ip = record.ip;
+  observer.onHost(host);
+  observer.finish();
+  ASSERT_EQ(downstream.events.size(), 2u);
+  EXPECT_EQ(downstream.events[0].port, 9);
+  EXPECT_EQ(downstream.events[0].service, nullptr);
+  EXPECT_EQ(downstream.events[1].kind, "host");
+}
+
 TEST(ServiceDetection, BadProbeFileIsAUsageErrorWithItsPosition) {
   const std::string path = ::testing::TempDir() + "portlens-bad-probes";
   std::ofstream(path) << "Probe TCP NULL q||\nmatch ssh m|^SSH| p/x/ junk\n";
