@@ -156,6 +156,8 @@ def main():
     parser.add_argument("--lifetime", type=float, default=600)
     parser.add_argument("--cert-days", type=int, default=20)
     parser.add_argument("--only", default=",".join(FAKES))
+    parser.add_argument("--bind", default="127.0.0.1",
+                        help="0.0.0.0 inside a private namespace: every 127/8 address answers")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="portlens-fakes-")
     tls = make_certificate(folder, args.cert_days)
@@ -163,8 +165,8 @@ def main():
     for name in args.only.split(","):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(64)
+        listener.bind((args.bind, 0))
+        listener.listen(256)
         ports[name] = listener.getsockname()[1]
         threading.Thread(target=accept_loop, args=(listener, FAKES[name], tls),
                          daemon=True).start()
