@@ -1,4 +1,5 @@
-// Everything the engine needs to know about how to scan, built by cli/ and passed by const
+// Everything an engine needs to know about how to scan, built by the launcher
+// (scan/launcher.h: configFor, from the caller's typed ScanRequest) and passed by const
 // reference. Defaults are the measured ones (see docs/architecture.md, "Connect scanning").
 #pragma once
 
