@@ -22,8 +22,6 @@
 #include "core/error.h"
 
 namespace portlens::cli {
-namespace {
-
 // nmap spells some options with one dash and two letters (-iL, -sV); CLI11 only knows
 // one-letter short options, so exactly these spellings are rewritten to their long names
 // before parsing (-sV would otherwise read as -s with the value V).
@@ -37,8 +35,6 @@ std::vector<std::string> normalizeNmapOptions(int argc, char** argv) {
   }
   return args;
 }
-
-}  // namespace
 
 int runCli(int argc, char** argv) {
   CLI::App app{"Portlens: what is open out there, what is listening here, and what changed."};
