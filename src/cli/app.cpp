@@ -23,19 +23,22 @@
 #include "core/error.h"
 
 namespace portlens::cli {
-namespace {
 
-// nmap spells some options with one dash and two letters (-iL); CLI11 only knows one-letter
-// short options, so those are rewritten to their long names before parsing.
+// nmap spells some options with one dash and two letters (-iL, -sV); CLI11 only knows
+// one-letter short options, so exactly these spellings are rewritten to their long names
+// before parsing (-sV would otherwise read as -s with the value V).
 std::vector<std::string> normalizeNmapOptions(int argc, char** argv) {
   std::vector<std::string> args;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     if (arg == "-iL") arg = "--input-list";
+    if (arg == "-sV") arg = "--service-detection";
     args.push_back(std::move(arg));
   }
   return args;
 }
+
+namespace {
 
 bool isSubcommand(CLI::App& app, const std::string& word) {
   for (CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {

@@ -4,8 +4,16 @@
 // a command runs.
 #pragma once
 
+#include <string>
+#include <vector>
+
 namespace portlens::cli {
 
 int runCli(int argc, char** argv);
+
+// argv without the program name, nmap's two-letter options (exactly -iL and -sV) rewritten to
+// their long names (--input-list, --service-detection), which CLI11 cannot parse as short
+// options. Pure; used by runCli and tests.
+std::vector<std::string> normalizeNmapOptions(int argc, char** argv);
 
 }  // namespace portlens::cli

@@ -112,18 +112,23 @@ void runScanCommand(const ScanOptions& options, CommandContext& context) {
   info.ports_spec = ports.toString();
   info.port_count = ports.size();
   info.host_count = targets.size();
+  info.service_detection = request.service_detection.has_value();
   info.started = clock.wallNow();
 
   // Sockets first (raw ones need the privileges), and the resume file while it can still be
   // created; then, for SYN scans, every privilege goes before a received byte is parsed.
   scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
+  for (const auto& warning : prepared.detectionWarnings()) {
+    std::cerr << "portlens: warning: " << warning << '\n';
+  }
   std::optional<SynResumeFile> resume;
   if (const scan::syn::SynPlan* plan = prepared.synPlan()) {
     resume.emplace(options.resume_file,
                    scan::syn::fingerprintOf(request.seed, plan->shard, targets, ports));
     net::dropPrivileges();
   }
-  // Reverse lookups read network answers too: only after the drop.
+  // Reverse lookups, and -sV's prober (its thread starts in run()), read network answers
+  // too: only after the drop.
   if (options.reverse_dns) nameByReverseDns(targets, options.quiet);
 
   StopSignal stop;         // after the drop: its thread must not keep any capability either
@@ -199,6 +204,14 @@ void addScanCommand(CLI::App& app, CommandContext& context) {
   cmd->add_option("--initial-rtt-timeout", options->initial_rtt_timeout_ms,
                   "Probe timeout before any RTT is measured, ms")
       ->capture_default_str();
+  cmd->add_flag("--service-detection", options->service_detection,
+                "Identify the service and version on open ports (nmap: -sV)");
+  cmd->add_option("--version-intensity", options->version_intensity,
+                  "-sV: probes up to this rarity, 0-9 (default 7)");
+  cmd->add_flag("--version-light", options->version_light, "-sV: --version-intensity 2");
+  cmd->add_flag("--version-all", options->version_all, "-sV: --version-intensity 9");
+  cmd->add_option("--service-probes", options->service_probes,
+                  "-sV: read probes from FILE (nmap-service-probes format) instead of ours");
   cmd->callback([options, &context] { runScanCommand(*options, context); });
 }
 

@@ -54,6 +54,32 @@ scan::syn::RouteOverrides routeOverridesOf(const ScanOptions& options) {
   return overrides;
 }
 
+// -sV's request: intensity from at most one of its three spellings.
+std::optional<scan::ServiceDetectionRequest> serviceDetectionOf(const ScanOptions& options) {
+  const int spellings = (options.version_intensity ? 1 : 0) + (options.version_light ? 1 : 0) +
+                        (options.version_all ? 1 : 0);
+  if (!options.service_detection) {
+    if (spellings > 0 || !options.service_probes.empty()) {
+      throw core::UsageError(
+          "--version-intensity, --version-light, --version-all and --service-probes need -sV");
+    }
+    return std::nullopt;
+  }
+  if (spellings > 1) {
+    throw core::UsageError(
+        "--version-intensity, --version-light and --version-all exclude each other");
+  }
+  scan::ServiceDetectionRequest request;
+  if (options.version_intensity) request.intensity = *options.version_intensity;
+  if (options.version_light) request.intensity = 2;
+  if (options.version_all) request.intensity = 9;
+  if (request.intensity < 0 || request.intensity > 9) {
+    throw core::UsageError("--version-intensity must be between 0 and 9");
+  }
+  request.probe_file = options.service_probes;
+  return request;
+}
+
 }  // namespace
 
 core::PortSet resolvePorts(const ScanOptions& options, const registry::PortRegistry& registry) {
@@ -141,6 +167,7 @@ scan::ScanRequest makeScanRequest(const ScanOptions& options, scan::ScanType typ
     request.shard = shardOf(options);
     request.source_port = options.source_port;
   }
+  request.service_detection = serviceDetectionOf(options);
   scan::configFor(request);  // every rule of the request is checked before anything opens
   return request;
 }

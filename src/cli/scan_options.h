@@ -51,6 +51,12 @@ struct ScanOptions {
   double min_rtt_timeout_ms = 10;
   double max_rtt_timeout_ms = 3000;
   double initial_rtt_timeout_ms = 1000;
+  // -sV / --service-detection and nmap's knobs for it.
+  bool service_detection = false;
+  std::optional<int> version_intensity;  // --version-intensity 0-9 (default 7)
+  bool version_light = false;            // --version-intensity 2
+  bool version_all = false;              // --version-intensity 9
+  std::string service_probes;            // --service-probes FILE ("" = built in)
 };
 
 // The port list: -p and/or --top-ports (top N within -p when both), default top 1000.
@@ -64,7 +70,7 @@ core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResol
 std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice);
 
 // The typed request the launcher runs (scan/launcher.h), every option checked: throws
-// core::UsageError naming the bad option.
+// core::UsageError naming the bad option. The -sV knobs without -sV are refused too.
 scan::ScanRequest makeScanRequest(const ScanOptions& options, scan::ScanType type);
 
 }  // namespace portlens::cli

@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "scan/engine.h"
+#include "scan/service_detection.h"
 #include "scan/syn/raw_setup.h"
 #include "scan/target_space.h"
 #include "scan/transports/epoll_connect_transport.h"
@@ -120,6 +121,10 @@ PreparedScan::PreparedScan(PreparedScan&&) noexcept = default;
 PreparedScan& PreparedScan::operator=(PreparedScan&&) noexcept = default;
 PreparedScan::~PreparedScan() = default;
 
+std::vector<std::string> PreparedScan::detectionWarnings() const {
+  return detection_ ? detection_->warnings : std::vector<std::string>{};
+}
+
 const syn::SynPlan* PreparedScan::synPlan() const {
   return config_.type == ScanType::kSyn ? &engines_->raw.plan : nullptr;
 }
@@ -128,6 +133,9 @@ PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targ
                          const core::PortSet& ports, core::Clock& clock) {
   ScanConfig config = configFor(request);
   TargetSpace::checkSize(targets.size(), ports.size());
+  // The probe file first: a bad one is refused before any socket opens.
+  std::shared_ptr<const DetectionSetup> detection;
+  if (request.service_detection) detection = loadDetection(*request.service_detection);
   auto engines = std::make_unique<PreparedScan::Engines>();
   if (config.type == ScanType::kSyn) {
     try {
@@ -146,21 +154,34 @@ PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targ
     config.max_parallel = chooseCapacity(request.max_parallel);
     engines->transport = makeTransport(request.io, config.max_parallel, clock);
   }
-  return PreparedScan(std::move(config), targets, ports, clock, std::move(engines));
+  PreparedScan prepared(std::move(config), targets, ports, clock, std::move(engines));
+  prepared.detection_ = std::move(detection);
+  return prepared;
 }
 
 PreparedScan::Outcome PreparedScan::run(ScanObserver& observer, const std::atomic<bool>& stop,
                                         const syn::ResumePoint* resume_from) {
+  const auto started = clock_->now();
+  std::optional<DetectingObserver> detecting;
+  if (detection_) detecting.emplace(*detection_, observer, *clock_, stop);
+  ScanObserver& engine_observer = detecting ? *detecting : observer;
   const core::TargetSet& targets = *targets_;
   const core::PortSet& ports = *ports_;
   Outcome outcome;
   if (config_.type == ScanType::kSyn) {
     outcome.syn = syn::runSynScan(config_, engines_->raw.plan, targets, ports, *engines_->raw.io,
-                                  *clock_, observer, stop, resume_from);
+                                  *clock_, engine_observer, stop, resume_from);
     outcome.summary = outcome.syn->summary;
   } else {
     outcome.summary =
-        runScan(config_, targets, ports, *engines_->transport, *clock_, observer, stop);
+        runScan(config_, targets, ports, *engines_->transport, *clock_, engine_observer, stop);
+  }
+  if (detecting) {
+    detecting->finish();
+    outcome.summary.interrupted = outcome.summary.interrupted || stop.load();
+    outcome.summary.elapsed_seconds =
+        std::chrono::duration<double>(clock_->now() - started).count();
+    outcome.summary.finished = clock_->wallNow();
   }
   return outcome;
 }

@@ -8,7 +8,8 @@
 // CAP_NET_RAW for SYN), then the caller drops privileges, opens its output and installs its
 // stop signal, then `PreparedScan::run` scans on the calling thread.
 // Errors: core::UsageError for a request that cannot run as asked (bad retries, no route,
-// --max-parallel above the fd limit, io_uring asked but refused); std::system_error for what
+// --max-parallel above the fd limit, io_uring asked but refused, a bad --service-probes file as
+// FILE:LINE:COLUMN); std::system_error for what
 // the system refuses (EPERM without CAP_NET_RAW).
 #pragma once
 
@@ -17,6 +18,8 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/port_set.h"
@@ -34,6 +37,18 @@ namespace portlens::scan {
 // faster, docs/architecture.md), else epoll; or one of them on demand.
 enum class ConnectIo : std::uint8_t { kAuto, kEpoll, kUring };
 
+// -sV: identify the services of open ports (detect/). Probing starts as ports are found and
+// runs on a thread of its own; see scan/service_detection.h for how records are held.
+struct ServiceDetectionRequest {
+  int intensity = 7;       // 0-9: probes up to this rarity (--version-light 2, --version-all 9)
+  std::string probe_file;  // "" = our data/service-probes, compiled in
+  std::size_t max_ports = 256;                      // ports in detection at once
+  std::size_t max_ports_per_host = 8;               // ... and per host
+  std::chrono::milliseconds connect_timeout{3000};  // per connection, TLS handshake included
+};
+
+struct DetectionSetup;
+
 struct ScanRequest {
   ScanType type = ScanType::kConnect;
   std::uint64_t seed = 0;
@@ -50,6 +65,7 @@ struct ScanRequest {
   syn::RouteOverrides route_overrides;
   Shard shard;
   std::optional<std::uint16_t> source_port;
+  std::optional<ServiceDetectionRequest> service_detection;
 };
 
 // The retry cap of each type: SYN rounds are told apart by the engine's source ports, so at
@@ -75,13 +91,18 @@ class PreparedScan {
   const ScanConfig& config() const { return config_; }
   // SYN only (null for connect): the resolved plan, for resume fingerprints.
   const syn::SynPlan* synPlan() const;
+  // -sV: what the probe file's loading found worth a warning (patterns that do not compile).
+  std::vector<std::string> detectionWarnings() const;
 
   struct Outcome {
     ScanSummary summary;
     std::optional<syn::SynResult> syn;  // SYN scans: rounds, rates, the resume point
   };
   // Scans the targets and ports given to prepareScan on the calling thread until done or
-  // `stop`. `resume_from` applies to SYN scans only. Call once.
+  // `stop`. `resume_from` applies to SYN scans only. Call once. With service detection, the
+  // prober's thread starts here (so after the caller dropped its privileges), open ports reach
+  // `observer` once identified (on this thread), and run() returns when every open port is
+  // identified, or at `stop` with what is known.
   Outcome run(ScanObserver& observer, const std::atomic<bool>& stop,
               const syn::ResumePoint* resume_from = nullptr);
 
@@ -97,6 +118,7 @@ class PreparedScan {
   const core::PortSet* ports_;
   core::Clock* clock_;
   std::unique_ptr<Engines> engines_;
+  std::shared_ptr<const DetectionSetup> detection_;
 };
 
 // Checks the scan's size and opens what the request's scan needs for these targets and ports.

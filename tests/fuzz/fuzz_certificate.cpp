@@ -26,10 +26,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!cert) return 0;
   checkText(cert->subject, detect::kMaxNameBytes);
   checkText(cert->issuer, detect::kMaxNameBytes);
-  checkText(cert->subject_cn, detect::kMaxFieldBytes);
+  checkText(cert->subject_cn, detect::kMaxCertFieldBytes);
   if (cert->san_dns.size() > detect::kMaxSanEntries) std::abort();
   if (cert->san_ip.size() > detect::kMaxSanEntries) std::abort();
-  for (const auto& name : cert->san_dns) checkText(name, detect::kMaxFieldBytes);
+  for (const auto& name : cert->san_dns) checkText(name, detect::kMaxCertFieldBytes);
   if (cert->expired && cert->expires_soon) std::abort();
   if (!cert->sha256.empty() && cert->sha256.size() != 64) std::abort();
   return 0;

@@ -48,7 +48,7 @@ std::string commonName(const X509_NAME* name) {
   while ((index = X509_NAME_get_index_by_NID(name, NID_commonName, index)) >= 0) last = index;
   if (last < 0) return {};
   const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, last);
-  return asn1Text(X509_NAME_ENTRY_get_data(entry), kMaxFieldBytes);
+  return asn1Text(X509_NAME_ENTRY_get_data(entry), kMaxCertFieldBytes);
 }
 
 std::string ipText(const ASN1_OCTET_STRING* octets) {
@@ -78,7 +78,7 @@ void addSubjectAltNames(X509* certificate, CertificateRecord& record) {
     std::string text;
     if (name->type == GEN_DNS) {
       list = &record.san_dns;
-      text = asn1Text(name->d.dNSName, kMaxFieldBytes);
+      text = asn1Text(name->d.dNSName, kMaxCertFieldBytes);
     } else if (name->type == GEN_IPADD) {
       list = &record.san_ip;
       text = ipText(name->d.iPAddress);

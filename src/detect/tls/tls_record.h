@@ -13,9 +13,9 @@
 namespace portlens::detect {
 
 // Bounds on what one certificate may put in a record.
-inline constexpr std::size_t kMaxNameBytes = 1024;  // a DN as text
-inline constexpr std::size_t kMaxFieldBytes = 256;  // CN, one SAN entry
-inline constexpr std::size_t kMaxSanEntries = 64;   // per kind (DNS, IP)
+inline constexpr std::size_t kMaxNameBytes = 1024;      // a DN as text
+inline constexpr std::size_t kMaxCertFieldBytes = 256;  // CN, one SAN entry
+inline constexpr std::size_t kMaxSanEntries = 64;       // per kind (DNS, IP)
 
 struct CertificateRecord {
   std::string subject;     // RFC 2253 text, "CN=example.org,O=Example"

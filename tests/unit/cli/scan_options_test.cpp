@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "cli/app.h"
 #include "core/error.h"
 
 namespace portlens::cli {
@@ -101,6 +102,54 @@ TEST(ScanRequestFromOptions, RefusalsNameTheOption) {
   options = {};
   options.rate = -5;
   EXPECT_NE(usageErrorOf(options, scan::ScanType::kConnect).find("--rate"), std::string::npos);
+}
+
+TEST(ScanRequestFromOptions, ServiceDetectionAndItsKnobs) {
+  ScanOptions options;
+  EXPECT_FALSE(makeScanRequest(options, scan::ScanType::kConnect).service_detection);
+  options.service_detection = true;
+  auto request = makeScanRequest(options, scan::ScanType::kConnect);
+  ASSERT_TRUE(request.service_detection);
+  EXPECT_EQ(request.service_detection->intensity, 7);
+  EXPECT_EQ(request.service_detection->probe_file, "");
+  options.version_light = true;
+  EXPECT_EQ(makeScanRequest(options, scan::ScanType::kSyn).service_detection->intensity, 2);
+  options.version_light = false;
+  options.version_all = true;
+  options.service_probes = "/tmp/probes";
+  request = makeScanRequest(options, scan::ScanType::kConnect);
+  EXPECT_EQ(request.service_detection->intensity, 9);
+  EXPECT_EQ(request.service_detection->probe_file, "/tmp/probes");
+  options.version_all = false;
+  options.version_intensity = 0;
+  EXPECT_EQ(makeScanRequest(options, scan::ScanType::kConnect).service_detection->intensity, 0);
+}
+
+TEST(ScanRequestFromOptions, ServiceDetectionRefusals) {
+  ScanOptions options;
+  options.version_intensity = 3;
+  EXPECT_NE(usageErrorOf(options, scan::ScanType::kConnect).find("need -sV"), std::string::npos);
+  options = {};
+  options.service_probes = "probes";
+  EXPECT_NE(usageErrorOf(options, scan::ScanType::kConnect).find("need -sV"), std::string::npos);
+  options = {};
+  options.service_detection = true;
+  options.version_intensity = 10;
+  EXPECT_NE(usageErrorOf(options, scan::ScanType::kConnect).find("between 0 and 9"),
+            std::string::npos);
+  options.version_intensity = 5;
+  options.version_all = true;
+  EXPECT_NE(usageErrorOf(options, scan::ScanType::kConnect).find("exclude each other"),
+            std::string::npos);
+}
+
+TEST(NmapOptions, OnlyTheExactTwoLetterSpellingsAreRewritten) {
+  std::vector<std::string> words = {"portlens", "scan", "-sV", "-iL", "hosts", "-sv", "-s", "V"};
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  EXPECT_EQ(normalizeNmapOptions(static_cast<int>(argv.size()), argv.data()),
+            (std::vector<std::string>{"scan", "--service-detection", "--input-list", "hosts", "-sv",
+                                      "-s", "V"}));
 }
 
 TEST(ScanRequestFromOptions, ConnectScansIgnoreSynOnlyParsing) {

@@ -141,7 +141,7 @@ TEST(TlsCertificate, HostileNamesAreBoundedAndEscaped) {
   EXPECT_EQ(cert.subject, "O=a\\\\b\\,c,CN=\\1B[2J\\<script\\>");  // OpenSSL's RFC 2253 escapes
   ASSERT_EQ(cert.san_dns.size(), kMaxSanEntries);
   EXPECT_TRUE(cert.san_truncated);
-  EXPECT_EQ(cert.san_dns[0], std::string(kMaxFieldBytes, 'x') + "...");
+  EXPECT_EQ(cert.san_dns[0], std::string(kMaxCertFieldBytes, 'x') + "...");
   EXPECT_EQ(cert.san_dns[1], "n0.test");
 }
 
