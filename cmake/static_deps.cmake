@@ -4,7 +4,8 @@
 # subsystems keep linking the usual names (fmt::fmt, SQLite::SQLite3, uring, cap).
 #   fmt      Debian ships no libfmt.a: fmt's compiled part is built here (cmake/fmt_format.cpp)
 #            and fmt::fmt is an alias of it (find_package(fmt) is not called).
-#   sqlite3, uring, cap: Debian's static archives, as imported targets of the same names.
+#   sqlite3, uring, cap, pcre2-8: Debian's static archives, as imported targets of the same
+#            names (pcre2-8: -sV's patterns; measured: libpcre2-8.so mapped at every start).
 # OpenSSL is not here: a static copy would miss Debian's security updates (nothing in the
 # store links it any more; see docs/architecture.md). libstdc++ and libgcc are linked
 # statically by the portlens executable itself (apps/portlens/CMakeLists.txt).
@@ -17,7 +18,7 @@ target_compile_definitions(portlens_fmt PUBLIC FMT_SHARED)
 set_target_properties(portlens_fmt PROPERTIES POSITION_INDEPENDENT_CODE ON)
 add_library(fmt::fmt ALIAS portlens_fmt)
 
-foreach(lib uring cap)
+foreach(lib uring cap pcre2-8)
   find_library(PORTLENS_${lib}_ARCHIVE NAMES lib${lib}.a REQUIRED)
   add_library(${lib} STATIC IMPORTED GLOBAL)
   set_target_properties(${lib} PROPERTIES IMPORTED_LOCATION ${PORTLENS_${lib}_ARCHIVE})
