@@ -83,6 +83,11 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       request.max_parallel = settings.probes_in_flight;
       request.rate = row.rate;
       request.progress_interval = std::chrono::milliseconds(500);
+      if (row.service_detection) {
+        // ScanRequest::service_detection arrives with the prober branch; the integrator
+        // uncomments this line when merging both.
+        // integrator: request.service_detection = scan::ServiceDetectionRequest{};
+      }
       scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
