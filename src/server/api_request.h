@@ -27,9 +27,8 @@ struct ScanRequest {
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,
 //  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000),
-//  "service_detection": true|false (optional, default false)}. ports defaults to top1000. mode
-//  "syn" is refused with 422
-// (no raw-socket engine in this build).
+//  "service_detection": true|false (optional, default false; anything else is 400)}.
+// ports defaults to top1000.
 // `syn_available`: this server may open raw sockets; otherwise mode "syn" is refused (422).
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
                              bool syn_available = false);
