@@ -106,6 +106,12 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
     }
     request.rate = it->get<double>();
   }
+  if (auto it = doc.find("service_detection"); it != doc.end() && !it->is_null()) {
+    if (!it->is_boolean()) {
+      throw ApiError(400, "invalid_field", "'service_detection' must be true or false");
+    }
+    request.service_detection = it->get<bool>();
+  }
   const std::string ports = field("ports");
   request.ports = parsePorts(ports, registry);
   request.ports_label = portsLabel(ports);

@@ -20,14 +20,15 @@ struct ScanRequest {
   std::string targets;  // as typed; the policy parses it
   core::PortSet ports;
   scan::ScanType mode = scan::ScanType::kConnect;
-  double rate = 0;  // probes per second at most; 0 = as fast as answers allow
-  std::string ports_label;  // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
+  double rate = 0;                 // probes per second at most; 0 = as fast as answers allow
+  std::string ports_label;         // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
+  bool service_detection = false;  // probe open ports and name their services (-sV)
 };
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,
-//  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000)}. ports defaults to top1000. mode
-//  "syn" is refused with 422
-// (no raw-socket engine in this build).
+//  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000),
+//  "service_detection": true|false (optional, default false; anything else is 400)}.
+// ports defaults to top1000.
 // `syn_available`: this server may open raw sockets; otherwise mode "syn" is refused (422).
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
                              bool syn_available = false);

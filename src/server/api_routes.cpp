@@ -24,7 +24,9 @@ constexpr std::size_t kMaxPageSize = 200;
 HttpResponse json(int status, const Json& body) {
   HttpResponse r;
   r.status = status;
-  r.body = body.dump();
+  // A diff carries products and versions a peer's bytes filled in: bytes that are not UTF-8
+  // become U+FFFD instead of an exception (output::dumpJson's rule for records).
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
   return r;
 }
 
@@ -213,6 +215,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   scan.targets = std::move(targets);
   scan.seed = ++seed_counter_;
   scan.rate = scan_request.rate;
+  scan.service_detection = scan_request.service_detection;
   const auto id = store->insertScan(scan);
   jobs_.wake();
   auto r =

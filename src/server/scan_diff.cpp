@@ -10,6 +10,16 @@ bool byPort(const scan::PortRecord& a, const scan::PortRecord& b) {
   return std::tie(a.ip, a.port) < std::tie(b.ip, b.port);
 }
 
+// The fields nmap's ndiff reports as a version change; confidence, banner and certificate
+// details vary between runs of the same daemon and are left out.
+bool serviceChanged(const scan::PortRecord& a, const scan::PortRecord& b) {
+  if (!a.service || !b.service) return false;
+  const auto& x = *a.service;
+  const auto& y = *b.service;
+  return std::tie(x.name, x.product, x.version, x.ssl_tunnel) !=
+         std::tie(y.name, y.product, y.version, y.ssl_tunnel);
+}
+
 }  // namespace
 
 ScanDiff diffScans(std::vector<scan::PortRecord> before, std::vector<scan::PortRecord> after) {
@@ -31,7 +41,7 @@ ScanDiff diffScans(std::vector<scan::PortRecord> before, std::vector<scan::PortR
         diff.opened.push_back({*a, *b});
       } else if (was_open && !is_open) {
         diff.closed.push_back({*a, *b});
-      } else if (a->state != b->state) {
+      } else if (a->state != b->state || (is_open && serviceChanged(*a, *b))) {
         diff.changed.push_back({*a, *b});
       }
       ++a;

@@ -83,6 +83,9 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       request.max_parallel = settings.probes_in_flight;
       request.rate = row.rate;
       request.progress_interval = std::chrono::milliseconds(500);
+      // -sV with the CLI's defaults (intensity 7, our probe file); open ports reach the store
+      // once identified, so live records carry their service fields.
+      if (row.service_detection) request.service_detection = scan::ServiceDetectionRequest{};
       scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "output/json_records.h"
+#include "output/service_view.h"
 
 namespace portlens::server {
 namespace {
@@ -24,15 +25,25 @@ std::string portsLabel(const store::ScanRow& row) {
   return std::to_string(row.port_count) + " ports";
 }
 
+// One side of a change: its state, and what detection named (when it ran on the port).
+Json sideJson(const scan::PortRecord& r) {
+  Json j{{"state", scan::toString(r.state)}, {"reason", scan::toString(r.reason)}};
+  if (r.service) {
+    j["service"] = r.service->name;
+    j["product"] = r.service->product;
+    j["version"] = r.service->version;
+    if (r.service->ssl_tunnel) j["tunnel"] = "ssl";
+  }
+  return j;
+}
+
 Json changeJson(const PortChange& c, const registry::PortRegistry& registry) {
   Json j;
   j["ip"] = c.after.ip.toString();
   j["port"] = c.after.port;
-  j["service"] = std::string(registry.serviceName(c.after.port));
-  j["before"] = {{"state", scan::toString(c.before.state)},
-                 {"reason", scan::toString(c.before.reason)}};
-  j["after"] = {{"state", scan::toString(c.after.state)},
-                {"reason", scan::toString(c.after.reason)}};
+  j["service"] = output::serviceView(c.after, registry).name;  // detected, else the table's
+  j["before"] = sideJson(c.before);
+  j["after"] = sideJson(c.after);
   return j;
 }
 
@@ -47,6 +58,7 @@ Json scanJson(const store::ScanRow& row) {
   j["mode"] = std::string(scan::toString(row.mode));
   j["rate"] = row.rate > 0 ? Json(row.rate) : Json(nullptr);
   j["ports_label"] = portsLabel(row);
+  j["service_detection"] = row.service_detection;
   const std::uint64_t total = row.host_count * row.port_count;
   double progress =
       total == 0 ? 1.0 : static_cast<double>(row.ports_done) / static_cast<double>(total);
@@ -105,6 +117,7 @@ std::string renderResults(const store::ScanRow& row, std::vector<scan::PortRecor
   info.ports_spec = row.ports_spec;
   info.port_count = row.port_count;
   info.host_count = row.host_count;
+  info.service_detection = row.service_detection;  // the CSV export then has service columns
   info.started = timePoint(row.started_ms ? row.started_ms : row.created_ms);
   formatter->begin(info);
 

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/port_spec.h"
+#include "store/service_codec.h"
 
 namespace portlens::store {
 namespace {
@@ -35,7 +36,8 @@ CREATE TABLE IF NOT EXISTS scans (
   cancel_requested INTEGER NOT NULL DEFAULT 0,
   attempts INTEGER NOT NULL DEFAULT 0,
   rate REAL NOT NULL DEFAULT 0,
-  ports_label TEXT NOT NULL DEFAULT ''
+  ports_label TEXT NOT NULL DEFAULT '',
+  service_detection INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS scans_status ON scans(status, id);
 CREATE TABLE IF NOT EXISTS results (
@@ -49,6 +51,7 @@ CREATE TABLE IF NOT EXISTS results (
   attempts INTEGER NOT NULL,
   hostname TEXT NOT NULL,
   ttl INTEGER NOT NULL DEFAULT 0,
+  service TEXT,
   UNIQUE(scan_id, ip, port)
 );
 CREATE INDEX IF NOT EXISTS results_state ON results(scan_id, state, seq);
@@ -65,7 +68,7 @@ constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
     "ports_done, probes_sent, probes_per_second, eta_seconds, open, closed, filtered, "
     "created_ms, started_ms, finished_ms, error, seed, cancel_requested, attempts, rate, "
-    "ports_label";
+    "ports_label, service_detection";
 
 std::int64_t msSinceEpoch(core::Clock::WallTime time) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
@@ -158,6 +161,8 @@ struct AddedColumn {
 constexpr AddedColumn kAddedColumns[] = {
     {"results", "ttl", "INTEGER NOT NULL DEFAULT 0"},
     {"scans", "ports_label", "TEXT NOT NULL DEFAULT ''"},
+    {"scans", "service_detection", "INTEGER NOT NULL DEFAULT 0"},
+    {"results", "service", "TEXT"},  // service_codec's JSON; NULL when detection did not run
 };
 
 bool hasColumn(Database& db, const AddedColumn& column) {
@@ -188,8 +193,8 @@ ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), c
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
-      "host_count, port_count, created_ms, seed, rate, ports_label) "
-      "VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?,?)");
+      "host_count, port_count, created_ms, seed, rate, ports_label, service_detection) "
+      "VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?,?,?)");
   // ports_spec is the compact numeric form (PortSet::toString): no registry needed.
   const std::uint64_t ports = core::parsePortSpec(scan.ports_spec, nullptr).size();
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
@@ -198,6 +203,7 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
       .bind(6, scan.ports_spec);
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, msSinceEpoch(clock_.wallNow()));
   st.bind(10, i64(scan.seed)).bind(11, scan.rate).bind(12, scan.ports_label);
+  st.bind(13, std::int64_t{scan.service_detection ? 1 : 0});
   st.step();
   return db_.lastInsertId();
 }
@@ -235,6 +241,7 @@ ScanRow ScanStore::readScanRow(Statement& st) {
   r.attempts = static_cast<std::uint32_t>(st.integer(22));
   r.rate = st.real(23);
   r.ports_label = st.text(24);
+  r.service_detection = st.integer(25) != 0;
   return r;
 }
 
@@ -342,7 +349,7 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   Transaction tx(db_);
   auto st = db_.prepare(
       "INSERT OR IGNORE INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, "
-      "hostname, ttl) VALUES (?,?,?,?,?,?,?,?,?)");
+      "hostname, ttl, service) VALUES (?,?,?,?,?,?,?,?,?,?)");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
@@ -350,6 +357,11 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
     st.bind(4, static_cast<std::int64_t>(r.state)).bind(5, static_cast<std::int64_t>(r.reason));
     st.bind(6, static_cast<std::int64_t>(r.rtt.count())).bind(7, std::int64_t{r.attempts});
     st.bind(8, r.hostname).bind(9, std::int64_t{r.ttl});
+    if (r.service) {
+      st.bind(10, encodeService(*r.service));
+    } else {
+      st.bindNull(10);
+    }
     st.step();
     if (db_.changes() > 0) ++added[r.state];
   }
@@ -374,7 +386,7 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
   }
   if (in.empty()) return {};
   auto st = db_.prepare(
-      "SELECT seq, ip, port, state, reason, rtt_ns, attempts, hostname, ttl FROM results "
+      "SELECT seq, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, service FROM results "
       "WHERE scan_id = ? AND state IN (" +
       in + ") AND seq > ? ORDER BY seq LIMIT ?");
   st.bind(1, id).bind(2, after_seq).bind(3, i64(limit));
@@ -390,6 +402,9 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
     r.record.attempts = static_cast<std::uint8_t>(st.integer(6));
     r.record.hostname = st.text(7);
     r.record.ttl = static_cast<std::uint8_t>(st.integer(8));
+    // A value this version cannot read leaves the port without service fields, not the
+    // whole scan unreadable.
+    if (!st.isNull(9)) r.record.service = decodeService(st.text(9));
     out.push_back(std::move(r));
   }
   return out;

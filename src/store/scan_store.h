@@ -39,7 +39,8 @@ struct NewScan {
   std::string ports_label;  // what the user chose: "top1000", "all", the spec as typed
   core::TargetSet targets;  // resolved once by the policy; the job scans exactly these
   std::uint64_t seed = 0;
-  double rate = 0;  // probes per second at most; 0 = unlimited
+  double rate = 0;                 // probes per second at most; 0 = unlimited
+  bool service_detection = false;  // -sV: open ports are probed and named
 };
 
 struct ScanRow {
@@ -65,7 +66,8 @@ struct ScanRow {
   bool cancel_requested = false;
   std::uint32_t attempts = 0;  // times a job started it (resumes count)
   double rate = 0;
-  std::string ports_label;  // as NewScan; "" for scans stored before the column existed
+  std::string ports_label;         // as NewScan; "" for scans stored before the column existed
+  bool service_detection = false;  // as NewScan; false for scans stored before the column
 };
 
 struct StoredRecord {
@@ -105,6 +107,7 @@ class ScanStore {
   bool requestCancel(std::int64_t id);
 
   // Results. Duplicate (ip, port) rows of a resumed scan are ignored: the first answer stays.
+  // A record's ServiceInfo is stored with it (service_codec) and read back onto the record.
   void appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
                      std::uint64_t probes_sent, double probes_per_second, double eta_seconds);
   std::vector<StoredRecord> results(std::int64_t id, const std::set<scan::PortState>& states,

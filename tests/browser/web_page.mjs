@@ -6,7 +6,9 @@
 // (<script>, <img onerror>) from the server is shown as text and never runs, the history
 // shows the ports as chosen and opens rows from the keyboard, sortable headers carry
 // aria-sort. At 1280 px and at a 390 px phone width, no view is wider than the screen and no
-// card's content runs past its edge. Any failed request (network error or HTTP error status,
+// card's content runs past its edge. The service detection checkbox reaches the API and the
+// scan says so; a TLS port's certificate (a synthetic live record: the lab's target has no
+// TLS) opens from the keyboard in a dialog, hostile certificate text shown as text. Any failed request (network error or HTTP error status,
 // but for the one 400 the test provokes on purpose) and any console error fail the test.
 // Screenshots go to $SHOTS.
 // Environment: PORTLENS_URL, TOKEN, SHOTS, LAB_SH, LAB_NAME.
@@ -98,8 +100,9 @@ async function checkLayout(name, fullPage = true) {
   await page.setViewportSize(kWidths[0]);
 }
 
-async function newScan(targets, preset, custom) {
+async function newScan(targets, preset, custom, detect = false) {
   await page.fill('#targets', targets);
+  await page.setChecked('#service-detection', detect);
   await page.selectOption('#ports-preset', preset);
   check(await page.isVisible('#custom-ports') === (preset === 'custom'), `the port spec field shows only for a custom spec (preset ${preset})`);
   if (custom) await page.fill('#custom-ports', custom);
@@ -117,6 +120,7 @@ async function waitDone(id) {
                              id, { timeout: 60000 });
 }
 
+let secondId = 0;
 try {
   const response = await page.goto(url);
   check((await page.title()).includes('Portlens'), 'the page loads from the binary');
@@ -131,6 +135,8 @@ try {
   });
   check(icon && icon.status === 200 && icon.type === 'image/svg+xml', 'the page names its icon and the server has it');
   check(await page.isHidden('#custom-ports'), 'the port spec field is hidden while a preset is selected');
+  check(await page.isVisible('#service-detection') && !(await page.isChecked('#service-detection')),
+        'the form has a service detection checkbox, off by default');
   await page.fill('#token', process.env.TOKEN);
   await page.dispatchEvent('#token', 'change');
 
@@ -147,7 +153,7 @@ try {
 
   // 2. Sorting and filtering.
   const sortState = () => page.$$eval('#results th[data-key]', (ths) => ths.map((th) => th.dataset.key + '=' + th.getAttribute('aria-sort')).join(' '));
-  check(await sortState() === 'ip=none port=ascending state=none service=none reason=none rtt_ms=none', 'headers say the table is sorted by port, ascending (aria-sort)');
+  check(await sortState() === 'ip=none port=ascending state=none service=none version=none reason=none rtt_ms=none', 'headers say the table is sorted by port, ascending (aria-sort)');
   await page.click('#results th[data-key="port"]');  // already by port: now descending
   const firstPort = await page.$eval('#results tbody tr td:nth-child(2)', (td) => td.textContent);
   check(firstPort === '65535', `sorting by port descending puts 65535 first (got ${firstPort})`);
@@ -173,8 +179,14 @@ try {
 
   // 5. Diff after the lab changes: port 3306 becomes filtered.
   execFileSync(process.env.LAB_SH, ['block', process.env.LAB_NAME, '198.19.0.7', '3306', 'drop'], { stdio: 'inherit' });
-  const second = await newScan('198.19.0.7', 'custom', '1-4000');
+  const [posted] = await Promise.all([
+    page.waitForRequest((r) => r.method() === 'POST' && r.url() === url + 'api/v1/scans'),
+    newScan('198.19.0.7', 'custom', '1-4000', true).then((id) => { secondId = id; }),
+  ]);
+  const second = secondId;
+  check(posted.postDataJSON().service_detection === true, 'the checked box sends service_detection: true');
   await waitDone(second);
+  check((await page.textContent('#scan-detection')).includes('Service detection: on'), 'the scan view says service detection was asked for');
   await page.selectOption('#diff-a', String(first));
   await page.selectOption('#diff-b', String(second));
   await page.click('#diff-go');
@@ -274,6 +286,50 @@ try {
   check(cell.text.includes(hostile) && cell.imgs === 0, 'a reverse name with <script>/<img onerror> is shown as text');
   check(await page.evaluate(() => window.__xss === undefined), 'no injected script ran');
   await checkLayout('5-hostile-record');
+  // 8. A TLS port's certificate: the live stream of that scan is replaced by one record that
+  // carries what service detection reports (the lab's target has no TLS service yet).
+  const scanObject = await (await fetch(url + 'api/v1/scans/' + created.id, { headers: auth })).json();
+  const tlsRecord = {
+    type: 'port', ip: '198.19.0.8', port: 8443, proto: 'tcp', state: 'open', reason: 'syn-ack', rtt_ms: 0.2,
+    service: 'http', product: '<img src=x onerror=window.__xss=2>', version: '1.22.1', extrainfo: 'Debian', tunnel: 'ssl',
+    method: 'probed', conf: 10,
+    tls: {
+      version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', subject: 'CN=<script>window.__xss=3</script>',
+      sans: ['DNS:lab.example', 'DNS:' + 'very-long-name.'.repeat(8) + 'example'], issuer: 'CN=<b>Lab CA</b>',
+      not_before: '2024-01-01T00:00:00Z', not_after: '2025-01-01T00:00:00Z',
+      self_signed: true, expired: true, expires_soon: false, sha256: 'ab'.repeat(32), key: { type: 'EC', bits: 256 },
+    },
+  };
+  await page.route(url + 'api/v1/scans/' + created.id + '/events', (route) => route.fulfill({
+    status: 200, contentType: 'text/event-stream',
+    body: 'event: port\nid: 1\ndata: ' + JSON.stringify(tlsRecord) + '\n\nevent: end\ndata: ' + JSON.stringify(scanObject) + '\n\n',
+  }));
+  await page.goto(url + '#/');
+  await page.goto(url + '#/scans/' + created.id);
+  await page.waitForSelector('#results button.cert');
+  const tlsRow = await page.$eval('#results tbody tr', (tr) => ({ service: tr.children[3].textContent, version: tr.children[4].firstChild.textContent }));
+  check(tlsRow.service === 'ssl/http' && tlsRow.version === tlsRecord.product + ' 1.22.1 (Debian)',
+        `a TLS port shows ssl/http and its version as text ("${tlsRow.service}", "${tlsRow.version}")`);
+  await page.screenshot({ path: join(shots, '7-tls-row.png') });
+  await page.focus('#results button.cert');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('dialog#certificate[open]');
+  const dialog = await page.$eval('dialog#certificate', (d) => ({ text: d.textContent, markup: d.querySelectorAll('img,script,b').length, wide: d.scrollWidth > d.clientWidth + 1 }));
+  check(dialog.text.includes('CN=<script>window.__xss=3</script>') && dialog.text.includes('AB:AB:AB') &&
+        dialog.text.includes('expired') && dialog.text.includes('self-signed') && dialog.text.includes('CN=<b>Lab CA</b>') &&
+        dialog.markup === 0, 'the certificate opens from the keyboard with subject, issuer, warnings and fingerprint as text');
+  for (const size of kWidths) {
+    await page.setViewportSize(size);
+    const fits = await page.$eval('dialog#certificate', (d) => d.scrollWidth <= d.clientWidth + 1 && d.getBoundingClientRect().right <= document.documentElement.clientWidth);
+    check(fits, `the certificate dialog fits at ${size.width} px`);
+    await page.screenshot({ path: join(shots, `7-certificate-${size.width}.png`) });
+  }
+  await page.setViewportSize(kWidths[0]);
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('dialog#certificate:not([open])', { state: 'attached' });
+  check(await page.evaluate(() => window.__xss === undefined), 'no script from a certificate or product ran');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
   check(consoleErrors.length === 0, 'no errors in the console' + (consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''));
   check(failedRequests.length === 0, 'no request failed' + (failedRequests.length ? ': ' + failedRequests.join(' | ') : ''));
   const unmet = [...expectedErrors].filter(([, n]) => n > 0).map(([k]) => k);

@@ -1,8 +1,18 @@
 // The diff view: what changed between two scans of the caller.
 import { $, el, showError } from './dom.js';
 import { isAbort } from './api.js';
+import { serviceText, versionText } from './service.js';
 
 const KINDS = [['opened', 'newly open'], ['closed', 'newly closed'], ['changed', 'changed']];
+
+// One side of a change: "open (syn-ack)", and what detection named when it ran there:
+// "open (syn-ack): ssl/http nginx 1.24.0". Pure.
+export function sideText(side) {
+  const state = side.state + ' (' + side.reason + ')';
+  if (typeof side.service !== 'string') return state;
+  const detected = [serviceText(side), versionText(side)].filter(Boolean).join(' ');
+  return detected ? state + ': ' + detected : state;
+}
 
 function changeRow(kind, label, c) {
   const tr = el('tr', null, { class: kind });
@@ -10,8 +20,8 @@ function changeRow(kind, label, c) {
   tr.appendChild(el('td', c.ip, { class: 'wrap' }));
   tr.appendChild(el('td', c.port));
   tr.appendChild(el('td', c.service));
-  tr.appendChild(el('td', c.before.state + ' (' + c.before.reason + ')'));
-  tr.appendChild(el('td', c.after.state + ' (' + c.after.reason + ')'));
+  tr.appendChild(el('td', sideText(c.before)));
+  tr.appendChild(el('td', sideText(c.after)));
   return tr;
 }
 

@@ -1,4 +1,4 @@
-// The new-scan form: targets, a ports preset or a spec, the scan type.
+// The new-scan form: targets, a ports preset or a spec, the scan type, service detection.
 import { $, showError } from './dom.js';
 
 // What goes into "ports" of POST /api/v1/scans: the preset name or the spec as typed.
@@ -15,6 +15,7 @@ export function wireScanForm(api, onCreated) {
     try {
       const created = await api.postJson('/api/v1/scans', {
         targets, ports: portsValue($('ports-preset').value, $('custom-ports').value), mode: $('mode').value,
+        service_detection: $('service-detection').checked,
       });
       onCreated(created.id);
     } catch (e) {

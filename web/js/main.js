@@ -1,6 +1,8 @@
 // Portlens page: wiring and routing. The parts: api.js (API client, one error helper),
 // event_stream.js (SSE parser), latest.js (stale-response guard), table.js (results table),
-// scan_view.js (one scan), diff.js, history.js, form.js, dom.js (text-only DOM helpers).
+// scan_view.js (one scan), service.js (service, version and certificate text),
+// certificate.js (the certificate dialog), diff.js, history.js, form.js, dom.js (text-only
+// DOM helpers).
 // The token lives in sessionStorage and goes along as an Authorization header, never as a
 // cookie.
 import { $, showError } from './dom.js';

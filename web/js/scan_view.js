@@ -5,6 +5,7 @@ import { ApiError, isAbort } from './api.js';
 import { EventStreamParser, readEventStream } from './event_stream.js';
 import { LatestOnly } from './latest.js';
 import { DEFAULT_SORT, nextSort, renderResults, visibleRows } from './table.js';
+import { showCertificate } from './certificate.js';
 
 // Live rows arrive by the thousand per second in a fast scan: the table is rebuilt at most
 // every LIVE_RENDER_MS, in an animation frame.
@@ -70,7 +71,7 @@ export function createScanView(api, onFinished) {
     $('scan-status').textContent = 'loading';
     $('scan-status').className = 'badge';
     $('scan-progress').value = 0;
-    for (const field of ['scan-rate', 'scan-eta', 'scan-counts']) $(field).textContent = '';
+    for (const field of ['scan-rate', 'scan-eta', 'scan-counts', 'scan-detection']) $(field).textContent = '';
     $('cancel').disabled = true;
   }
 
@@ -141,6 +142,7 @@ export function createScanView(api, onFinished) {
     }
     if (!forTicket.current()) return;
     renderStatus(scan);
+    $('scan-detection').textContent = scan.service_detection ? 'Service detection: on' : '';
     await follow(id, forTicket);
   }
 
@@ -206,6 +208,9 @@ export function createScanView(api, onFinished) {
     $('results').addEventListener('click', (e) => {
       const link = e.target.closest('a.port');
       if (link) { e.preventDefault(); explainPort(link.dataset.port); }
+      const cert = e.target.closest('button.cert');
+      const record = cert ? rows.get(cert.dataset.row) : undefined;
+      if (record) showCertificate(record);
     });
     for (const b of document.querySelectorAll('.exports button')) {
       b.addEventListener('click', () => exportResults(b.dataset.format));

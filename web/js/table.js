@@ -2,6 +2,7 @@
 // column, ascending or descending), how many are drawn, and the drawing itself. The logic
 // is pure (tested with node --test); renderResults is the only part that touches the DOM.
 import { el } from './dom.js';
+import { hasCertificate, serviceText, versionText } from './service.js';
 
 // A host behind a firewall that drops everything gives 65,535 filtered rows: the table shows
 // the first SHOWN_ROWS_CAP of the sorted, filtered rows (the filter and the exports reach the
@@ -24,6 +25,9 @@ export function ariaSort(sort, key) {
 function sortValue(row, key) {
   // Host order keeps each host's ports in numeric order.
   if (key === 'ip') return row.ip + '|' + String(row.port).padStart(5, '0');
+  // The columns show derived text ("ssl/http", "nginx 1.22.1 (Debian)"): sort by what is shown.
+  if (key === 'service') return serviceText(row);
+  if (key === 'version') return versionText(row);
   const v = row[key];
   return v === undefined || v === null ? '' : v;
 }
@@ -36,12 +40,12 @@ export function compareRows(a, b, sort) {
 }
 
 // filter: {text, states: Set of states shown}. The text matches host, name, port, service,
-// reason or state, case-insensitively.
+// version, reason or state, case-insensitively.
 export function matchesFilter(row, filter) {
   if (!filter.states.has(row.state)) return false;
   const text = filter.text.trim().toLowerCase();
   if (!text) return true;
-  return [row.ip, row.hostname, row.port, row.service, row.reason, row.state]
+  return [row.ip, row.hostname, row.port, serviceText(row), versionText(row), row.reason, row.state]
     .some((v) => v !== undefined && v !== null && String(v).toLowerCase().includes(text));
 }
 
@@ -59,7 +63,16 @@ function rowElement(r) {
   portCell.appendChild(el('a', r.port, { href: '#', class: 'port', 'data-port': String(r.port) }));
   tr.appendChild(portCell);
   tr.appendChild(el('td', r.state));
-  tr.appendChild(el('td', r.service || ''));
+  tr.appendChild(el('td', serviceText(r)));
+  const versionCell = el('td', versionText(r), { class: 'version' });
+  if (hasCertificate(r)) {
+    // A real button: reachable with Tab, opened with Enter or Space as well as the mouse.
+    versionCell.appendChild(el('button', 'certificate', {
+      type: 'button', class: 'cert', 'data-row': r.ip + '|' + r.port,
+      'aria-label': 'TLS certificate of ' + r.ip + ' port ' + r.port, 'aria-haspopup': 'dialog',
+    }));
+  }
+  tr.appendChild(versionCell);
   tr.appendChild(el('td', r.reason));
   tr.appendChild(el('td', r.rtt_ms === undefined || r.rtt_ms === null ? '' : r.rtt_ms));
   return tr;

@@ -45,6 +45,29 @@ TEST(ApiRequest, KeepsWhatTheUserChoseForPorts) {
   EXPECT_EQ(long_label, long_spec.substr(0, 100) + "\u2026");
 }
 
+// Service detection is asked for with a JSON boolean; anything else is refused, not guessed.
+TEST(ApiRequest, ServiceDetectionIsABoolean) {
+  auto registry = registry::PortRegistry::builtin();
+  auto detect = [&](const std::string& body) {
+    return parseScanRequest(body, registry).service_detection;
+  };
+  EXPECT_FALSE(detect(R"({"targets":"x"})"));
+  EXPECT_FALSE(detect(R"({"targets":"x","service_detection":null})"));
+  EXPECT_FALSE(detect(R"({"targets":"x","service_detection":false})"));
+  EXPECT_TRUE(detect(R"({"targets":"x","service_detection":true})"));
+  for (const char* bad :
+       {R"({"targets":"x","service_detection":"true"})", R"({"targets":"x","service_detection":1})",
+        R"({"targets":"x","service_detection":{}})"}) {
+    try {
+      parseScanRequest(bad, registry);
+      ADD_FAILURE() << bad;
+    } catch (const ApiError& e) {
+      EXPECT_EQ(e.status(), 400) << bad;
+      EXPECT_EQ(e.code(), "invalid_field") << bad;
+    }
+  }
+}
+
 TEST(ApiRequest, RefusesBadBodies) {
   EXPECT_EQ(statusOf("not json"), 400);
   EXPECT_EQ(statusOf("[]"), 400);

@@ -187,5 +187,53 @@ TEST_F(ApiRoutesTest, ResultsAndDiffOfStoredRecords) {
       400);
 }
 
+// Service detection from the request to the answers: the flag is stored and shown, detected
+// records come back out of the store into the results and the diff, and a product that is
+// not UTF-8 (bytes a peer chose) still gives a JSON answer.
+TEST_F(ApiRoutesTest, ServiceDetectionFromRequestToDiff) {
+  auto post = [&](const char* body) {
+    auto r = call("POST", "/api/v1/scans", body, "secret-lab");
+    EXPECT_EQ(r.status, 202) << r.body;
+    return json(r)["id"].get<std::int64_t>();
+  };
+  const auto a = post(R"({"targets":"198.19.0.7","ports":"22,80","service_detection":true})");
+  const auto b = post(R"({"targets":"198.19.0.7","ports":"22,80","service_detection":true})");
+  const auto plain = post(R"({"targets":"198.19.0.7","ports":"22"})");
+  auto scanOf = [&](std::int64_t id) {
+    return json(call("GET", "/api/v1/scans/" + std::to_string(id), "", "secret-lab"));
+  };
+  EXPECT_EQ(scanOf(a)["service_detection"], true);
+  EXPECT_EQ(scanOf(plain)["service_detection"], false);
+  EXPECT_EQ(call("POST", "/api/v1/scans", R"({"targets":"198.19.0.7","service_detection":"yes"})",
+                 "secret-lab")
+                .status,
+            400);
+
+  store_->appendResults(a,
+                        {detectedRecord("198.19.0.7", 22, "ssh", "OpenSSH", "9.2p1"),
+                         detectedRecord("198.19.0.7", 80, "http", "nginx", "1.22.1")},
+                        2, 0, 0);
+  store_->appendResults(b,
+                        {detectedRecord("198.19.0.7", 22, "ssh", "OpenSSH", "9.2p1"),
+                         detectedRecord("198.19.0.7", 80, "http", "nginx\xff", "1.24.0")},
+                        2, 0, 0);
+  auto results = call("GET", "/api/v1/scans/" + std::to_string(a) + "/results", "", "secret-lab");
+  EXPECT_NE(results.body.find(R"("service":"http","product":"nginx","version":"1.22.1")"),
+            std::string::npos)
+      << results.body;
+  auto csv =
+      call("GET", "/api/v1/scans/" + std::to_string(a) + "/results?format=csv", "", "secret-lab");
+  EXPECT_NE(csv.body.find("nginx,1.22.1"), std::string::npos) << csv.body;
+  auto answer = call("GET", "/api/v1/scans/" + std::to_string(a) + "/diff/" + std::to_string(b), "",
+                     "secret-lab");
+  ASSERT_EQ(answer.status, 200) << answer.body;
+  auto diff = json(answer);
+  ASSERT_EQ(diff["changed"].size(), 1u);
+  EXPECT_EQ(diff["changed"][0]["port"], 80);
+  EXPECT_EQ(diff["changed"][0]["before"]["version"], "1.22.1");
+  EXPECT_EQ(diff["changed"][0]["after"]["version"], "1.24.0");
+  EXPECT_EQ(diff["changed"][0]["after"]["product"], "nginx\uFFFD");
+}
+
 }  // namespace
 }  // namespace portlens::server

@@ -61,6 +61,34 @@ TEST_F(EventStreamTest, EveryRecordOnceThenEnd) {
   EXPECT_TRUE(open_only.finished());
 }
 
+// Live records are the same JSON as the exports (output::portJson): a port that detection
+// named streams with its service fields as soon as it is stored, its banner escaped.
+TEST_F(EventStreamTest, DetectedServicesStreamWithTheirFields) {
+  auto id = insertLabScan(*store_, "198.19.0.7", "1-100");
+  store_->claimNextQueued();
+  EventCursor cursor(id, {S::kOpen}, 0);
+  auto record = detectedRecord("198.19.0.7", 80, "http", "nginx", "1.22.1");
+  auto info = std::make_shared<scan::ServiceInfo>(*record.service);
+  info->banner = "HTTP/1.1 200 OK\r\n<script>\x1b[2J";
+  info->tls.emplace();
+  info->tls->subject = "CN=lab.example";
+  info->tls->sha256 = "ab12";
+  record.service = info;
+  store_->appendResults(id, {record}, 1, 0, -1);
+  std::string out;
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out));
+  EXPECT_NE(out.find("\"service\":\"http\",\"product\":\"nginx\",\"version\":\"1.22.1\""),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("\"subject\":\"CN=lab.example\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"sha256\":\"ab12\""), std::string::npos) << out;
+  // The escape byte never reaches the stream raw; the banner is escapeBytes' text.
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_NE(out.find("\"banner\":\"HTTP/1.1 200 OK\\\\r\\\\n<script>\\\\x1b[2J\""),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(EventStreamTest, ResumesAfterLastEventId) {
   auto id = insertLabScan(*store_, "198.19.0.7", "1-100");
   store_->appendResults(

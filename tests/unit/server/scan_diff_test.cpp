@@ -44,5 +44,51 @@ TEST(ScanDiff, IdenticalOrDisjointScansHaveNoChanges) {
   EXPECT_EQ(disjoint.compared, 0u);
 }
 
+scan::PortRecord detected(std::uint16_t port, const char* name, const char* product,
+                          const char* version, bool ssl = false) {
+  auto r = rec("198.19.0.7", port, S::kOpen);
+  auto info = std::make_shared<scan::ServiceInfo>();
+  info->name = name;
+  info->product = product;
+  info->version = version;
+  info->ssl_tunnel = ssl;
+  info->confidence = 10;
+  r.service = std::move(info);
+  return r;
+}
+
+// An open port whose detected service name, product, version or tunnel differs is "changed";
+// the same service with another confidence or banner is not, nor a port detected in one scan
+// only (a scan with -sV after one without).
+TEST(ScanDiff, ADifferentServiceOnAnOpenPortIsAChange) {
+  auto same_banner_differs = detected(25, "smtp", "Exim smtpd", "4.96");
+  auto changed_banner = std::make_shared<scan::ServiceInfo>(*same_banner_differs.service);
+  changed_banner->banner = "220 other greeting";
+  changed_banner->confidence = 8;
+  auto same_later = same_banner_differs;
+  same_later.service = changed_banner;
+  std::vector<scan::PortRecord> before = {detected(80, "http", "nginx", "1.22.1"),
+                                          detected(22, "ssh", "OpenSSH", "9.2p1"),
+                                          detected(443, "http", "nginx", "1.22.1", true),
+                                          detected(8080, "http", "", ""),
+                                          same_banner_differs,
+                                          rec("198.19.0.7", 3306, S::kOpen)};
+  std::vector<scan::PortRecord> after = {detected(80, "http", "nginx", "1.24.0"),
+                                         detected(22, "ssh", "Dropbear sshd", "2022.83"),
+                                         detected(443, "http", "nginx", "1.22.1", false),
+                                         detected(8080, "http-proxy", "", ""),
+                                         same_later,
+                                         detected(3306, "mysql", "MariaDB", "10.11.6")};
+  auto diff = diffScans(before, after);
+  EXPECT_EQ(diff.compared, 6u);
+  EXPECT_TRUE(diff.opened.empty());
+  EXPECT_TRUE(diff.closed.empty());
+  std::vector<std::uint16_t> changed;
+  for (const auto& c : diff.changed) changed.push_back(c.after.port);
+  EXPECT_EQ(changed, (std::vector<std::uint16_t>{22, 80, 443, 8080}));
+  EXPECT_EQ(diff.changed[1].before.service->version, "1.22.1");
+  EXPECT_EQ(diff.changed[1].after.service->version, "1.24.0");
+}
+
 }  // namespace
 }  // namespace portlens::server

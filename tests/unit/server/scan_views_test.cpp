@@ -105,6 +105,49 @@ TEST(ScanViews, SynScanExportsSayTheyAreSynScans) {
   }
 }
 
+// The scan object says whether services were detected; exports of such a scan carry nmap's
+// service columns (CSV) and every detected field (NDJSON).
+TEST(ScanViews, ServiceDetectionIsShownAndExported) {
+  auto registry = registry::PortRegistry::builtin();
+  auto r = row();
+  EXPECT_EQ(scanJson(r)["service_detection"], false);
+  r.service_detection = true;
+  EXPECT_EQ(scanJson(r)["service_detection"], true);
+  auto ip = core::IpAddress::parse("198.19.0.7").value();
+  HostCounts counts{{ip, scan::StateCounts{1, 0, 0}}};
+  std::vector<scan::PortRecord> records = {
+      detectedRecord("198.19.0.7", 2222, "ssh", "OpenSSH", "9.2p1")};
+  auto csv = renderResults(r, records, counts, output::Format::kCsv, {S::kOpen}, registry);
+  EXPECT_NE(csv.find(",product,version,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("OpenSSH,9.2p1"), std::string::npos) << csv;
+  auto ndjson = renderResults(r, records, counts, output::Format::kNdjson, {S::kOpen}, registry);
+  EXPECT_NE(ndjson.find("\"service\":\"ssh\",\"product\":\"OpenSSH\",\"version\":\"9.2p1\""),
+            std::string::npos)
+      << ndjson;
+}
+
+// A changed version shows both sides: service, product and version before and after.
+TEST(ScanViews, DiffJsonShowsServiceChanges) {
+  auto registry = registry::PortRegistry::builtin();
+  ScanDiff diff;
+  diff.compared = 1;
+  auto before = detectedRecord("198.19.0.7", 8443, "http", "nginx", "1.22.1");
+  auto after = detectedRecord("198.19.0.7", 8443, "http", "nginx", "1.24.0");
+  auto tls = std::make_shared<scan::ServiceInfo>(*after.service);
+  tls->ssl_tunnel = true;
+  after.service = tls;
+  diff.changed.push_back({before, after});
+  auto j = diffJson(row(), row(), diff, registry);
+  const auto& c = j["changed"][0];
+  EXPECT_EQ(c["service"], "http");
+  EXPECT_EQ(c["before"]["product"], "nginx");
+  EXPECT_EQ(c["before"]["version"], "1.22.1");
+  EXPECT_FALSE(c["before"].contains("tunnel"));
+  EXPECT_EQ(c["after"]["version"], "1.24.0");
+  EXPECT_EQ(c["after"]["tunnel"], "ssl");
+  EXPECT_EQ(c["after"]["state"], "open");
+}
+
 TEST(ScanViews, DiffJsonNamesServices) {
   auto registry = registry::PortRegistry::builtin();
   ScanDiff diff;

@@ -49,6 +49,18 @@ inline scan::PortRecord portRecord(const char* ip, std::uint16_t port, scan::Por
   return r;
 }
 
+// An open port that service detection named, as the prober's records arrive.
+inline scan::PortRecord detectedRecord(const char* ip, std::uint16_t port, const char* name,
+                                       const char* product, const char* version) {
+  auto r = portRecord(ip, port, scan::PortState::kOpen);
+  auto info = std::make_shared<scan::ServiceInfo>();
+  info->name = name;
+  info->product = product;
+  info->version = version;
+  r.service = std::move(info);
+  return r;
+}
+
 inline std::int64_t insertLabScan(store::ScanStore& store, const char* ip, const char* ports) {
   store::NewScan scan;
   scan.owner = "lab";

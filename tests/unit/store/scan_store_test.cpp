@@ -149,10 +149,17 @@ TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
   auto kept = second.results(1, {scan::PortState::kOpen}, 0, 10);
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(kept[0].record.ttl, 0) << "rows from before the column have no TTL";
-  second.appendResults(1, {rec("198.19.0.7", 80, scan::PortState::kOpen)}, 2, 0, 0);
+  EXPECT_EQ(kept[0].record.service, nullptr) << "nor a service";
+  auto detected = rec("198.19.0.7", 80, scan::PortState::kOpen);
+  auto http = std::make_shared<scan::ServiceInfo>();
+  http->name = "http";
+  detected.service = http;
+  second.appendResults(1, {detected}, 2, 0, 0);
   auto both = first.results(1, {scan::PortState::kOpen}, 0, 10);
   ASSERT_EQ(both.size(), 2u);
   EXPECT_EQ(both[1].record.ttl, 64);
+  ASSERT_NE(both[1].record.service, nullptr) << "the service column was added too";
+  EXPECT_EQ(both[1].record.service->name, "http");
 }
 
 // A scans table from before ports_label gains the column; its rows read as "" (the API then
@@ -180,10 +187,40 @@ TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
   ScanStore first(path_, clock_);
   ScanStore second(path_, clock_);
   EXPECT_EQ(first.scan(1)->ports_label, "");
+  EXPECT_FALSE(first.scan(1)->service_detection) << "older scans did not detect services";
   auto scan = newScan();
   scan.ports_label = "top1000";
+  scan.service_detection = true;
   auto id = second.insertScan(scan);
   EXPECT_EQ(first.scan(id)->ports_label, "top1000");
+  EXPECT_TRUE(first.scan(id)->service_detection);
+}
+
+// Records carry their ServiceInfo through the store, byte for byte; records without one come
+// back without one; a stored value this version cannot read drops only that port's service.
+TEST_F(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
+  ScanStore store(path_, clock_);
+  auto id = store.insertScan(newScan());
+  auto ssh = rec("198.19.0.7", 22, scan::PortState::kOpen);
+  scan::ServiceInfo info;
+  info.name = "ssh";
+  info.product = "OpenSSH";
+  info.version = "9.2p1 Debian 2+deb12u3";
+  info.banner = std::string("SSH-2.0-OpenSSH_9.2p1\r\n\0\xff", 25);
+  ssh.service = std::make_shared<scan::ServiceInfo>(info);
+  store.appendResults(id, {ssh, rec("198.19.0.7", 80, scan::PortState::kOpen)}, 2, 0, 0);
+  {
+    Database raw(path_);
+    raw.exec("UPDATE results SET service = '{\"format\":1,' WHERE port = 80");
+  }
+  auto stored = store.results(id, {scan::PortState::kOpen}, 0, 10);
+  ASSERT_EQ(stored.size(), 2u);
+  ASSERT_NE(stored[0].record.service, nullptr);
+  EXPECT_EQ(stored[0].record.service->product, "OpenSSH");
+  EXPECT_EQ(stored[0].record.service->version, info.version);
+  EXPECT_EQ(stored[0].record.service->banner, info.banner);
+  EXPECT_EQ(stored[1].record.service, nullptr);
+  EXPECT_EQ(stored[1].record.port, 80) << "the port itself is still there";
 }
 
 TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
