@@ -94,7 +94,37 @@ api GET "/api/v1/scans/$id4" "" "$LAB" >/dev/null
 expect "scan status" 200 '"counts":{"open":11,"closed":65504,"filtered":20}'
 api GET "/api/v1/scans/$id6" "" "$LAB" >/dev/null
 expect "SYN scan status" 200 '"mode":"syn"'
+# The scan type is one typed value from the request to every export: the SYN scan's exports
+# say so (they said "connect" before the launcher).
+api GET "/api/v1/scans/$id6/results?format=xml" "" "$LAB" >/dev/null
+expect "SYN scan XML export" 200 '<scaninfo type="syn"'
+api GET "/api/v1/scans/$id6/results?format=json" "" "$LAB" >/dev/null
+expect "SYN scan JSON export" 200 '"scan_type":"syn"'
 say "full-range API scans match the truth (IPv4 connect, IPv6 SYN, ndjson, xml)"
+
+# --- 1b. service detection through the API -------------------------------------------------
+# lab_target's banners (tests/lab/lab_target.cpp): OpenSSH on 22, vsftpd on 21, an HTTP
+# server calling itself portlens-lab on 80; a port that accepts and closes is tcpwrapped.
+api POST /api/v1/scans '{"targets":"198.19.0.7","ports":"21,22,80,443","service_detection":true}' "$LAB" >/dev/null
+[ "$HTTP_STATUS" = 202 ] || die "POST with service_detection: $HTTP_STATUS $(cat "$WORK_DIR/body")"
+idv=$(json_field '["id"]' <"$WORK_DIR/body")
+[ "$(wait_final "$idv" "$LAB" 90)" = done ] || die "scan $idv (service detection) did not finish"
+api GET "/api/v1/scans/$idv/results?format=ndjson" "" "$LAB" >"$WORK_DIR/rv.ndjson"
+python3 - "$WORK_DIR/rv.ndjson" <<'PY' || die "service detection through the API named the lab's services wrongly"
+import json, sys
+ports = {r["port"]: r for r in map(json.loads, open(sys.argv[1])) if r["type"] == "port"}
+want = {21: ("ftp", "vsftpd", "3.0.3"), 22: ("ssh", "OpenSSH", "9.2p1 Debian 2"),
+        80: ("http", None, None), 443: ("tcpwrapped", None, None)}
+for port, (service, product, version) in want.items():
+    r = ports[port]
+    assert r.get("service") == service, (port, r)
+    assert r.get("method") == "probed", (port, r)
+    if product:
+        assert r.get("product") == product and r.get("version") == version, (port, r)
+print("service detection through the API: ftp vsftpd 3.0.3, ssh OpenSSH, http, tcpwrapped")
+PY
+api GET "/api/v1/scans/$idv" "" "$LAB" >/dev/null
+expect "scan with service detection" 200 '"service_detection":true'
 
 # --- 2. restart in the middle of a scan loses nothing ------------------------------------
 api POST /api/v1/scans '{"targets":"198.19.0.7 198.19.0.8 2001:2:0:1::7","ports":"all"}' "$LAB" >/dev/null
