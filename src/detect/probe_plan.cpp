@@ -38,15 +38,10 @@ std::vector<std::size_t> orderProbes(const ProbeDatabase& db, const PlanQuery& q
 }
 
 bool probeCanConfirm(const ProbeDatabase& db, std::size_t probe, std::string_view service) {
-  auto hasHardMatch = [&](std::size_t index) {
-    const auto& rules = db.probes[index].matches;
-    return std::any_of(rules.begin(), rules.end(), [&](const MatchRule& rule) {
-      return !rule.soft && rule.service == service;
-    });
-  };
-  if (hasHardMatch(probe)) return true;
-  const auto& fallbacks = db.probes[probe].fallbacks;
-  return std::any_of(fallbacks.begin(), fallbacks.end(), hasHardMatch);
+  const auto& rules = db.probes[probe].matches;
+  return std::any_of(rules.begin(), rules.end(), [&](const MatchRule& rule) {
+    return !rule.soft && rule.service == service;
+  });
 }
 
 ProbePlanner::ProbePlanner(const ProbeDatabase& db, const PlanQuery& query)

@@ -77,10 +77,13 @@ TEST_F(ProbePlanTest, SoftMatchNarrowsTheRestOfThePlan) {
   EXPECT_EQ(all.next(), redis_);  // --version-all does not narrow
 }
 
-TEST_F(ProbePlanTest, ProbeCanConfirmThroughFallbacks) {
-  EXPECT_TRUE(probeCanConfirm(db_, help_, "http"));  // fallback GetRequest
-  EXPECT_TRUE(probeCanConfirm(db_, help_, "ssh"));   // implicit NULL fallback
-  EXPECT_FALSE(probeCanConfirm(db_, get_, "ftp"));   // only a soft ftp rule in NULL
+// nmap's serviceIsPossible: only the probe's own hard rules count. Fallbacks (and the implicit
+// NULL fallback every probe has) would let almost every probe through a softmatch.
+TEST_F(ProbePlanTest, ProbeCanConfirmOnlyThroughItsOwnRules) {
+  EXPECT_TRUE(probeCanConfirm(db_, help_, "ftp"));
+  EXPECT_FALSE(probeCanConfirm(db_, help_, "http"));  // only through fallback GetRequest
+  EXPECT_FALSE(probeCanConfirm(db_, help_, "ssh"));   // only through the NULL fallback
+  EXPECT_FALSE(probeCanConfirm(db_, get_, "ftp"));    // only a soft ftp rule in NULL
 }
 
 TEST_F(ProbePlanTest, ResponsesMatchOwnRulesThenFallbacksThenNull) {
