@@ -134,10 +134,10 @@ std::string renderEphemeralJson(const EphemeralUsage& usage, std::size_t top) {
     out += fmt::format(R"({}{{"first":{},"last":{}}})", i ? "," : "", usage.reserved[i].first,
                        usage.reserved[i].second);
   }
-  out += fmt::format(
-      R"(],"available":{},"sockets":{},"time_wait":{},"distinct_ports":{},"share":{:.4f},"destinations":[)",
-      usage.available, usage.sockets, usage.time_wait, usage.distinct_ports,
-      share(usage.distinct_ports, usage.available));
+  out += fmt::format(R"(],"available":{},"sockets":{},"time_wait":{},"distinct_ports":{},)"
+                     R"("share":{:.4f},"destinations":[)",
+                     usage.available, usage.sockets, usage.time_wait, usage.distinct_ports,
+                     share(usage.distinct_ports, usage.available));
   for (std::size_t i = 0; i < usage.destinations.size() && i < top; ++i) {
     const DestinationUsage& d = usage.destinations[i];
     out += fmt::format(R"({}{{"ip":"{}","port":{},"in_use":{},"time_wait":{},"share":{:.4f}}})",
