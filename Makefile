@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 PORTLENS := $(BUILD_DIR)/apps/portlens/portlens
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test test-asan bench fuzz format clean
+.PHONY: all deps configure build run test test-asan test-tsan lint bench fuzz format clean
 
 all: build
 
@@ -27,16 +27,28 @@ CONFIG ?=
 run: build
 	$(PORTLENS) serve --listen $(LISTEN) --db $(DB) $(if $(CONFIG),--config $(CONFIG))
 
-# The whole suite: unit, integration (network-namespace lab; skipped when not root) and
-# fuzz-corpus replays, through CTest. Then the unit tests again under ASan+UBSan.
+# The whole suite: unit, integration (network-namespace lab; skipped when not root),
+# fuzz-corpus replays and the lint checks (format, shellcheck, layering, clang-tidy), through
+# CTest. Then the unit tests again under ASan+UBSan, and those of threaded code under TSan.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 	@$(MAKE) --no-print-directory test-asan
+	@$(MAKE) --no-print-directory test-tsan
 
 test-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	cd build/asan && ctest --output-on-failure -j $(JOBS) -L unit --timeout 600
+
+# Only the unit tests labelled "tsan" (tests/CMakeLists.txt) are built and run.
+test-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS) --timeout 600
+
+# The lint checks alone (they need the configured build for clang-tidy's compile commands).
+lint: configure
+	cd $(BUILD_DIR) && ctest --output-on-failure -L lint --timeout 1800
 
 bench: build
 	bench/run.sh $(PORTLENS)

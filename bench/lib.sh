@@ -22,7 +22,7 @@ die() {
 bench_check() {
   local usage=$1 tool candidate
   shift
-  [ $# -ge 2 ] && [ "$2" = -- ] || die "usage: $usage"
+  { [ $# -ge 2 ] && [ "$2" = -- ]; } || die "usage: $usage"
   PORTLENS=$(realpath "$1" 2>/dev/null || true)
   shift 2
   if [ -z "$PORTLENS" ] || [ ! -x "$PORTLENS" ]; then die "no portlens binary"; fi
@@ -92,6 +92,7 @@ timed() {
     tail -n 5 "$WORK_DIR/stderr" >&2
     die "$1 exited $status (124: took longer than ${limit}s)"
   fi
+  # shellcheck disable=SC2034  # WALL and RSS are this function's results, read by its callers
   read -r WALL RSS < <(tail -n 1 "$WORK_DIR/time")
 }
 

@@ -55,7 +55,7 @@ started=$(date +%s)
 for scenario in $SCENARIOS; do
   set_loss "$scenario"
   echo "bench: scenario $scenario" >&2
-  for run in $(seq "$RUNS"); do
+  for _ in $(seq "$RUNS"); do
     rm -f "$WORK_DIR/scan.ndjson"
     timed 120 "$PORTLENS" scan --syn -p- --format ndjson --quiet -v -o "$WORK_DIR/scan.ndjson" "$HOST"
     record full "portlens --syn" "$scenario" "$WALL" "$RSS" \
@@ -64,7 +64,7 @@ for scenario in $SCENARIOS; do
     record full "nmap -sS" "$scenario" "$WALL" "$RSS" \
       "$(truth_accuracy --xml "$WORK_DIR/nmap.xml" --host "$HOST")" "-"
   done
-  for run in $(seq "$SWEEP_RUNS"); do
+  for _ in $(seq "$SWEEP_RUNS"); do
     rm -f "$WORK_DIR/sweep.ndjson"
     timed 120 "$PORTLENS" scan --syn -p 80 --format ndjson --states all --quiet -v \
       -o "$WORK_DIR/sweep.ndjson" "$SWEEP"
@@ -86,7 +86,7 @@ for scenario in $SCENARIOS; do
 done
 set_loss clean
 for prefix in 112 108; do
-  for run in $(seq "$SWEEP_RUNS"); do
+  for _ in $(seq "$SWEEP_RUNS"); do
     timed 120 "$PORTLENS" scan --syn -p 80 --format ndjson --quiet -v -o /dev/null "2001:2:0:1::/$prefix"
     record memory "portlens /$prefix" clean "$WALL" "$RSS" "-" "$(portlens_rate)"
   done

@@ -44,8 +44,8 @@ field() { in_ns curl -sf -H "$AUTH" "$BASE/api/v1/scans/$1" |
   python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"; }
 
 A=$(post '{"targets":"198.19.0.7","ports":"all"}')
-for _ in $(seq 1 600); do [ "$(field "$A" status)" = done ] && break; sleep 0.1; done
-[ "$(field "$A" status)" = done ] || die "scan A did not finish"
+for _ in $(seq 1 600); do [ "$(field "$A" status)" = "done" ] && break; sleep 0.1; done
+[ "$(field "$A" status)" = "done" ] || die "scan A did not finish"
 B=$(post '{"targets":"198.19.0.8","ports":"all","rate":1000}')
 mkdir -p "$WORK_DIR/streams"
 stream_pids=()
@@ -86,7 +86,7 @@ done_after=$(field "$B" ports_done)
 status_after=$(field "$B" status)
 [ "$status_after" = running ] ||
   echo "bench/web: note: scan $B was $status_after by the end of the wrk runs" >&2
-for _ in $(seq 1 1200); do [ "$(field "$B" status)" = done ] && break; sleep 0.1; done
+for _ in $(seq 1 1200); do [ "$(field "$B" status)" = "done" ] && break; sleep 0.1; done
 for pid in "${stream_pids[@]}"; do
   timeout 30 tail --pid="$pid" -f /dev/null || kill "$pid" 2>/dev/null || true
 done

@@ -32,6 +32,8 @@ packages=(
   python3
   # XML well-formedness checks in tests/unit/output
   libxml2-utils
+  # lint checks of make test (tests/lint): format, clang-tidy, shell scripts
+  clang-format-14 clang-tidy-14 shellcheck git
 )
 
 # npm ships inside some nodejs builds (NodeSource); Debian's own npm package would conflict.

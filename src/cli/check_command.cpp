@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <cstring>
 #include <iostream>
 #include <memory>
+#include <system_error>
 
 #include "cli/local_ports.h"
 #include "core/error.h"
@@ -52,7 +52,8 @@ int runCheck(const PortsRequest& request, const registry::PortRegistry& registry
     if (verdict.free) {
       if (const int error = bindProbe(port); error != 0) {
         verdict.free = false;
-        verdict.notes.push_back(fmt::format("bind() fails: {}", std::strerror(error)));
+        verdict.notes.push_back(
+            fmt::format("bind() fails: {}", std::generic_category().message(error)));
       }
     }
     if (ephemeral.contains(port)) {

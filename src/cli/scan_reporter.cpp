@@ -2,6 +2,8 @@
 
 #include <fmt/core.h>
 
+#include <cmath>
+
 namespace portlens::cli {
 
 ScanReporter::ScanReporter(output::Formatter& formatter, std::set<scan::PortState> shown_states,
@@ -24,7 +26,7 @@ void ScanReporter::onProgress(const scan::ScanProgress& p) {
                                             static_cast<double>(p.ports_total);
   std::string eta = "--:--";
   if (p.eta_seconds >= 0) {
-    auto s = static_cast<long long>(p.eta_seconds + 0.5);
+    const long long s = std::llround(p.eta_seconds);
     eta = fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
   }
   fmt::print(stderr, "\r\033[K{:5.1f}%  {:>9.0f} probes/s  {} open  ETA {}", percent,

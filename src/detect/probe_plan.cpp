@@ -39,9 +39,8 @@ std::vector<std::size_t> orderProbes(const ProbeDatabase& db, const PlanQuery& q
 
 bool probeCanConfirm(const ProbeDatabase& db, std::size_t probe, std::string_view service) {
   const auto& rules = db.probes[probe].matches;
-  return std::any_of(rules.begin(), rules.end(), [&](const MatchRule& rule) {
-    return !rule.soft && rule.service == service;
-  });
+  return std::any_of(rules.begin(), rules.end(),
+                     [&](const MatchRule& rule) { return !rule.soft && rule.service == service; });
 }
 
 ProbePlanner::ProbePlanner(const ProbeDatabase& db, const PlanQuery& query)

@@ -35,7 +35,7 @@ int NetlinkSocket::request(std::span<const std::uint8_t> message,
   }
   const bool dump = (header->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
   const bool want_ack = (header->nlmsg_flags & NLM_F_ACK) != 0;
-  std::vector<std::uint8_t> buffer(64 * 1024);
+  std::vector<std::uint8_t> buffer(std::size_t{64} * 1024);
   for (;;) {
     const ssize_t got = ::recv(fd_.get(), buffer.data(), buffer.size(), 0);
     if (got < 0) return errno == EINTR ? -EINTR : -errno;

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <system_error>
 
@@ -23,7 +24,11 @@ namespace {
 void switchToNobody() {
   uid_t uid = 65534;
   gid_t gid = 65534;
-  if (const passwd* nobody = ::getpwnam("nobody")) {
+  // getpwnam_r: the reentrant form, since the caller's process may already run threads.
+  passwd entry{};
+  passwd* nobody = nullptr;
+  std::array<char, 4096> buffer{};
+  if (::getpwnam_r("nobody", &entry, buffer.data(), buffer.size(), &nobody) == 0 && nobody) {
     uid = nobody->pw_uid;
     gid = nobody->pw_gid;
   }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <system_error>
 #include <vector>
 
 #include "core/unique_fd.h"
@@ -155,7 +156,7 @@ std::optional<Route> NetlinkRouteSource::lookupRoute(const core::IpAddress& targ
     route = found;
   });
   if (error != 0) {
-    why = std::strerror(-error);
+    why = std::generic_category().message(-error);  // strerror is not thread-safe
     return std::nullopt;
   }
   if (!route || route->interface_index == 0) {

@@ -10,7 +10,7 @@
 namespace portlens::server {
 namespace {
 
-constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 
 core::PortSet topPorts(const registry::PortRegistry& registry, std::size_t count) {
   core::PortSet set;

@@ -20,7 +20,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using asio::use_awaitable;
 
-constexpr std::size_t kMaxBody = 64 * 1024;
+constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kEventPoll = std::chrono::milliseconds(200);
 constexpr auto kHeartbeat = std::chrono::seconds(15);

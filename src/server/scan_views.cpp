@@ -10,7 +10,9 @@
 namespace portlens::server {
 namespace {
 
-Json timeOrNull(std::int64_t ms) { return ms == 0 ? Json(nullptr) : Json(ms / 1000.0); }
+Json timeOrNull(std::int64_t ms) {
+  return ms == 0 ? Json(nullptr) : Json(static_cast<double>(ms) / 1000.0);
+}
 
 std::chrono::system_clock::time_point timePoint(std::int64_t ms) {
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
@@ -150,8 +152,9 @@ std::string renderResults(const store::ScanRow& row, std::vector<scan::PortRecor
   summary.hosts_completed = host_counts.size();
   summary.probes_sent = row.probes_sent;
   const std::int64_t end_ms = row.finished_ms ? row.finished_ms : row.started_ms;
-  summary.elapsed_seconds =
-      row.started_ms && end_ms >= row.started_ms ? (end_ms - row.started_ms) / 1000.0 : 0;
+  summary.elapsed_seconds = row.started_ms && end_ms >= row.started_ms
+                                ? static_cast<double>(end_ms - row.started_ms) / 1000.0
+                                : 0;
   summary.interrupted = row.status != store::ScanStatus::kDone;
   summary.finished = timePoint(end_ms ? end_ms : row.created_ms);
   formatter->end(summary);

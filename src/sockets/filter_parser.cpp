@@ -22,9 +22,8 @@ std::vector<std::string_view> tokenize(std::string_view text) {
     const char c = text[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
       ++i;
-    } else if (c == '(' || c == ')') {
-      tokens.push_back(text.substr(i++, 1));
-    } else if (c == '!' && (i + 1 >= text.size() || text[i + 1] != '=')) {
+    } else if (c == '(' || c == ')' ||
+               (c == '!' && (i + 1 >= text.size() || text[i + 1] != '='))) {  // one-char token
       tokens.push_back(text.substr(i++, 1));
     } else if (c == '=' || c == '<' || c == '>' || c == '!' || c == '&' || c == '|') {
       std::size_t j = i + 1;

@@ -53,7 +53,8 @@ FdScan scanFds(int proc_fd, std::int32_t pid, std::vector<Owner>& owners) {
     return FdScan::kGone;
   }
   char link[64];
-  while (const dirent* entry = ::readdir(dir)) {
+  // readdir is safe across threads on distinct streams (glibc); this DIR is the caller's own.
+  while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe)
     if (entry->d_name[0] == '.') continue;
     // Socket links are short ("socket:[4026531993]"); a longer one is a path, not a socket.
     const ssize_t size = ::readlinkat(fd_dir, entry->d_name, link, sizeof(link));
@@ -101,7 +102,7 @@ ProcessScan::ProcessScan(const std::string& proc_root) {
   if (proc_fd_ < 0) return;
   DIR* dir = ::fdopendir(::dup(proc_fd_));
   if (dir == nullptr) return;
-  while (const dirent* entry = ::readdir(dir)) {
+  while (const dirent* entry = ::readdir(dir)) {  // NOLINT(concurrency-mt-unsafe): own stream
     if (entry->d_name[0] < '1' || entry->d_name[0] > '9') continue;
     if (const auto pid = parsePid(entry->d_name)) pids_.push_back(*pid);
   }

@@ -67,7 +67,7 @@ n=$(in_ns "$PORTLENS" sockets -a "not sport < 9000 and sport < 10000 and uid 0" 
 in_ns "$PORTLENS" sockets -a -p --sort state,-sport >"$W/text.txt" || die "text output"
 grep -q '^LISTEN .*127.0.0.1:8080 .*http-alt/registered' "$W/text.txt" || die "text row"
 in_ns "$PORTLENS" sockets 'sport <' 2>"$W/err.txt"
-[ $? -eq 2 ] && [ "$(wc -l <"$W/err.txt")" -eq 1 ] || die "bad filter must exit 2 with one line"
+{ [ $? -eq 2 ] && [ "$(wc -l <"$W/err.txt")" -eq 1 ]; } || die "bad filter must exit 2 with one line"
 "$PORTLENS" sockets -N pl-no-such-ns 2>/dev/null
 [ $? -eq 2 ] || die "unknown namespace must exit 2"
 
@@ -99,7 +99,7 @@ in_ns "$PORTLENS" who 70000 2>/dev/null
 say "check and free"
 in_ns "$PORTLENS" check 8080 >"$W/check.txt"
 [ $? -eq 1 ] || die "check 8080 must report a conflict (exit 1)"
-grep -q "CONFLICT" "$W/check.txt" && grep -q "python3/$helper_pid" "$W/check.txt" ||
+{ grep -q "CONFLICT" "$W/check.txt" && grep -q "python3/$helper_pid" "$W/check.txt"; } ||
   die "check must name the holder: $(cat "$W/check.txt")"
 in_ns "$PORTLENS" check 7777 >/dev/null || die "check 7777 must be free"
 in_ns "$PORTLENS" check 40005 >"$W/check_eph.txt"  # held or not, the note is there
@@ -109,7 +109,7 @@ in_ns "$PORTLENS" free --range 9000-9001 >/dev/null
 in_ns "$PORTLENS" free --range 8000-9200 --count 5 >"$W/free.txt" || die "free --count 5"
 [ "$(wc -l <"$W/free.txt")" -eq 5 ] || die "free printed $(wc -l <"$W/free.txt") ports"
 while read -r port; do
-  [ "$port" -ne 8080 ] && [ "$port" -ne 9000 ] && [ "$port" -ne 9100 ] || die "free gave $port"
+  { [ "$port" -ne 8080 ] && [ "$port" -ne 9000 ] && [ "$port" -ne 9100 ]; } || die "free gave $port"
   "$PORTLENS" port "$port" --format json |
     python3 -c 'import json,sys; sys.exit(1 if json.load(sys.stdin)[0]["names"] else 0)' ||
     die "free gave registered port $port"

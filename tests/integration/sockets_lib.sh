@@ -18,7 +18,7 @@ require_tools() {
     command -v "$tool" >/dev/null || skip "'$tool' is not installed (scripts/install-deps.sh)"
   done
   PORTLENS=${PORTLENS_BIN:-}
-  [ -n "$PORTLENS" ] && [ -x "$PORTLENS" ] || die "PORTLENS_BIN must name the portlens binary"
+  { [ -n "$PORTLENS" ] && [ -x "$PORTLENS" ]; } || die "PORTLENS_BIN must name the portlens binary"
 }
 
 ns_cleanup() {
@@ -54,8 +54,7 @@ helper_up() {
   HELPER_JSON="$WORK_DIR/helper.json"
   in_ns python3 "$SOCKETS_DIR/sockets_helper.py" --ready "$HELPER_JSON" "$@" &
   HELPER_PID=$!
-  local i
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     [ -f "$HELPER_JSON" ] && return 0
     kill -0 "$HELPER_PID" 2>/dev/null || die "sockets_helper.py exited early"
     sleep 0.1

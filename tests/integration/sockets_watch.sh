@@ -17,8 +17,8 @@ capture_escapes() { tmux capture-pane -p -e -t "$TMUX_SESSION"; }
 # runs on every capture, pane_color.py only on captures that hold the row, so a loaded machine
 # does not make the loop miss a frame.
 wait_for_colour() {
-  local i cap="$WORK_DIR/pane"
-  for i in $(seq 150); do
+  local cap="$WORK_DIR/pane"
+  for _ in $(seq 150); do
     capture_escapes >"$cap"
     if grep -qF -- "$1" "$cap" &&
       [ "$(python3 "$SOCKETS_DIR/pane_color.py" "$2" <"$cap")" = "$3" ]; then
@@ -32,8 +32,7 @@ wait_for_colour() {
 # wait_for PATTERN: up to 10 s for the pane to match (grep -E); generous because
 # CTest may run this next to the lab's full-range scans.
 wait_for() {
-  local i
-  for i in $(seq 100); do
+  for _ in $(seq 100); do
     capture | grep -qE -- "$1" && return 0
     sleep 0.1
   done
@@ -76,11 +75,11 @@ wait_for 'filter state listening'
 sleep 2.5
 rows=$(capture | grep -cE '^(ESTAB|TIME-WAIT|LISTEN) ')
 listen=$(capture | grep -cE '^LISTEN ')
-[ "$rows" -eq 5 ] && [ "$listen" -eq 5 ] || { capture >&2; die "filter shows $rows rows"; }
+{ [ "$rows" -eq 5 ] && [ "$listen" -eq 5 ]; } || { capture >&2; die "filter shows $rows rows"; }
 tmux send-keys -t "$TMUX_SESSION" f C-u 'state bogus' Enter
 wait_for "filter: unknown state 'bogus'"
 tmux send-keys -t "$TMUX_SESSION" q
-for i in $(seq 50); do
+for _ in $(seq 50); do
   capture | grep -q 'portlens sockets --watch' || break
   sleep 0.1
 done

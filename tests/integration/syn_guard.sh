@@ -25,10 +25,10 @@ message=$(isolated scan --syn -p 80 --exclude-file "$repo/data/exclude-special.t
   status=$?
 # Past the guard, the empty namespace has no route: refused for that reason instead.
 grep -q "more than a /8" <<<"$message" && die "the exclude file did not satisfy the guard"
-[ "$status" -eq 2 ] && grep -q "no route" <<<"$message" ||
+{ [ "$status" -eq 2 ] && grep -q "no route" <<<"$message"; } ||
   die "expected 'no route' in an empty namespace, got status $status: $message"
 
 status=0
 message=$(isolated scan --syn --shard 4/3 -p 80 198.19.0.7 2>&1) || status=$?
-[ "$status" -eq 2 ] && grep -q -- "--shard" <<<"$message" || die "bad --shard: status $status: $message"
+{ [ "$status" -eq 2 ] && grep -q -- "--shard" <<<"$message"; } || die "bad --shard: status $status: $message"
 say "PASS: the guard refuses, the exclude file passes it, bad options exit 2"

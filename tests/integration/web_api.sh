@@ -24,14 +24,14 @@ max_active_scans = 5'
 LAB=$(token_create lab)
 PLAIN=$(token_create plain)
 ADMIN=$(token_create boss --admin)
-[ -n "$LAB" ] && [ -n "$PLAIN" ] || die "token create failed"
+{ [ -n "$LAB" ] && [ -n "$PLAIN" ]; } || die "token create failed"
 serve_start
 
 fails=0
 expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
   local what=$1 want=$2 text=${3:-}
   if [ "$HTTP_STATUS" != "$want" ] || { [ -n "$text" ] && ! grep -qF -- "$text" "$WORK_DIR/body"; }; then
-    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing '$text'}" >&2
+    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing \"$text\"}" >&2
     fails=$((fails + 1))
   fi
 }
@@ -48,7 +48,7 @@ in_lab 60 curl -sN -H "Authorization: Bearer $LAB" \
   "http://127.0.0.1:$WEB_PORT/api/v1/scans/$id4/events?states=all" >"$WORK_DIR/events4.txt"
 id6=$(scan_full 2001:2:0:1::7 syn)  # the server runs as root: the SYN engine is available
 for id in "$id4" "$id6"; do
-  [ "$(wait_final "$id" "$LAB" 90)" = done ] || die "scan $id did not finish"
+  [ "$(wait_final "$id" "$LAB" 90)" = "done" ] || die "scan $id did not finish"
 done
 python3 - "$WORK_DIR/events4.txt" <<'PY' || die "event stream of scan $id4 is wrong"
 import json, sys
@@ -108,7 +108,7 @@ say "full-range API scans match the truth (IPv4 connect, IPv6 SYN, ndjson, xml)"
 api POST /api/v1/scans '{"targets":"198.19.0.7","ports":"21,22,80,443","service_detection":true}' "$LAB" >/dev/null
 [ "$HTTP_STATUS" = 202 ] || die "POST with service_detection: $HTTP_STATUS $(cat "$WORK_DIR/body")"
 idv=$(json_field '["id"]' <"$WORK_DIR/body")
-[ "$(wait_final "$idv" "$LAB" 90)" = done ] || die "scan $idv (service detection) did not finish"
+[ "$(wait_final "$idv" "$LAB" 90)" = "done" ] || die "scan $idv (service detection) did not finish"
 api GET "/api/v1/scans/$idv/results?format=ndjson" "" "$LAB" >"$WORK_DIR/rv.ndjson"
 python3 - "$WORK_DIR/rv.ndjson" <<'PY' || die "service detection through the API named the lab's services wrongly"
 import json, sys
@@ -130,8 +130,8 @@ expect "scan with service detection" 200 '"service_detection":true'
 api POST /api/v1/scans '{"targets":"198.19.0.7 198.19.0.8 2001:2:0:1::7","ports":"all"}' "$LAB" >/dev/null
 idr=$(json_field '["id"]' <"$WORK_DIR/body")
 wait_done_over() {  # wait until ports_done > N
-  local i done_now=0
-  for i in $(seq 1 300); do
+  local done_now=0
+  for _ in $(seq 1 300); do
     done_now=$(api GET "/api/v1/scans/$idr" "" "$LAB" | json_field '["ports_done"]')
     [ "$done_now" -gt "$1" ] && return 0
     sleep 0.05
@@ -146,7 +146,7 @@ wait_done_over 100000
 serve_stop KILL || true
 serve_start
 grep -q "queued again" "$WORK_DIR/serve.err" || die "the killed scan was not re-queued"
-[ "$(wait_final "$idr" "$LAB" 90)" = done ] || die "resumed scan $idr did not finish"
+[ "$(wait_final "$idr" "$LAB" 90)" = "done" ] || die "resumed scan $idr did not finish"
 api GET "/api/v1/scans/$idr" "" "$LAB" >/dev/null
 expect "resumed scan" 200 '"ports_done":196605'
 expect "resumed flag" 200 '"resumed":true'
@@ -243,7 +243,7 @@ expect "cancel a finished scan" 409
 "$LAB_SH" block "$LAB_NAME" 198.19.0.7 3306 drop
 api POST /api/v1/scans '{"targets":"198.19.0.7","ports":"1-4000"}' "$LAB" >/dev/null
 idd=$(json_field '["id"]' <"$WORK_DIR/body")
-[ "$(wait_final "$idd" "$LAB" 60)" = done ] || die "diff scan did not finish"
+[ "$(wait_final "$idd" "$LAB" 60)" = "done" ] || die "diff scan did not finish"
 api GET "/api/v1/scans/$id4/diff/$idd" "" "$LAB" >/dev/null
 expect "diff" 200 '"closed":[{"ip":"198.19.0.7","port":3306,"service":"mysql","before":{"state":"open","reason":"syn-ack"},"after":{"state":"filtered","reason":"no-response"}}]'
 expect "diff counts" 200 '"compared":4000'

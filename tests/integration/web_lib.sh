@@ -31,8 +31,7 @@ serve_start() {
   ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" \
     >>"$WORK_DIR/serve.out" 2>>"$WORK_DIR/serve.err" &
   SERVE_PID=$!
-  local i
-  for i in $(seq 1 50); do
+  for _ in $(seq 1 50); do
     if in_lab 2 curl -sf "http://127.0.0.1:$WEB_PORT/healthz" >/dev/null 2>&1; then return 0; fi
     sleep 0.1
   done
@@ -57,6 +56,7 @@ api() {
   local args=(-s -o "$WORK_DIR/body" -D "$WORK_DIR/headers" -w '%{http_code}' -X "$method")
   [ -n "$token" ] && args+=(-H "Authorization: Bearer $token")
   [ -n "$body" ] && args+=(-H "Content-Type: $type" --data-binary "$body")
+  # shellcheck disable=SC2034  # HTTP_STATUS is this function's result, read by its callers
   HTTP_STATUS=$(in_lab 30 curl "${args[@]}" "http://127.0.0.1:$WEB_PORT$path") || HTTP_STATUS=000
   cat "$WORK_DIR/body"
 }
@@ -65,8 +65,8 @@ json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("
 
 # wait_final ID TOKEN SECONDS: waits until the scan is final; prints the final status.
 wait_final() {
-  local id=$1 token=$2 limit=${3:-60} status="" i
-  for i in $(seq 1 $((limit * 10))); do
+  local id=$1 token=$2 limit=${3:-60} status=""
+  for _ in $(seq 1 $((limit * 10))); do
     status=$(api GET "/api/v1/scans/$id" "" "$token" | json_field '["status"]')
     case $status in done | failed | cancelled) echo "$status"; return 0 ;; esac
     sleep 0.1

@@ -21,12 +21,12 @@ RateController::RateController(Settings settings)
 
 void RateController::onSent(std::uint64_t ordinal, Nanos now) {
   const std::uint64_t block = ordinal / kBlock;
-  while (newest_block_ <= block) {
-    auto& fresh = ring_[newest_block_ % kRing];
+  for (std::uint64_t newest = newest_block_.load(std::memory_order_relaxed); newest <= block;) {
+    auto& fresh = ring_[newest % kRing];
     fresh.sent = 0;
     fresh.answered.store(0, std::memory_order_relaxed);
     fresh.first = now;
-    ++newest_block_;
+    newest_block_.store(++newest, std::memory_order_release);
   }
   auto& entry = ring_[block % kRing];
   ++entry.sent;
@@ -36,18 +36,20 @@ void RateController::onSent(std::uint64_t ordinal, Nanos now) {
 void RateController::creditAnswer(std::uint64_t ordinal) {
   const std::uint64_t block = ordinal / kBlock;
   // Blocks the ring has reused (or not opened yet) are not credited.
-  if (block >= newest_block_ || block + kRing < newest_block_) return;
+  const std::uint64_t newest = newest_block_.load(std::memory_order_acquire);
+  if (block >= newest || block + kRing < newest) return;
   ring_[block % kRing].answered.fetch_add(1, std::memory_order_relaxed);
 }
 
 bool RateController::update(Nanos now, Nanos settle) {
   const double before = rate_;
-  if (newest_block_ > kRing && next_judged_ < newest_block_ - kRing) {
-    next_judged_ = newest_block_ - kRing;
+  const std::uint64_t newest = newest_block_.load(std::memory_order_relaxed);  // our own writes
+  if (newest > kRing && next_judged_ < newest - kRing) {
+    next_judged_ = newest - kRing;
     window_sent_ = window_answered_ = 0;
   }
   // The newest block may still grow; everything before it is complete.
-  while (next_judged_ + 1 < newest_block_) {
+  while (next_judged_ + 1 < newest) {
     const auto& block = ring_[next_judged_ % kRing];
     if (block.last + settle > now) break;
     if (window_sent_ == 0) {
@@ -82,7 +84,7 @@ void RateController::judge() {
     rate_ = std::max(settings_.floor, kCutFactor * std::min(rate_, sent_rate));
     slow_start_ = false;
     ++decreases_;
-    first_after_cut_ = newest_block_;
+    first_after_cut_ = newest_block_.load(std::memory_order_relaxed);
     return;
   }
   reference_ratio_ = std::max(ratio, 0.9 * reference_ratio_ + 0.1 * ratio);

@@ -61,8 +61,10 @@ class RateController {
   std::uint32_t decreases_ = 0;
   double reference_ratio_ = -1;
   std::array<Block, kRing> ring_{};
-  std::uint64_t newest_block_ = 0;  // newest block the sender wrote to, plus one
-  std::uint64_t next_judged_ = 0;   // oldest block not yet judged
+  // Newest block the sender wrote to, plus one. Atomic: the receiving thread reads it in
+  // creditAnswer; the release store publishes the reset of a reused ring entry with it.
+  std::atomic<std::uint64_t> newest_block_{0};
+  std::uint64_t next_judged_ = 0;  // oldest block not yet judged
   std::uint64_t first_after_cut_ = 0;
   // The window being accumulated.
   std::uint64_t window_first_ = 0;

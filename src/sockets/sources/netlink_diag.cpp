@@ -21,7 +21,7 @@ namespace {
 
 // The kernel fills at most ~32 KiB per dump step whatever we offer; a larger buffer only
 // lets one recv() return several of those steps at once.
-constexpr std::size_t kRecvBufferSize = 256 * 1024;
+constexpr std::size_t kRecvBufferSize = std::size_t{256} * 1024;
 
 [[noreturn]] void fail(int error, const char* what) {
   throw std::system_error(error, std::generic_category(), what);

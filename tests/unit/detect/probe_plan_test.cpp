@@ -11,15 +11,21 @@ namespace {
 
 // A small database in the format, shaped like nmap's: NULL with banner rules, a common probe
 // with fallbacks, a port-specific one, a rare one, a UDP one.
-constexpr std::string_view kProbes = R"(Exclude T:9100
+constexpr std::string_view kProbes =
+    R"(Exclude T:9100
 Probe TCP NULL q||
-match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) ?([^\r\n]*)\r?\n| p/OpenSSH/ v/$2/ i/$SUBST(3,"-"," ") protocol $1/ cpe:/a:openbsd:openssh:$2/
+)"
+    R"(match ssh m|^SSH-([\d.]+)-OpenSSH_([\w.]+) ?([^\r\n]*)\r?\n| )"
+    R"(p/OpenSSH/ v/$2/ i/$SUBST(3,"-"," ") protocol $1/ )"
+    R"(cpe:/a:openbsd:openssh:$2/
 softmatch ftp m|^220 |
 Probe TCP GetRequest q|GET / HTTP/1.0\r\n\r\n|
 rarity 1
 ports 80,8080
 sslports 443
-match http m|^HTTP/1\.[01] \d\d\d.*\r\nServer: nginx/([\d.]+)|s p/nginx/ v/$1/ cpe:/a:igor_sysoev:nginx:$1/
+)"
+    R"(match http m|^HTTP/1\.[01] \d\d\d.*\r\nServer: nginx/([\d.]+)|s )"
+    R"(p/nginx/ v/$1/ cpe:/a:igor_sysoev:nginx:$1/
 softmatch http m|^HTTP/1\.[01] \d\d\d|
 Probe TCP Help q|HELP\r\n|
 rarity 3

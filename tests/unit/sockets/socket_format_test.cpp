@@ -72,10 +72,9 @@ TEST(SocketFormat, TextHasAlignedColumnsServicesAndRanges) {
 TEST(SocketFormat, JsonIsOneDocumentWithEscapedStrings) {
   const std::string json = format(SocketFormat::kJson, true);
   EXPECT_EQ(json.rfind(R"({"sockets":[)", 0), 0u);
-  EXPECT_NE(
-      json.find(
-          R"({"state":"listening","recv_q":0,"send_q":128,"local":{"ip":"0.0.0.0","port":22,"service":"ssh","range":"well-known"})"),
-      std::string::npos);
+  EXPECT_NE(json.find(R"({"state":"listening","recv_q":0,"send_q":128,)"
+                      R"("local":{"ip":"0.0.0.0","port":22,"service":"ssh","range":"well-known"})"),
+            std::string::npos);
   EXPECT_NE(json.find(R"("name":"cu\"rl\u0001")"), std::string::npos);
   EXPECT_NE(json.find(R"("cmdline":"curl \ufffd https://x")"), std::string::npos);
   EXPECT_NE(json.find(R"("notes":["a note"]})"), std::string::npos);
