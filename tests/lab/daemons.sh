@@ -358,6 +358,16 @@ add_fan() {
   local cidr=$1
   [[ $cidr =~ ^198\.19\.[0-9]+\.[0-9]+/(2[4-9]|3[0-2])$ ]] ||
     fail "--fan wants a block of at most 256 addresses inside 198.19.0.0/16, got '$cidr'"
+  # Never over the daemons' own host or the hosts of truth.tsv (their ports would be hijacked).
+  local served
+  mapfile -t served < <(awk -F'\t' '!/^#/ && NF >= 4 && $1 !~ /:/ { print $1 }' \
+    "$LAB_DIR/truth.tsv" | sort -u)
+  python3 - "$cidr" "$HOST" "${served[@]}" <<'PY' ||
+import ipaddress, sys
+block = ipaddress.ip_network(sys.argv[1], strict=False)
+sys.exit(any(ipaddress.ip_address(a) in block for a in sys.argv[2:]))
+PY
+    fail "--fan $cidr covers a lab host that serves something"
   in_target nft -f - <<EOF
 table ip daemons_fan {
   chain prerouting {

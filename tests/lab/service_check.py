@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares service detection (nmap -sV XML or Portlens NDJSON) with the daemons' ground truth.
 
-  service_check.py --truth TRUTH.tsv (--xml FILE | --ndjson FILE) [--host IP]...
+  service_check.py --truth TRUTH.tsv (--xml FILE | --ndjson FILE) [--host IP|CIDR]...
                    [--ports PORT,...] [--allow PORT,...] [--strict-version] [--json] [--quiet]
 
 TRUTH.tsv is `tests/lab/daemons.sh truth DIR`: ip, port, service (nmap's vocabulary, ssl/NAME
@@ -147,7 +147,7 @@ def main():
     try:
         truth = read_truth(args.truth)
         found = read_xml(args.xml) if args.xml else read_ndjson(args.ndjson)
-        hosts = {norm_ip(h) for h in args.host}
+        networks = [ipaddress.ip_network(h, strict=False) for h in args.host]
         allowed = {int(p) for p in args.allow.split(",") if p.strip()}
         only = {int(p) for p in args.ports.split(",") if p.strip()}
     except (OSError, ValueError, ET.ParseError, KeyError) as error:
@@ -157,7 +157,10 @@ def main():
     rows, counts = [], {"ports": 0, "ok": 0, "allowed": 0, "failed": 0,
                         "versions": 0, "versions_exact": 0}
     for key in sorted(truth, key=lambda k: (ipaddress.ip_address(k[0]), k[1])):
-        if (hosts and key[0] not in hosts) or (only and key[1] not in only):
+        address = ipaddress.ip_address(key[0])
+        if networks and not any(address in network for network in networks):
+            continue
+        if only and key[1] not in only:
             continue
         want, got = truth[key], found.get(key)
         verdict, version = judge(want, got, args.strict_version)
