@@ -8,7 +8,8 @@
 #    namespace: ~4,900 services): the same measures, fewer runs
 # When `portlens scan --help` has no -sV yet, only nmap runs and Portlens is reported skipped.
 # The hostile fakes are not scanned here (nmap spends minutes on the trickling one; the
-# integration test covers them). Not part of bench/run.sh yet: it adds ~15 min to `make bench`.
+# integration test covers them). Not in bench/run.sh's default parts yet: nmap alone took 32 min
+# on part fan (1936.6 s here, 2 CPUs); `BENCH_PARTS=detect bench/run.sh` runs it.
 # Environment: BENCH_RUNS (default 5; part a uses at most 3, part b BENCH_DETECT_FAN_RUNS,
 # default 1), BENCH_DETECT_PARTS (default "single fan").
 set -euo pipefail
@@ -140,7 +141,7 @@ PY
     echo "Port by port, $(basename "$table" .txt | sed 's/^table-single-//') (last run):"
     echo
     echo '```'
-    cat "$table"
+    grep -v '^{' "$table"  # the table and its summary line, not the JSON for the bench
     echo '```'
   done
 } >"$WORK_DIR/table.md"
