@@ -36,6 +36,18 @@ packages=(
   clang-format-14 clang-tidy-14 shellcheck git
 )
 
+# Real daemons for service detection (tests/lab/daemons.sh runs them inside a lab namespace
+# with its own configs). Installed WITHOUT starting them: they must never run as system
+# services of this machine (see install_without_starting below).
+daemon_packages=(
+  openssh-server nginx-light vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
+  redis-server memcached mosquitto mariadb-server postgresql openssl
+)
+# Their init scripts / units, stopped and disabled after every install that brought any.
+daemon_services=(ssh nginx vsftpd exim4 dovecot redis-server memcached mosquitto mariadb
+  postgresql)
+packages+=("${daemon_packages[@]}")
+
 # npm ships inside some nodejs builds (NodeSource); Debian's own npm package would conflict.
 if ! command -v npm >/dev/null 2>&1; then packages+=(npm); fi
 
@@ -56,8 +68,52 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 
+# Debian starts a daemon as soon as its package is installed. A policy-rc.d that answers 101
+# ("action forbidden") makes invoke-rc.d refuse every start during the install; the file this
+# machine had before (if any) is put back afterwards, also when apt fails.
+POLICY=/usr/sbin/policy-rc.d
+POLICY_SAVED=""
+guard_services() {
+  if [ -e "$POLICY" ]; then
+    POLICY_SAVED=$(mktemp /tmp/portlens-policy-rc.d.XXXXXX)
+    cp -p "$POLICY" "$POLICY_SAVED"
+  fi
+  printf '#!/bin/sh\n# portlens install-deps: no service starts during the install\nexit 101\n' \
+    >"$POLICY"
+  chmod 755 "$POLICY"
+  trap unguard_services EXIT
+}
+unguard_services() {
+  if [ -n "$POLICY_SAVED" ]; then
+    cp -p "$POLICY_SAVED" "$POLICY" && rm -f "$POLICY_SAVED"
+  else
+    rm -f "$POLICY"
+  fi
+  trap - EXIT
+}
+
+# Whatever an install still started (a postinst that bypasses invoke-rc.d) is stopped, and
+# every daemon is disabled so no boot starts it either.
+stop_and_disable_daemons() {
+  local service
+  for service in "${daemon_services[@]}"; do
+    [ -e "/etc/init.d/$service" ] || [ -e "/lib/systemd/system/$service.service" ] || continue
+    if service "$service" status >/dev/null 2>&1; then
+      echo "install-deps: $service was started by its install; stopping it" >&2
+      service "$service" stop >/dev/null 2>&1 || true
+    fi
+    if [ -d /run/systemd/system ]; then
+      systemctl disable --now "$service" >/dev/null 2>&1 || true
+    else
+      systemctl disable "$service" >/dev/null 2>&1 || true
+    fi
+    if [ -e "/etc/init.d/$service" ]; then update-rc.d "$service" disable >/dev/null 2>&1 || true; fi
+  done
+}
+
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+guard_services
 # A fresh machine has no package lists yet; refresh once when any package is unknown.
 if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/portlens-apt.log 2>&1; then
   apt-get update >/tmp/portlens-apt-update.log 2>&1
@@ -66,3 +122,5 @@ if ! apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/portlens-a
     exit 1
   }
 fi
+unguard_services
+stop_and_disable_daemons

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Service and version detection against REAL daemons (Debian packages) and hostile fakes,
+# all inside the lab's target namespace (tests/lab/daemons.sh), checked port by port against
+# a truth whose versions come from dpkg at run time (tests/lab/service_check.py).
+#   detect_lab.sh [PATH_TO_PORTLENS]
+# Today nmap -sV is the yardstick: it proves the lab and the truth right. The Portlens run
+# goes where marked below (`portlens scan -sV` does not exist yet).
+# Environment: DETECT_TIMING=FILE appends "nmap_real_seconds<TAB>N" (used by reports).
+set -euo pipefail
+# shellcheck source=tests/integration/lib.sh
+source "$(dirname "$0")/lib.sh"
+DAEMONS_SH="$INTEGRATION_DIR/../lab/daemons.sh"
+SERVICE_CHECK="$INTEGRATION_DIR/../lab/service_check.py"
+HOST=198.19.0.20
+PORTLENS=${1:-}
+
+require_lab_tools nmap openssl setpriv nsenter ss
+for binary in /usr/sbin/sshd /usr/sbin/nginx /usr/sbin/vsftpd /usr/sbin/exim4 /usr/sbin/dovecot \
+  /usr/sbin/mariadbd /usr/bin/redis-server /usr/bin/memcached /usr/sbin/mosquitto; do
+  [ -x "$binary" ] || skip "$binary is not installed (scripts/install-deps.sh)"
+done
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || skip "no PostgreSQL server installed"
+
+lab_up dt
+DAEMON_DIR="$WORK_DIR/daemons"
+mkdir "$DAEMON_DIR"
+chmod 711 "$WORK_DIR"  # postgres, mysql, redis... reach their folders below it
+# Stopped before the lab goes down (lab_cleanup would also end them: they live in its
+# namespace), so a failure leaves no daemon behind.
+stop_daemons() {
+  local status=$?
+  "$DAEMONS_SH" stop "$LAB_NAME" "$DAEMON_DIR" || true
+  set +e            # a failing status must not end this trap before the lab is down
+  (exit "$status")  # lab_cleanup reads the test's status from $?
+  lab_cleanup
+}
+trap stop_daemons EXIT
+"$DAEMONS_SH" start "$LAB_NAME" "$DAEMON_DIR" || die "the daemons did not start"
+"$DAEMONS_SH" truth "$DAEMON_DIR" >"$WORK_DIR/services.tsv"
+say "truth (versions from dpkg):"
+sed 's/\t/  /g' "$WORK_DIR/services.tsv" >&2
+
+# The daemons must not be reachable from the machine's own namespace: nothing of ours
+# listens there (the target namespace is the only place the lab address exists).
+if ss -Htln | awk '{ print $4 }' | grep -q "^$HOST:"; then die "$HOST listens outside the lab"; fi
+
+real_ports=$(awk -F'\t' '!/^#/ && $5 != "-" { print $2 }' "$WORK_DIR/services.tsv" | paste -sd,)
+fake_ports=$(awk -F'\t' '!/^#/ && $5 == "-" { print $2 }' "$WORK_DIR/services.tsv" | paste -sd,)
+
+# The hostile fakes take nmap minutes (the trickling peer answers every probe a byte at a
+# time): scanned in parallel with the real daemons, whose time is what gets compared.
+in_lab 600 nmap -sV -n -Pn --version-intensity 7 -p "$fake_ports" -oX "$WORK_DIR/nmap-fakes.xml" \
+  "$HOST" >/dev/null 2>"$WORK_DIR/nmap-fakes.err" &
+fakes_pid=$!
+started=$(date +%s.%N)
+in_lab 300 nmap -sV -n -Pn --version-intensity 7 -p "$real_ports" -oX "$WORK_DIR/nmap-reals.xml" \
+  "$HOST" >/dev/null 2>"$WORK_DIR/nmap-reals.err" || die "nmap -sV failed on the real daemons"
+nmap_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+say "nmap -sV on $(tr ',' '\n' <<<"$real_ports" | wc -l) real services: ${nmap_seconds} s"
+[ -z "${DETECT_TIMING:-}" ] || printf 'nmap_real_seconds\t%s\n' "$nmap_seconds" >>"$DETECT_TIMING"
+wait "$fakes_pid" || die "nmap -sV failed on the hostile fakes"
+
+# nmap's known gaps here (each checked another way below, so the truth still stands):
+#   993, 995  Debian's dovecot accepts TLS 1.2+ only and closes on nmap's old-style hellos
+#             without an alert, so nmap never finds the tunnel ("imaps?", "pop3s?")
+#   1883      nmap's mqtt-subscribe version script renames the service "mosquitto version X"
+#   9005      nmap has no generic match for an HTTP server it does not know
+NMAP_GAPS=993,995,1883,9005
+status=0
+for part in real fake; do
+  ports=${part}_ports
+  say "nmap -sV vs the truth ($part):"
+  python3 "$SERVICE_CHECK" --truth "$WORK_DIR/services.tsv" --xml "$WORK_DIR/nmap-${part}s.xml" \
+    --host "$HOST" --ports "${!ports}" --allow "$NMAP_GAPS" || status=1
+done
+[ "$status" = 0 ] || die "nmap -sV disagrees with the truth (see the tables above)"
+
+# The gaps, checked directly: TLS on 993, 995 and 9005 (that one expired), MQTT on 1883.
+for port in 993 995 9005; do
+  enddate=$(in_lab 10 openssl s_client -connect "$HOST:$port" </dev/null 2>/dev/null |
+    openssl x509 -noout -enddate 2>/dev/null) || die "no TLS certificate on $HOST:$port"
+  say "TLS on $port: $enddate"
+  if [ "$port" = 9005 ] && [[ $enddate != *2021* ]]; then die "9005 is not the expired certificate"; fi
+done
+connack=$(in_lab 10 python3 -c '
+import socket
+s = socket.create_connection(("'"$HOST"'", 1883), timeout=5)
+s.sendall(b"\x10\x10\x00\x04MQTT\x04\x02\x00\x1e\x00\x04test")
+print(s.recv(4).hex())') || die "no MQTT answer on 1883"
+[ "$connack" = 20020000 ] || die "1883 did not accept an MQTT CONNECT: $connack"
+
+# ---- Portlens run (the integrator adds it once `portlens scan -sV` exists) --------------
+# if [ -n "$PORTLENS" ] && "$PORTLENS" scan --help 2>&1 | grep -q -- '-sV'; then
+#   in_lab 120 "$PORTLENS" scan -sV -p "$real_ports,$fake_ports" --format ndjson \
+#     -o "$WORK_DIR/portlens.ndjson" "$HOST" || die "portlens scan -sV failed"
+#   python3 "$SERVICE_CHECK" --truth "$WORK_DIR/services.tsv" --ndjson "$WORK_DIR/portlens.ndjson" \
+#     --host "$HOST" || die "portlens -sV disagrees with the truth"
+# fi
+# -----------------------------------------------------------------------------------------
+[ -z "$PORTLENS" ] || say "note: the Portlens -sV run is not wired yet ($PORTLENS not used)"
+
+say "PASS: real daemons and fakes match the truth (nmap -sV on the real ones: ${nmap_seconds} s)"
