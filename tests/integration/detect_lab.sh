@@ -3,8 +3,8 @@
 # all inside the lab's target namespace (tests/lab/daemons.sh), checked port by port against
 # a truth whose versions come from dpkg at run time (tests/lab/service_check.py).
 #   detect_lab.sh [PATH_TO_PORTLENS]
-# Today nmap -sV is the yardstick: it proves the lab and the truth right. The Portlens run
-# goes where marked below (`portlens scan -sV` does not exist yet).
+# nmap -sV proves the lab and the truth right; then `portlens scan -sV` must name the same
+# ports as the truth (our probe file), and with nmap's probe file the same products as nmap.
 # Environment: DETECT_TIMING=FILE appends "nmap_real_seconds<TAB>N" (used by reports).
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
@@ -89,14 +89,64 @@ s.sendall(b"\x10\x10\x00\x04MQTT\x04\x02\x00\x1e\x00\x04test")
 print(s.recv(4).hex())') || die "no MQTT answer on 1883"
 [ "$connack" = 20020000 ] || die "1883 did not accept an MQTT CONNECT: $connack"
 
-# ---- Portlens run (the integrator adds it once `portlens scan -sV` exists) --------------
-# if [ -n "$PORTLENS" ] && "$PORTLENS" scan --help 2>&1 | grep -q -- '-sV'; then
-#   in_lab 120 "$PORTLENS" scan -sV -p "$real_ports,$fake_ports" --format ndjson \
-#     -o "$WORK_DIR/portlens.ndjson" "$HOST" || die "portlens scan -sV failed"
-#   python3 "$SERVICE_CHECK" --truth "$WORK_DIR/services.tsv" --ndjson "$WORK_DIR/portlens.ndjson" \
-#     --host "$HOST" || die "portlens -sV disagrees with the truth"
-# fi
-# -----------------------------------------------------------------------------------------
-[ -z "$PORTLENS" ] || say "note: the Portlens -sV run is not wired yet ($PORTLENS not used)"
+# ---- Portlens -sV: the same ports, named as the truth says ------------------------------
+[ -n "$PORTLENS" ] || die "usage: detect_lab.sh PATH_TO_PORTLENS"
+started=$(date +%s.%N)
+in_lab 300 "$PORTLENS" scan --connect -sV -q -p "$real_ports" --format ndjson \
+  -o "$WORK_DIR/portlens-reals.ndjson" "$HOST" || die "portlens scan -sV failed on the real daemons"
+portlens_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+say "portlens -sV on the same real services: ${portlens_seconds} s (nmap ${nmap_seconds} s)"
+[ -z "${DETECT_TIMING:-}" ] || printf 'portlens_real_seconds\t%s\n' "$portlens_seconds" >>"$DETECT_TIMING"
+in_lab 300 "$PORTLENS" scan --connect -sV -q -p "$fake_ports" --format ndjson \
+  -o "$WORK_DIR/portlens-fakes.ndjson" "$HOST" || die "portlens scan -sV failed on the hostile fakes"
+status=0
+for part in real fake; do
+  ports=${part}_ports
+  say "portlens -sV vs the truth ($part):"
+  python3 "$SERVICE_CHECK" --truth "$WORK_DIR/services.tsv" \
+    --ndjson "$WORK_DIR/portlens-${part}s.ndjson" --host "$HOST" --ports "${!ports}" ||
+    status=1
+done
+[ "$status" = 0 ] || die "portlens -sV disagrees with the truth (see the tables above)"
+# Hostile bytes never reach the records raw: no control byte survives in any field.
+python3 - "$WORK_DIR/portlens-fakes.ndjson" <<'PY' || die "a hostile banner reached a record raw"
+import json, sys
+for line in open(sys.argv[1]):
+    record = json.loads(line)
+    for key, value in record.items():
+        if isinstance(value, str):
+            assert not any(ord(c) < 0x20 or ord(c) == 0x7f for c in value), (key, value[:60])
+        if key == "banner":
+            assert len(value) <= 4 * 1024, "banner longer than 1 KiB of escaped bytes"
+print("hostile fakes: no control byte in any field, banners bounded")
+PY
 
-say "PASS: real daemons and fakes match the truth (nmap -sV on the real ones: ${nmap_seconds} s)"
+# With nmap's own probe file (read because this test names it), the products Portlens reports
+# equal nmap's in the same run, port by port, wherever nmap named a product.
+NMAP_PROBES=/usr/share/nmap/nmap-service-probes
+if [ -r "$NMAP_PROBES" ]; then
+  in_lab 300 "$PORTLENS" scan --connect -sV -q --service-probes "$NMAP_PROBES" -p "$real_ports" \
+    --format ndjson -o "$WORK_DIR/portlens-nmapfile.ndjson" "$HOST" ||
+    die "portlens scan -sV --service-probes $NMAP_PROBES failed"
+  python3 - "$WORK_DIR/nmap-reals.xml" "$WORK_DIR/portlens-nmapfile.ndjson" <<'PY' ||
+import json, sys, xml.etree.ElementTree as ET
+nmap = {}
+for port in ET.parse(sys.argv[1]).getroot().iter("port"):
+    service = port.find("service")
+    if service is not None and service.get("product"):
+        nmap[int(port.get("portid"))] = service.get("product")
+ours = {r["port"]: r.get("product") for r in map(json.loads, open(sys.argv[2]))
+        if r.get("type") == "port"}
+bad = 0
+for port in sorted(nmap):
+    verdict = "ok" if ours.get(port) == nmap[port] else "DIFFERENT"
+    bad += verdict != "ok"
+    print(f"  {port:>5}  nmap {nmap[port]!r:<28} portlens {ours.get(port)!r:<28} {verdict}")
+assert nmap, "nmap named no product"
+sys.exit(1 if bad else 0)
+PY
+    die "with nmap's probe file, Portlens's products differ from nmap's"
+  say "with nmap's probe file, every product nmap named is the one Portlens names"
+fi
+
+say "PASS: real daemons and fakes match the truth (-sV on the real ones: nmap ${nmap_seconds} s, portlens ${portlens_seconds} s)"
