@@ -13,8 +13,8 @@ struct CodeFree {
 using CodePtr = std::unique_ptr<pcre2_code, CodeFree>;
 
 // Enough for every JIT-compiled pattern of nmap's file; the limit is what a runaway uses up.
-constexpr std::size_t kJitStackStart = 32 * 1024;
-constexpr std::size_t kJitStackMax = 512 * 1024;
+constexpr std::size_t kJitStackStart = std::size_t{32} * 1024;
+constexpr std::size_t kJitStackMax = std::size_t{512} * 1024;
 
 std::string pcreMessage(int code) {
   PCRE2_UCHAR buffer[256];

@@ -46,7 +46,7 @@ namespace portlens::detect {
 using TimePoint = std::chrono::steady_clock::time_point;
 using Millis = std::chrono::milliseconds;
 
-inline constexpr std::size_t kMaxResponseBytes = 32 * 1024;
+inline constexpr std::size_t kMaxResponseBytes = std::size_t{32} * 1024;
 
 struct DetectTiming {
   Millis parallel_after{300};   // silence before the next probe starts alongside

@@ -30,8 +30,8 @@ struct IoOutcome {
 
 class ProberConnection {
  public:
-  static constexpr std::size_t kReadPiece = 16 * 1024;
-  static constexpr std::size_t kReadBudget = 64 * 1024;
+  static constexpr std::size_t kReadPiece = std::size_t{16} * 1024;
+  static constexpr std::size_t kReadBudget = std::size_t{64} * 1024;
 
   // Opens the socket and starts connecting. With `tls_context`, the TLS handshake starts as
   // soon as TCP is connected and ready comes after it. failed() at once when the kernel

@@ -94,13 +94,13 @@ struct ServiceProber::Loop {
   bool takeSubmitted();
   void admit();
   void startJob(std::uint64_t id, ProbeTarget target);
-  void apply(Job& job, DetectActions actions);
+  void apply(Job& job, const DetectActions& actions);
   std::uint64_t open(Job& job, std::uint32_t connection, bool tls);
   void closeSocket(std::uint64_t key);
   void watch(std::uint64_t key, Socket& socket);
   void onEvents(std::uint64_t key, std::uint32_t events);
-  void onDetectorIo(Socket& socket, IoOutcome outcome);
-  void onStartTlsIo(Socket& socket, IoOutcome outcome);
+  void onDetectorIo(Socket& socket, const IoOutcome& outcome);
+  void onStartTlsIo(Socket& socket, const IoOutcome& outcome);
   void onTimers();
   TimePoint earliestDeadline() const;
   void detectionDone(Job& job);
@@ -219,8 +219,8 @@ void ServiceProber::Loop::startJob(std::uint64_t id, ProbeTarget target) {
   apply(ref, ref.detector->start(clock.now()));
 }
 
-void ServiceProber::Loop::apply(Job& job, DetectActions actions) {
-  for (DetectAction& action : actions) {
+void ServiceProber::Loop::apply(Job& job, const DetectActions& actions) {
+  for (const DetectAction& action : actions) {
     switch (action.kind) {
       case DetectAction::Kind::kConnect:
         job.keys[action.connection] = open(job, action.connection, action.tunnel == Tunnel::kSsl);
@@ -287,9 +287,9 @@ void ServiceProber::Loop::onEvents(std::uint64_t key, std::uint32_t events) {
   IoOutcome outcome = socket.io->handle(events);
   if (outcome.ready) socket.connect_deadline = TimePoint::max();
   if (socket.connection == 0) {
-    onStartTlsIo(socket, std::move(outcome));
+    onStartTlsIo(socket, outcome);
   } else {
-    onDetectorIo(socket, std::move(outcome));
+    onDetectorIo(socket, outcome);
   }
   if (auto again = sockets.find(key); again != sockets.end()) {
     if (again->second.io->dead()) {
@@ -300,7 +300,7 @@ void ServiceProber::Loop::onEvents(std::uint64_t key, std::uint32_t events) {
   }
 }
 
-void ServiceProber::Loop::onDetectorIo(Socket& socket, IoOutcome outcome) {
+void ServiceProber::Loop::onDetectorIo(Socket& socket, const IoOutcome& outcome) {
   Job& job = *socket.job;
   const std::uint32_t id = socket.connection;
   if (job.detector->done()) return;
@@ -341,7 +341,7 @@ void ServiceProber::Loop::detectionDone(Job& job) {
   job.starttls_key = open(job, 0, false);
 }
 
-void ServiceProber::Loop::onStartTlsIo(Socket& socket, IoOutcome outcome) {
+void ServiceProber::Loop::onStartTlsIo(Socket& socket, const IoOutcome& outcome) {
   Job& job = *socket.job;
   if (job.finished) return;
   if (socket.io->tls() != nullptr) {  // upgraded: the handshake's end is all we wait for

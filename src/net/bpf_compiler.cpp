@@ -37,7 +37,8 @@ void resolve(void* library, const char* name, Function& function) {
 Library loadLibpcap(PcapApi& api) {
   Library library(::dlopen(kLibpcap, RTLD_NOW | RTLD_LOCAL));
   if (!library) {
-    const char* error = ::dlerror();
+    // dlerror is per-thread in glibc; a SYN scan compiles its filter once, before threads start.
+    const char* error = ::dlerror();  // NOLINT(concurrency-mt-unsafe)
     throw std::runtime_error(std::string("SYN scans need libpcap to compile their packet "
                                          "filter (Debian package libpcap0.8): ") +
                              (error != nullptr ? error : kLibpcap));

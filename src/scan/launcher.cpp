@@ -112,7 +112,7 @@ ScanType chooseScanType(std::optional<ScanType> requested, bool raw_sockets_avai
 PreparedScan::PreparedScan(ScanConfig config, const core::TargetSet& targets,
                            const core::PortSet& ports, core::Clock& clock,
                            std::unique_ptr<Engines> engines)
-    : config_(std::move(config)),
+    : config_(config),
       targets_(&targets),
       ports_(&ports),
       clock_(&clock),
@@ -154,7 +154,7 @@ PreparedScan prepareScan(const ScanRequest& request, const core::TargetSet& targ
     config.max_parallel = chooseCapacity(request.max_parallel);
     engines->transport = makeTransport(request.io, config.max_parallel, clock);
   }
-  PreparedScan prepared(std::move(config), targets, ports, clock, std::move(engines));
+  PreparedScan prepared(config, targets, ports, clock, std::move(engines));
   prepared.detection_ = std::move(detection);
   return prepared;
 }

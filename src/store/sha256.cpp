@@ -26,8 +26,9 @@ using Block = std::array<unsigned char, 64>;
 void compress(State& state, const Block& block) {
   std::array<std::uint32_t, 64> w{};
   for (int i = 0; i < 16; ++i) {
-    w[i] = std::uint32_t{block[4 * i]} << 24 | std::uint32_t{block[4 * i + 1]} << 16 |
-           std::uint32_t{block[4 * i + 2]} << 8 | std::uint32_t{block[4 * i + 3]};
+    const std::size_t at = std::size_t{4} * static_cast<std::size_t>(i);
+    w[i] = std::uint32_t{block[at]} << 24 | std::uint32_t{block[at + 1]} << 16 |
+           std::uint32_t{block[at + 2]} << 8 | std::uint32_t{block[at + 3]};
   }
   for (int i = 16; i < 64; ++i) {
     const std::uint32_t s0 = std::rotr(w[i - 15], 7) ^ std::rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);

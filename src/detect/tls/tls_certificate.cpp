@@ -102,7 +102,7 @@ bool readTime(const ASN1_TIME* time, std::int64_t& unix_seconds, std::string& is
                             day{static_cast<unsigned>(tm.tm_mday)}};
   if (!date.ok()) return false;
   unix_seconds = sys_days{date}.time_since_epoch().count() * std::int64_t{86400} +
-                 tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+                 std::int64_t{tm.tm_hour} * 3600 + std::int64_t{tm.tm_min} * 60 + tm.tm_sec;
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);

@@ -17,7 +17,7 @@ namespace portlens::detect {
 using CertificateClock = std::chrono::system_clock;
 
 // Certificates larger than this are refused unparsed (real chains stay under a few KiB).
-inline constexpr std::size_t kMaxCertificateDer = 64 * 1024;
+inline constexpr std::size_t kMaxCertificateDer = std::size_t{64} * 1024;
 
 // How close to notAfter a certificate is flagged `expires_soon`.
 inline constexpr std::chrono::hours kExpiresSoonWindow{24 * 30};

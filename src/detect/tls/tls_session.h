@@ -30,9 +30,9 @@ namespace portlens::detect {
 enum class TlsState { kHandshaking, kEstablished, kFailed, kClosed };
 
 struct TlsSessionLimits {
-  std::size_t max_pending_ciphertext = 64 * 1024;
-  std::size_t max_plaintext = 64 * 1024;
-  std::size_t max_outgoing = 64 * 1024;
+  std::size_t max_pending_ciphertext = std::size_t{64} * 1024;
+  std::size_t max_plaintext = std::size_t{64} * 1024;
+  std::size_t max_outgoing = std::size_t{64} * 1024;
 };
 
 class TlsSession {
