@@ -8,8 +8,8 @@
 #    namespace: ~4,900 services): the same measures, fewer runs
 # When `portlens scan --help` has no -sV yet, only nmap runs and Portlens is reported skipped.
 # The hostile fakes are not scanned here (nmap spends minutes on the trickling one; the
-# integration test covers them). Not in bench/run.sh's default parts yet: nmap alone took 32 min
-# on part fan (1936.6 s here, 2 CPUs); `BENCH_PARTS=detect bench/run.sh` runs it.
+# integration test covers them). Part of `make bench` (bench/run.sh); nmap alone takes about
+# 32 min on part fan (1936.6 s here, 2 CPUs): BENCH_DETECT_PARTS=single skips it.
 # Environment: BENCH_RUNS (default 5; part a uses at most 3, part b BENCH_DETECT_FAN_RUNS,
 # default 1), BENCH_DETECT_PARTS (default "single fan").
 set -euo pipefail
