@@ -30,11 +30,5 @@ std::string_view ${FUNCTION}() {
 }  // namespace ${NAMESPACE}
 ")
 
-# Rewrite only on change, so an unchanged TSV does not trigger a recompile.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" previous)
-  if(previous STREQUAL generated)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${generated}")
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/write_if_changed.cmake)
+portlens_write_if_changed("${OUTPUT}" "${generated}")

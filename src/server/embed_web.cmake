@@ -38,11 +38,5 @@ ${entries}  };
 }  // namespace portlens::server
 ")
 
-# Rewrite only on change, so an unchanged page does not trigger a recompile.
-if(EXISTS "${OUTPUT}")
-  file(READ "${OUTPUT}" previous)
-  if(previous STREQUAL generated)
-    return()
-  endif()
-endif()
-file(WRITE "${OUTPUT}" "${generated}")
+include(${CMAKE_CURRENT_LIST_DIR}/../../cmake/write_if_changed.cmake)
+portlens_write_if_changed("${OUTPUT}" "${generated}")

@@ -15,28 +15,15 @@
 #include "core/unique_fd.h"
 #include "detect/tls/starttls.h"
 #include "detect/tls/tls_inspect.h"
+#include "support/loopback_listener.h"
 #include "tls_test_pki.h"
 
 namespace portlens::detect {
 namespace {
 
 using core::UniqueFd;
+using portlens::testing::listenOnLoopback;
 constexpr std::int64_t kNow = 1796169600;  // 2026-12-02T00:00:00Z
-
-UniqueFd listenOnLoopback(std::uint16_t& port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  auto* generic = reinterpret_cast<sockaddr*>(&address);
-  if (::bind(fd.get(), generic, length) != 0 || ::listen(fd.get(), 4) != 0 ||
-      ::getsockname(fd.get(), generic, &length) != 0) {
-    return {};
-  }
-  port = ntohs(address.sin_port);
-  return fd;
-}
 
 UniqueFd connectNonBlocking(std::uint16_t port) {
   UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));

@@ -17,26 +17,13 @@
 #include "core/error.h"
 #include "core/unique_fd.h"
 #include "scan/launcher.h"
+#include "support/loopback_listener.h"
 
 namespace portlens::scan {
 namespace {
 
 using core::UniqueFd;
-
-UniqueFd listenOnLoopback(std::uint16_t& port) {
-  UniqueFd fd(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t length = sizeof address;
-  auto* generic = reinterpret_cast<sockaddr*>(&address);
-  if (::bind(fd.get(), generic, length) != 0 || ::listen(fd.get(), 16) != 0 ||
-      ::getsockname(fd.get(), generic, &length) != 0) {
-    return {};
-  }
-  port = ntohs(address.sin_port);
-  return fd;
-}
+using portlens::testing::listenOnLoopback;
 
 // Greets every connection with an SSH banner until the listener is shut down.
 void serveBanners(int listener) {
