@@ -20,16 +20,6 @@ FreeRequest freeRequest(std::vector<std::string> args) {
   return buildFreeRequest(testing::parseOptions<FreeOptions>(addFreeOptions, std::move(args)));
 }
 
-template <typename Build>
-std::string usageError(Build build) {
-  try {
-    build();
-  } catch (const core::UsageError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 // who and check share PORT... [--format] [-N].
 TEST(PortsOptions, NamesBecomePortsInOrderWithoutDuplicates) {
   const PortsRequest r = portsRequest({"https", "80", "http", "22", "-N", "lab"});
@@ -40,8 +30,9 @@ TEST(PortsOptions, NamesBecomePortsInOrderWithoutDuplicates) {
 }
 
 TEST(PortsOptions, BadPortsNameTheToken) {
-  EXPECT_NE(usageError([] { portsRequest({"70000"}); }).find("70000"), std::string::npos);
-  EXPECT_EQ(usageError([] {
+  EXPECT_NE(testing::usageErrorOf([] { portsRequest({"70000"}); }).find("70000"),
+            std::string::npos);
+  EXPECT_EQ(testing::usageErrorOf([] {
               portsRequest({"22", "no-such-service"});
             }),
             "unknown TCP service name 'no-such-service'");
@@ -63,13 +54,19 @@ TEST(FreeOptions, RangeCountAndFormat) {
 }
 
 TEST(FreeOptions, BadValuesNameTheToken) {
-  EXPECT_EQ(usageError([] { freeRequest({"--range", "5-1"}); }), "--range: '5-1' is empty (A > B)");
-  EXPECT_EQ(usageError([] { freeRequest({"--range", "80"}); }), "--range: expected A-B, got '80'");
-  EXPECT_EQ(usageError([] {
+  EXPECT_EQ(testing::usageErrorOf([] {
+              freeRequest({"--range", "5-1"});
+            }),
+            "--range: '5-1' is empty (A > B)");
+  EXPECT_EQ(testing::usageErrorOf([] {
+              freeRequest({"--range", "80"});
+            }),
+            "--range: expected A-B, got '80'");
+  EXPECT_EQ(testing::usageErrorOf([] {
               freeRequest({"--range", "0-70000"});
             }),
             "--range: '0-70000' is not A-B with ports 1-65535");
-  EXPECT_EQ(usageError([] {
+  EXPECT_EQ(testing::usageErrorOf([] {
               freeRequest({"--count", "0"});
             }),
             "--count must be between 1 and 65535");

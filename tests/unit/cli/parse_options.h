@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
+
 namespace portlens::cli::testing {
 
 template <typename Options, typename AddOptions>
@@ -19,6 +21,17 @@ Options parseOptions(AddOptions add_options, std::vector<std::string> args) {
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector in reverse order
   app.parse(args);
   return options;
+}
+
+// What `build` refused with (core::UsageError's text), or "" when it accepted.
+template <typename Build>
+std::string usageErrorOf(Build build) {
+  try {
+    build();
+  } catch (const core::UsageError& e) {
+    return e.what();
+  }
+  return "";
 }
 
 }  // namespace portlens::cli::testing

@@ -6,17 +6,13 @@
 
 #include "cli/app.h"
 #include "core/error.h"
+#include "parse_options.h"
 
 namespace portlens::cli {
 namespace {
 
 std::string usageErrorOf(const ScanOptions& options, scan::ScanType type) {
-  try {
-    makeScanRequest(options, type);
-  } catch (const core::UsageError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::usageErrorOf([&] { makeScanRequest(options, type); });
 }
 
 TEST(ScanRequestFromOptions, CarriesTheSynOptions) {

@@ -15,16 +15,6 @@
 namespace portlens::cli {
 namespace {
 
-template <typename Build>
-std::string usageError(Build build) {
-  try {
-    build();
-  } catch (const core::UsageError& e) {
-    return e.what();
-  }
-  return "";
-}
-
 TEST(PortOptions, EveryArgumentBecomesAQuery) {
   const PortRequest r = buildPortRequest(
       testing::parseOptions<PortOptions>(addPortOptions, {"443", "https", "--format", "json"}));
@@ -37,7 +27,7 @@ TEST(PortOptions, EveryArgumentBecomesAQuery) {
 }
 
 TEST(PortOptions, BadArgumentsNameTheToken) {
-  const std::string error = usageError([] {
+  const std::string error = testing::usageErrorOf([] {
     buildPortRequest(testing::parseOptions<PortOptions>(addPortOptions, {"22", "99999"}));
   });
   EXPECT_NE(error.find("99999"), std::string::npos) << error;
@@ -75,16 +65,16 @@ TEST_F(ServeOptionsTest, OptionsWinOverTheFile) {
 TEST_F(ServeOptionsTest, BadFilesAndAddressesNameTheProblem) {
   const std::string path = writeConfig("max_probez = 3\n");
   EXPECT_EQ(
-      usageError([&] {
+      testing::usageErrorOf([&] {
         buildServeConfig(testing::parseOptions<ServeOptions>(addServeOptions, {"--config", path}));
       }),
       path + ": line 1, column 1: unknown key 'max_probez'");
-  EXPECT_EQ(usageError([&] {
+  EXPECT_EQ(testing::usageErrorOf([&] {
               buildServeConfig(testing::parseOptions<ServeOptions>(
                   addServeOptions, {"--config", dir_ + "/missing.toml"}));
             }),
             "cannot read config file '" + dir_ + "/missing.toml'");
-  EXPECT_NE(usageError([] {
+  EXPECT_NE(testing::usageErrorOf([] {
               buildServeConfig(
                   testing::parseOptions<ServeOptions>(addServeOptions, {"--listen", "nohost"}));
             }).find("nohost"),
@@ -101,12 +91,12 @@ TEST(TokenOptions, AllowBlocksAreNormalised) {
 }
 
 TEST(TokenOptions, BadValuesNameTheToken) {
-  const std::string error = usageError([] {
+  const std::string error = testing::usageErrorOf([] {
     buildTokenRequest(testing::parseOptions<TokenOptions>(
         addTokenOptions, {"--name", "lab", "--allow", "10.0.0.1/8"}));
   });
   EXPECT_NE(error.find("10.0.0.1/8"), std::string::npos) << error;
-  EXPECT_EQ(usageError([] {
+  EXPECT_EQ(testing::usageErrorOf([] {
               buildTokenRequest(testing::parseOptions<TokenOptions>(
                   addTokenOptions, {"--name", std::string(65, 'x')}));
             }),

@@ -18,12 +18,7 @@ SocketsRequest request(std::vector<std::string> args) {
 
 // The message of the UsageError that `args` raise, or "" when they are accepted.
 std::string usageError(std::vector<std::string> args) {
-  try {
-    request(std::move(args));
-  } catch (const core::UsageError& e) {
-    return e.what();
-  }
-  return "";
+  return testing::usageErrorOf([&args] { request(std::move(args)); });
 }
 
 TEST(SocketsOptions, DefaultIsConnectedSocketsAsText) {
