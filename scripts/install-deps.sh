@@ -34,6 +34,9 @@ packages=(
   libxml2-utils
   # lint checks of make test (tests/lint): format, clang-tidy, shell scripts
   clang-format-14 clang-tidy-14 shellcheck git
+  # make deb (packaging/): CPack's dpkg-shlibdeps, man pages from --help; its checks
+  # (tests/package): lintian, a clean Debian 12 root, rendered pages, zsh completion syntax
+  dpkg-dev help2man lintian mmdebstrap man-db bsdextrautils zsh
 )
 
 # Real daemons for service detection (tests/lab/daemons.sh runs them inside a lab namespace
