@@ -5,7 +5,7 @@ BUILD_DIR := build/$(PRESET)
 PORTLENS := $(BUILD_DIR)/apps/portlens/portlens
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test test-asan test-tsan lint bench fuzz format clean
+.PHONY: all deps configure build run test test-asan test-tsan lint bench fuzz format clean deb
 
 all: build
 
@@ -49,6 +49,11 @@ test-tsan: deps
 # The lint checks alone (they need the configured build for clang-tidy's compile commands).
 lint: configure
 	cd $(BUILD_DIR) && ctest --output-on-failure -L lint --timeout 1800
+
+# The Debian package build/$(PRESET)/portlens_VERSION_amd64.deb: the binary, portlens.service,
+# /etc/portlens/portlens.toml, man pages, completions (packaging/, docs/package.md).
+deb: configure
+	@cmake --build --preset $(PRESET) -j $(JOBS) --target deb
 
 bench: build
 	bench/run.sh $(PORTLENS)
