@@ -55,12 +55,22 @@ cp "$deb" "$root/tmp/portlens.deb"
 # own /proc and the host's /dev, in a private mount namespace (the mounts vanish with it).
 # No fork on the way (unshare, sh, chroot and setpriv each exec the next), so
 # `exec_in_root ... &` gives $! = the command's own pid. The network is the host's: loopback
-# only here. in_root COMMAND...: the same in a subshell, waited for.
+# only here. With WRITABLE=DIR in the environment the root is read-only but for DIR and a
+# fresh /tmp, as ProtectSystem=strict, StateDirectory= and PrivateTmp= make it for the unit.
+# in_root COMMAND...: the same in a subshell, waited for.
 exec_in_root() {
   # shellcheck disable=SC2016 # expanded by the inner shell
-  exec unshare --mount --propagation private -- sh -c '
+  WRITABLE=${WRITABLE:-} exec unshare --mount --propagation private -- sh -c '
+    set -e
     root=$1; shift
-    mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" && exec chroot "$root" "$@"
+    if [ -n "$WRITABLE" ]; then
+      mount --bind "$root" "$root" && mount -o remount,bind,ro "$root"
+      mount --bind "$root$WRITABLE" "$root$WRITABLE"
+      mount -o remount,bind,rw "$root$WRITABLE"
+      mount -t tmpfs tmpfs "$root/tmp"
+    fi
+    mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev"
+    exec chroot "$root" "$@"
   ' exec_in_root "$root" "$@"
 }
 in_root() { (exec_in_root "$@"); }
@@ -84,10 +94,15 @@ head -n 3 "$root/tmp/port.txt"
 grep -q https "$root/tmp/port.txt" || fail "portlens port 443 does not name https"
 
 # The web service as the unit runs it: the shipped config, an unprivileged user, no
-# capability, its database in the state directory; on an ephemeral loopback port.
+# capability and no way to gain one, a read-only system but for its state directory; on an
+# ephemeral loopback port.
 mkdir -p "$root/var/lib/portlens"
 chown 65534:65534 "$root/var/lib/portlens"
-exec_in_root setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all \
+if WRITABLE=/var/lib/portlens in_root touch /usr/writable 2>/dev/null; then
+  fail "the read-only root is writable"  # the check below would prove less than it says
+fi
+WRITABLE=/var/lib/portlens exec_in_root setpriv --reuid=65534 --regid=65534 --clear-groups \
+  --inh-caps=-all --bounding-set=-all --no-new-privs \
   /usr/bin/portlens serve --config /etc/portlens/portlens.toml --listen 127.0.0.1:0 \
   >"$root/tmp/serve.out" 2>"$root/tmp/serve.err" &
 server_pid=$!
