@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # package.completions: the bash completion offers every subcommand of src/cli/app.cpp's table,
 # every option of every (nested) subcommand's --help, and the fixed values of an option
-# ({text,json}); the zsh completion parses and names the same subcommands and options.
+# ({text,json}); the zsh completion parses and names the same subcommands and options, and a
+# real interactive zsh (zsh_complete.zsh, in a pseudo-terminal) offers the subcommands, an
+# option's values and a nested subcommand's options.
 # Usage: completions.sh PORTLENS_BINARY COMPLETION_DIR APP_CPP
 set -euo pipefail
 binary=$1 completion_dir=$2 app_cpp=$3
@@ -26,10 +28,26 @@ offered=$(complete_words "" | sort)
 [ "$(complete_words "sc")" = "scan" ] || fail "portlens sc<TAB> is not scan"
 
 zsh_file=$completion_dir/_portlens
+# zsh_offers LINE WORD...: a real zsh, given LINE and TAB, shows every WORD (with
+# WORD_END, a regex, after it: "word  -- description" lines for described words).
+zsh_offers() {
+  local line=$1 screen word
+  shift
+  screen=$(zsh -f "$(dirname "$0")/zsh_complete.zsh" "$completion_dir" "$line") ||
+    { fail "zsh: no answer to '$line<TAB>'"; return; }
+  for word in "$@"; do
+    grep -qE -- "(^|[[:space:]])$word${WORD_END:-([[:space:]]|$)}" <<<"$screen" ||
+      fail "zsh: '$line<TAB>' does not offer $word"
+  done
+}
 if command -v zsh >/dev/null; then
   zsh -n "$zsh_file" || fail "_portlens is not valid zsh"
+  # shellcheck disable=SC2086 # one word per subcommand
+  WORD_END=" +-- " zsh_offers "portlens " $table
+  zsh_offers "portlens port --format " text json
+  zsh_offers "portlens token create --a" --admin --allow
 else
-  echo "zsh is not installed: its syntax is not checked" >&2
+  echo "zsh is not installed: the zsh completion is not checked" >&2
 fi
 
 # Every command path: portlens, each subcommand, each nested one (token create).
