@@ -4,13 +4,15 @@ set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME portlens)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "The Portlens authors")
-set(CPACK_PACKAGE_CONTACT "Portlens maintainers <maintainers@users.noreply.r-seed-f9456340.example>")
+set(CPACK_PACKAGE_CONTACT
+    "Portlens maintainers <maintainers@users.noreply.r-seed-f9456340.example>")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR})
 set(CPACK_STRIP_FILES TRUE)
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "TCP port scanner, local socket inspector and web service")
 # The extended description (CPack indents each line and turns empty ones into " .").
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION "Portlens answers three questions about TCP ports: what is open on a host or
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "Portlens answers three questions about TCP ports: what is open on a host or
 network (portlens scan: a raw SYN scan or a connect scan, with service and
 version detection), what is listening or connected on this machine
 (portlens sockets, who, free, check, ephemeral), and what changed between

@@ -24,7 +24,8 @@ complete_words() {
 table=$(app_subcommands "$app_cpp")
 [ -n "$table" ] || { echo "FAIL: no subcommand found in $app_cpp's table" >&2; exit 1; }
 offered=$(complete_words "" | sort)
-[ "$offered" = "$table" ] || fail "portlens <TAB> offers '${offered//$'\n'/ }', the table has '${table//$'\n'/ }'"
+[ "$offered" = "$table" ] ||
+  fail "portlens <TAB> offers '${offered//$'\n'/ }', the table has '${table//$'\n'/ }'"
 [ "$(complete_words "sc")" = "scan" ] || fail "portlens sc<TAB> is not scan"
 
 zsh_file=$completion_dir/_portlens
@@ -76,7 +77,8 @@ for path in "${paths[@]}"; do
     # shellcheck disable=SC2086
     offered=$(complete_words $path "$option" "" | sort)
     expected=$(tr ',' '\n' <<<"$values" | sort)
-    [ "$offered" = "$expected" ] || fail "bash: 'portlens $path $option <TAB>' offers '${offered//$'\n'/ }'"
+    [ "$offered" = "$expected" ] ||
+      fail "bash: 'portlens $path $option <TAB>' offers '${offered//$'\n'/ }'"
   done < <(sed -nE 's/^  (-[^ ,]+,)?(--[^ ]+) [A-Z]+:\{([^}]*)\}.*/\2 \3/p' <<<"$help")
 done
 [ "$failures" -eq 0 ] || exit 1

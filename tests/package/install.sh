@@ -14,7 +14,8 @@ package_dir=$1 cache_dir=$2
 source "$(dirname "$0")/lib.sh"
 [ "$(id -u)" -eq 0 ] || { echo "not root: chroot and dpkg need it; skipped" >&2; exit 77; }
 for tool in mmdebstrap unshare curl dpkg-deb; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool missing (scripts/install-deps.sh)" >&2; exit 1; }
+  command -v "$tool" >/dev/null ||
+    { echo "FAIL: $tool missing (scripts/install-deps.sh)" >&2; exit 1; }
 done
 deb=$(find "$package_dir" -maxdepth 1 -name 'portlens_*_amd64.deb' | head -n 1)
 [ -f "$deb" ] || { echo "FAIL: no portlens_*_amd64.deb in $package_dir" >&2; exit 1; }
@@ -22,7 +23,8 @@ version=$(dpkg-deb --field "$deb" Version)
 
 # The registry this machine already uses: its apt source files that name the bookworm suite.
 sources=()
-for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+for file in /etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+  /etc/apt/sources.list.d/*.sources; do
   [ -f "$file" ] && grep -qE '(^|[[:space:]])bookworm([[:space:]]|$)' "$file" && sources+=("$file")
 done
 [ "${#sources[@]}" -gt 0 ] || { echo "FAIL: no apt source for bookworm in /etc/apt" >&2; exit 1; }
@@ -84,8 +86,8 @@ for file in /usr/bin/portlens /lib/systemd/system/portlens.service /etc/portlens
   /usr/share/doc/portlens/copyright /usr/share/doc/portlens/changelog.gz; do
   [ -f "$root$file" ] || fail "not installed: $file"
 done
-in_root dpkg-query --showformat="\${Conffiles}\n" --show portlens | grep -q /etc/portlens/portlens.toml ||
-  fail "/etc/portlens/portlens.toml is not a conffile"
+in_root dpkg-query --showformat="\${Conffiles}\n" --show portlens |
+  grep -q /etc/portlens/portlens.toml || fail "/etc/portlens/portlens.toml is not a conffile"
 
 shown=$(in_root /usr/bin/portlens --version)
 [ "$shown" = "$version" ] || fail "portlens --version says '$shown', the package is $version"
@@ -126,7 +128,10 @@ kill -TERM "$server_pid" 2>/dev/null || true
 status=0
 wait "$server_pid" || status=$?
 server_pid=""
-[ "$status" -eq 0 ] || { cat "$root/tmp/serve.err" >&2; fail "portlens serve exited $status on SIGTERM"; }
+if [ "$status" -ne 0 ]; then
+  cat "$root/tmp/serve.err" >&2
+  fail "portlens serve exited $status on SIGTERM"
+fi
 
 # Reinstall (postinst configure with a previous version), then purge.
 in_root dpkg --install /tmp/portlens.deb >"$root/tmp/dpkg.log" 2>&1 ||

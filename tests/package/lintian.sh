@@ -4,7 +4,8 @@
 # Usage: lintian.sh PACKAGE_DIR
 set -euo pipefail
 package_dir=$1
-command -v lintian >/dev/null || { echo "FAIL: lintian missing (scripts/install-deps.sh)" >&2; exit 1; }
+command -v lintian >/dev/null ||
+  { echo "FAIL: lintian missing (scripts/install-deps.sh)" >&2; exit 1; }
 deb=$(find "$package_dir" -maxdepth 1 -name 'portlens_*_amd64.deb' | head -n 1)
 [ -f "$deb" ] || { echo "FAIL: no portlens_*_amd64.deb in $package_dir" >&2; exit 1; }
 status=0

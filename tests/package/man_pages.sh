@@ -12,7 +12,8 @@ command -v man >/dev/null || { echo "man-db is not installed: skipped" >&2; exit
 table=$(app_subcommands "$app_cpp")
 [ -n "$table" ] || { echo "FAIL: no subcommand found in $app_cpp's table" >&2; exit 1; }
 listed=$("$binary" --help | help_subcommands | sort)
-[ "$table" = "$listed" ] || fail "app.cpp's table (${table//$'\n'/ }) != --help (${listed//$'\n'/ })"
+[ "$table" = "$listed" ] ||
+  fail "app.cpp's table (${table//$'\n'/ }) != --help (${listed//$'\n'/ })"
 
 # Rendered as plain ASCII, unwrapped, so an option is one unbroken word.
 rendered() { LC_ALL=C MANWIDTH=1000 man --local-file "$1" 2>/dev/null | col -b; }
@@ -32,7 +33,8 @@ check_page() {
   for command in "${commands[@]}"; do
     # shellcheck disable=SC2086 # the words of the command path
     for option in $("$binary" $command --help | help_options); do
-      grep -qF -- "$option" <<<"$text" || fail "$page lacks option $option of 'portlens $command'"
+      grep -qF -- "$option" <<<"$text" ||
+        fail "$page lacks option $option of 'portlens $command'"
     done
   done
 }
@@ -42,7 +44,8 @@ top=$(rendered "$man_dir/portlens.1")
 pages=0
 for command in $table; do
   check_page "portlens-$command" "$command"
-  grep -qF "portlens-$command(1)" <<<"$top" || fail "portlens(1) does not refer to portlens-$command(1)"
+  grep -qF "portlens-$command(1)" <<<"$top" ||
+    fail "portlens(1) does not refer to portlens-$command(1)"
   pages=$((pages + 1))
 done
 [ "$failures" -eq 0 ] || exit 1
