@@ -15,12 +15,28 @@ read_until() {
   done
   return 1
 }
+# read_settled: reads until the terminal, having shown something, has been quiet for a second
+# (15 s at most). zsh shows no completion list while more input waits, so the next keys wait
+# for this.
+read_settled() {
+  local chunk i quiet=0
+  for i in {1..150}; do
+    if zpty -r -t shell chunk; then
+      screen+=$chunk
+      quiet=0
+    else
+      [[ -n $screen ]] && (( ++quiet >= 10 )) && return 0
+      sleep 0.1
+    fi
+  done
+}
 zpty shell zsh -f -i
-zpty -w shell "PS1='ready%# '; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
-read_until 'ready#' || exit 1
+# The prompt reads "ready>", which the echoed command line ('rea''dy> ') does not contain.
+zpty -w shell "PS1='rea''dy> '; fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+read_until 'ready>' || exit 1
 screen=""
 zpty -n -w shell "$2"$'\t'
-sleep 0.5
+read_settled
 zpty -n -w shell $'\C-u'
 zpty -w shell 'print done-$((6*7))'
 read_until done-42 || exit 1
