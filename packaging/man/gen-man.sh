@@ -49,9 +49,19 @@ page() {
   chmod +x "$wrapper"
   local include=()
   [ -f "$h2m_dir/$name.h2m" ] && include=(--include "$h2m_dir/$name.h2m")
+  [ "$name" = portlens ] && include+=(--include "$work/see-also.h2m")
   help2man --no-info --section 1 --manual "Portlens manual" --source "portlens $version" \
     --name "$summary" "${include[@]}" --output "$out_dir/$name.1" "$wrapper"
 }
+
+# portlens(1) refers to every subcommand's page.
+{
+  echo '[SEE ALSO]'
+  for command in "$@"; do
+    [ "$command" = "${*: -1}" ] && separator="" || separator=","
+    printf '.BR portlens\\-%s (1)%s\n' "$command" "$separator"
+  done
+} >"$work/see-also.h2m"
 
 help_text=$("$binary" --help)
 page portlens "$(head -n 1 <<<"$help_text" | sed 's/^Portlens: //')"
