@@ -13,7 +13,8 @@ mkdir -p "$out_dir"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # Dates in the pages come from the source, not the clock (reproducible builds).
-SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$h2m_dir" log -1 --format=%ct 2>/dev/null || echo 0)}
+SOURCE_DATE_EPOCH=${SOURCE_DATE_EPOCH:-$(git -C "$h2m_dir" log -1 --format=%ct 2>/dev/null ||
+  echo 0)}
 export SOURCE_DATE_EPOCH
 
 # The names listed under "Subcommands:" in a --help text.
@@ -25,6 +26,10 @@ nested_commands() {
 # CLI11 puts a description on the option's line when it fits; one that starts with a dash
 # ("-sV: ...") would read to help2man as another option name, so it goes to the next line.
 split_dash_descriptions='s/^(  -[^ ]+( [^ ]+)*)  +(-.*)$/\1\n                              \3/'
+
+# A nested subcommand's help without its usage, headers and blank lines, indented under the
+# "Subcommand NAME:" heading (help2man would otherwise start new sections there).
+nested_help_body='/^Usage:/d; /^Options:/d; /^Positionals:/d; /^$/d; s/^/  /'
 
 # help2man runs a program by its page name; each page gets a wrapper of that name that prints
 # the subcommand's --help, then the --help of its own subcommands (minus their usage lines).
@@ -41,7 +46,7 @@ page() {
     if [ $# -gt 0 ]; then
       for nested in $("$binary" "$@" --help | nested_commands); do
         printf 'echo; echo "Subcommand %s:"; "%s"' "$nested" "$binary"
-        printf ' %s' "$@"; echo " $nested --help | sed '/^Usage:/d; /^Options:/d; /^\$/d; s/^/  /'"
+        printf ' %s' "$@"; echo " $nested --help | sed '$nested_help_body'"
       done
     fi
     echo "} | sed -E '$split_dash_descriptions'"
