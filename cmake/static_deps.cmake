@@ -6,8 +6,9 @@
 #            and fmt::fmt is an alias of it (find_package(fmt) is not called).
 #   sqlite3, uring, cap, pcre2-8: Debian's static archives, as imported targets of the same
 #            names (pcre2-8: -sV's patterns; measured: libpcre2-8.so mapped at every start).
-# OpenSSL is not here: a static copy would miss Debian's security updates (nothing in the
-# store links it any more; see docs/architecture.md). libstdc++ and libgcc are linked
+# OpenSSL is not here: a static copy would miss Debian's security updates. Nothing links it:
+# -sV's TLS code loads libssl.so.3 with dlopen when a scan first needs it
+# (src/detect/tls/openssl_api; see docs/architecture.md). libstdc++ and libgcc are linked
 # statically by the portlens executable itself (apps/portlens/CMakeLists.txt).
 
 find_path(PORTLENS_FMT_INCLUDE_DIR fmt/format-inl.h REQUIRED)

@@ -1,7 +1,5 @@
 #include "detect/tls/tls_certificate.h"
 
-#include <openssl/x509v3.h>
-
 #include <array>
 #include <cstdio>
 #include <ctime>
@@ -16,13 +14,14 @@ namespace portlens::detect {
 namespace {
 
 std::string asn1Text(const ASN1_STRING* value, std::size_t max_bytes) {
+  const OpenSslApi& api = openSsl();
   unsigned char* utf8 = nullptr;
-  const int length = ASN1_STRING_to_UTF8(&utf8, value);
+  const int length = api.ASN1_STRING_to_UTF8(&utf8, value);
   if (length < 0) return {};
   std::string text = core::peerText(
       std::string_view(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(length)),
       max_bytes);
-  OPENSSL_free(utf8);
+  api.CRYPTO_free(utf8, OPENSSL_FILE, OPENSSL_LINE);  // OPENSSL_free
   return text;
 }
 
@@ -30,12 +29,13 @@ std::string asn1Text(const ASN1_STRING* value, std::size_t max_bytes) {
 // syntax characters, peerText bounds the result and escapes what is left.
 std::string nameText(const X509_NAME* name) {
   if (name == nullptr) return {};
-  BioPtr bio(BIO_new(BIO_s_mem()));
+  const OpenSslApi& api = openSsl();
+  BioPtr bio(api.BIO_new(api.BIO_s_mem()));
   if (!bio) return {};
   const unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
-  if (X509_NAME_print_ex(bio.get(), name, 0, flags) < 0) return {};
+  if (api.X509_NAME_print_ex(bio.get(), name, 0, flags) < 0) return {};
   char* data = nullptr;
-  const long size = BIO_get_mem_data(bio.get(), &data);
+  const long size = api.BIO_ctrl(bio.get(), BIO_CTRL_INFO, 0, &data);  // BIO_get_mem_data
   if (size <= 0) return {};
   return core::peerText(std::string_view(data, static_cast<std::size_t>(size)), kMaxNameBytes,
                         core::Backslash::kKeep);
@@ -43,17 +43,19 @@ std::string nameText(const X509_NAME* name) {
 
 std::string commonName(const X509_NAME* name) {
   if (name == nullptr) return {};
+  const OpenSslApi& api = openSsl();
   int index = -1;
   int last = -1;
-  while ((index = X509_NAME_get_index_by_NID(name, NID_commonName, index)) >= 0) last = index;
+  while ((index = api.X509_NAME_get_index_by_NID(name, NID_commonName, index)) >= 0) last = index;
   if (last < 0) return {};
-  const X509_NAME_ENTRY* entry = X509_NAME_get_entry(name, last);
-  return asn1Text(X509_NAME_ENTRY_get_data(entry), kMaxCertFieldBytes);
+  const X509_NAME_ENTRY* entry = api.X509_NAME_get_entry(name, last);
+  return asn1Text(api.X509_NAME_ENTRY_get_data(entry), kMaxCertFieldBytes);
 }
 
 std::string ipText(const ASN1_OCTET_STRING* octets) {
-  const unsigned char* bytes = ASN1_STRING_get0_data(octets);
-  const int length = ASN1_STRING_length(octets);
+  const OpenSslApi& api = openSsl();
+  const unsigned char* bytes = api.ASN1_STRING_get0_data(octets);
+  const int length = api.ASN1_STRING_length(octets);
   if (length == 4) {
     return core::IpAddress::fromV4((std::uint32_t{bytes[0]} << 24) |
                                    (std::uint32_t{bytes[1]} << 16) |
@@ -69,11 +71,14 @@ std::string ipText(const ASN1_OCTET_STRING* octets) {
 }
 
 void addSubjectAltNames(X509* certificate, CertificateRecord& record) {
+  const OpenSslApi& api = openSsl();
   auto* names = static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
+      api.X509_get_ext_d2i(certificate, NID_subject_alt_name, nullptr, nullptr));
   if (names == nullptr) return;
-  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+  // sk_GENERAL_NAME_num / sk_GENERAL_NAME_value, written as the calls they stand for.
+  const OPENSSL_STACK* stack = ossl_check_const_GENERAL_NAME_sk_type(names);
+  for (int i = 0; i < api.OPENSSL_sk_num(stack); ++i) {
+    const auto* name = static_cast<const GENERAL_NAME*>(api.OPENSSL_sk_value(stack, i));
     std::vector<std::string>* list = nullptr;
     std::string text;
     if (name->type == GEN_DNS) {
@@ -90,13 +95,13 @@ void addSubjectAltNames(X509* certificate, CertificateRecord& record) {
     }
     list->push_back(std::move(text));
   }
-  GENERAL_NAMES_free(names);
+  api.GENERAL_NAMES_free(names);
 }
 
 // ASN.1 time -> seconds since the epoch and ISO 8601; false when OpenSSL cannot read it.
 bool readTime(const ASN1_TIME* time, std::int64_t& unix_seconds, std::string& iso) {
   std::tm tm{};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &tm) != 1) return false;
+  if (time == nullptr || openSsl().ASN1_TIME_to_tm(time, &tm) != 1) return false;
   using namespace std::chrono;
   const year_month_day date{year{tm.tm_year + 1900}, month{static_cast<unsigned>(tm.tm_mon + 1)},
                             day{static_cast<unsigned>(tm.tm_mday)}};
@@ -111,10 +116,11 @@ bool readTime(const ASN1_TIME* time, std::int64_t& unix_seconds, std::string& is
 }
 
 void addValidity(X509* certificate, CertificateClock::time_point now, CertificateRecord& record) {
+  const OpenSslApi& api = openSsl();
   const bool has_start =
-      readTime(X509_get0_notBefore(certificate), record.not_before_unix, record.not_before);
+      readTime(api.X509_get0_notBefore(certificate), record.not_before_unix, record.not_before);
   const bool has_end =
-      readTime(X509_get0_notAfter(certificate), record.not_after_unix, record.not_after);
+      readTime(api.X509_get0_notAfter(certificate), record.not_after_unix, record.not_after);
   const std::int64_t now_unix =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   const std::int64_t window = std::chrono::seconds(kExpiresSoonWindow).count();
@@ -144,21 +150,23 @@ std::string keyTypeName(int base_id) {
 }
 
 void addKeyAndSignature(X509* certificate, CertificateRecord& record) {
-  EVP_PKEY* key = X509_get0_pubkey(certificate);
-  record.key_type = key ? keyTypeName(EVP_PKEY_get_base_id(key)) : "unknown";
-  record.key_bits = key ? EVP_PKEY_get_bits(key) : 0;
-  const int signature_nid = X509_get_signature_nid(certificate);
-  const char* signature_name = signature_nid == NID_undef ? nullptr : OBJ_nid2ln(signature_nid);
+  const OpenSslApi& api = openSsl();
+  EVP_PKEY* key = api.X509_get0_pubkey(certificate);
+  record.key_type = key ? keyTypeName(api.EVP_PKEY_get_base_id(key)) : "unknown";
+  record.key_bits = key ? api.EVP_PKEY_get_bits(key) : 0;
+  const int signature_nid = api.X509_get_signature_nid(certificate);
+  const char* signature_name = signature_nid == NID_undef ? nullptr : api.OBJ_nid2ln(signature_nid);
   record.signature_algorithm = signature_name ? signature_name : "unknown";
-  const bool same_name =
-      X509_NAME_cmp(X509_get_issuer_name(certificate), X509_get_subject_name(certificate)) == 0;
-  record.self_signed = same_name && key != nullptr && X509_verify(certificate, key) == 1;
+  const bool same_name = api.X509_NAME_cmp(api.X509_get_issuer_name(certificate),
+                                           api.X509_get_subject_name(certificate)) == 0;
+  record.self_signed = same_name && key != nullptr && api.X509_verify(certificate, key) == 1;
 }
 
 std::string sha256Hex(const X509* certificate) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (X509_digest(certificate, EVP_sha256(), digest, &length) != 1) return {};
+  const OpenSslApi& api = openSsl();
+  if (api.X509_digest(certificate, api.EVP_sha256(), digest, &length) != 1) return {};
   static constexpr char kHex[] = "0123456789abcdef";
   std::string hex;
   for (unsigned int i = 0; i < length; ++i) {
@@ -171,25 +179,27 @@ std::string sha256Hex(const X509* certificate) {
 }  // namespace
 
 CertificateRecord describeCertificate(X509* certificate, CertificateClock::time_point now) {
+  const OpenSslApi& api = openSsl();
   CertificateRecord record;
-  record.subject = nameText(X509_get_subject_name(certificate));
-  record.subject_cn = commonName(X509_get_subject_name(certificate));
-  record.issuer = nameText(X509_get_issuer_name(certificate));
+  record.subject = nameText(api.X509_get_subject_name(certificate));
+  record.subject_cn = commonName(api.X509_get_subject_name(certificate));
+  record.issuer = nameText(api.X509_get_issuer_name(certificate));
   addSubjectAltNames(certificate, record);
   addValidity(certificate, now, record);
   addKeyAndSignature(certificate, record);
   record.sha256 = sha256Hex(certificate);
-  ERR_clear_error();  // a field OpenSSL could not read must not leak errors to the next call
+  api.ERR_clear_error();  // a field OpenSSL could not read must not leak errors to the next call
   return record;
 }
 
 std::optional<CertificateRecord> parseCertificateDer(std::string_view der,
                                                      CertificateClock::time_point now) {
   if (der.empty() || der.size() > kMaxCertificateDer) return std::nullopt;
+  const OpenSslApi& api = openSsl();
   const auto* cursor = reinterpret_cast<const unsigned char*>(der.data());
-  X509Ptr certificate(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
+  X509Ptr certificate(api.d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
   if (!certificate) {
-    ERR_clear_error();
+    api.ERR_clear_error();
     return std::nullopt;
   }
   return describeCertificate(certificate.get(), now);

@@ -2,11 +2,10 @@
 // server, never to trust one. Build one per scan and share it read-only between its sessions
 // (OpenSSL allows sharing an SSL_CTX between threads too once it is no longer modified).
 //
-// Errors: the constructor throws std::runtime_error when OpenSSL refuses a setting (only on a
-// broken OpenSSL installation).
+// Errors: the constructor throws std::runtime_error when OpenSSL cannot be loaded (the first
+// context of a process loads it: openssl_api.h) or refuses a setting (only on a broken
+// OpenSSL installation).
 #pragma once
-
-#include <openssl/ssl.h>
 
 #include "detect/tls/tls_openssl.h"
 

@@ -18,13 +18,14 @@ bool isSniName(std::string_view name) {
 
 TlsSession::TlsSession(const TlsClientContext& context, std::string_view server_name,
                        TlsSessionLimits limits)
-    : ssl_(SSL_new(context.get())), limits_(limits) {
+    : api_(&openSsl()), ssl_(api_->SSL_new(context.get())), limits_(limits) {
   if (attachBios()) {
-    SSL_set_connect_state(ssl_.get());
+    api_->SSL_set_connect_state(ssl_.get());
     if (isSniName(server_name)) {
       // SSL_set_tlsext_host_name without its old-style cast (the name is copied).
       std::string name(server_name);
-      SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name, name.data());
+      api_->SSL_ctrl(ssl_.get(), SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                     name.data());
     }
     advance();
   }
@@ -35,17 +36,17 @@ bool TlsSession::attachBios() {
     fail("SSL_new: " + takeOpenSslError());
     return false;
   }
-  BIO* read_bio = BIO_new(BIO_s_mem());
-  BIO* write_bio = BIO_new(BIO_s_mem());
+  BIO* read_bio = api_->BIO_new(api_->BIO_s_mem());
+  BIO* write_bio = api_->BIO_new(api_->BIO_s_mem());
   if (read_bio == nullptr || write_bio == nullptr) {
-    BIO_free(read_bio);
-    BIO_free(write_bio);
+    api_->BIO_free(read_bio);
+    api_->BIO_free(write_bio);
     fail("BIO_new: out of memory");
     return false;
   }
   // An empty read BIO means "no bytes yet", not end of file, until receiveEof().
-  BIO_set_mem_eof_return(read_bio, -1);
-  SSL_set_bio(ssl_.get(), read_bio, write_bio);  // ssl_ owns both from here
+  api_->BIO_ctrl(read_bio, BIO_C_SET_BUF_MEM_EOF_RETURN, -1, nullptr);  // BIO_set_mem_eof_return
+  api_->SSL_set_bio(ssl_.get(), read_bio, write_bio);                   // ssl_ owns both from here
   read_bio_ = read_bio;
   write_bio_ = write_bio;
   return true;
@@ -62,11 +63,11 @@ void TlsSession::consumeOutgoing(std::size_t count) {
 
 std::size_t TlsSession::receive(std::string_view ciphertext) {
   if (state_ == TlsState::kFailed || state_ == TlsState::kClosed) return 0;
-  const std::size_t pending = BIO_ctrl_pending(read_bio_);
+  const std::size_t pending = api_->BIO_ctrl_pending(read_bio_);
   const std::size_t room =
       limits_.max_pending_ciphertext > pending ? limits_.max_pending_ciphertext - pending : 0;
   const std::size_t taken = std::min(room, ciphertext.size());
-  if (taken > 0 && BIO_write(read_bio_, ciphertext.data(), static_cast<int>(taken)) <= 0) {
+  if (taken > 0 && api_->BIO_write(read_bio_, ciphertext.data(), static_cast<int>(taken)) <= 0) {
     fail("BIO_write: out of memory");
     return 0;
   }
@@ -76,7 +77,7 @@ std::size_t TlsSession::receive(std::string_view ciphertext) {
 
 void TlsSession::receiveEof() {
   if (state_ == TlsState::kFailed || state_ == TlsState::kClosed) return;
-  BIO_set_mem_eof_return(read_bio_, 0);
+  api_->BIO_ctrl(read_bio_, BIO_C_SET_BUF_MEM_EOF_RETURN, 0, nullptr);  // BIO_set_mem_eof_return
   advance();
   if (state_ == TlsState::kHandshaking) fail("peer closed the connection during the handshake");
   if (state_ == TlsState::kEstablished) state_ = TlsState::kClosed;
@@ -90,7 +91,7 @@ bool TlsSession::write(std::string_view plaintext) {
   if (outgoing_.size() + expected > limits_.max_outgoing) return false;
   std::size_t written = 0;
   if (!plaintext.empty() &&
-      SSL_write_ex(ssl_.get(), plaintext.data(), plaintext.size(), &written) != 1) {
+      api_->SSL_write_ex(ssl_.get(), plaintext.data(), plaintext.size(), &written) != 1) {
     fail("SSL_write: " + takeOpenSslError());
     return false;
   }
@@ -102,8 +103,8 @@ std::string TlsSession::takePlaintext() { return std::exchange(plaintext_, {}); 
 
 void TlsSession::close() {
   if (state_ == TlsState::kEstablished) {
-    SSL_shutdown(ssl_.get());  // queues close_notify; we do not wait for the peer's
-    ERR_clear_error();
+    api_->SSL_shutdown(ssl_.get());  // queues close_notify; we do not wait for the peer's
+    api_->ERR_clear_error();
     drainWriteBio();
   }
   if (state_ != TlsState::kFailed) state_ = TlsState::kClosed;
@@ -115,12 +116,12 @@ void TlsSession::advance() {
 }
 
 void TlsSession::handshake() {
-  const int result = SSL_do_handshake(ssl_.get());
+  const int result = api_->SSL_do_handshake(ssl_.get());
   if (result == 1) {
     state_ = TlsState::kEstablished;
     return;
   }
-  const int error = SSL_get_error(ssl_.get(), result);
+  const int error = api_->SSL_get_error(ssl_.get(), result);
   if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return;
   if (error == SSL_ERROR_ZERO_RETURN || error == SSL_ERROR_SYSCALL) {
     // End of file (SSL_OP_IGNORE_UNEXPECTED_EOF reports it as ZERO_RETURN).
@@ -135,7 +136,7 @@ void TlsSession::readRecords() {
   std::array<char, 16384> buffer;
   for (;;) {
     std::size_t count = 0;
-    const int result = SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &count);
+    const int result = api_->SSL_read_ex(ssl_.get(), buffer.data(), buffer.size(), &count);
     if (result == 1) {
       const std::size_t room =
           limits_.max_plaintext - std::min(limits_.max_plaintext, plaintext_.size());
@@ -144,7 +145,7 @@ void TlsSession::readRecords() {
       dropped_plaintext_ += count - kept;
       continue;
     }
-    const int error = SSL_get_error(ssl_.get(), result);
+    const int error = api_->SSL_get_error(ssl_.get(), result);
     if (error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE) return;
     if (error == SSL_ERROR_ZERO_RETURN) {
       state_ = TlsState::kClosed;
@@ -157,16 +158,16 @@ void TlsSession::readRecords() {
 void TlsSession::drainWriteBio() {
   if (write_bio_ == nullptr) return;
   char* data = nullptr;
-  const long size = BIO_get_mem_data(write_bio_, &data);
+  const long size = api_->BIO_ctrl(write_bio_, BIO_CTRL_INFO, 0, &data);  // BIO_get_mem_data
   if (size <= 0) return;
   outgoing_.append(data, static_cast<std::size_t>(size));
-  (void)BIO_reset(write_bio_);
+  api_->BIO_ctrl(write_bio_, BIO_CTRL_RESET, 0, nullptr);  // BIO_reset
 }
 
 void TlsSession::fail(std::string reason) {
   state_ = TlsState::kFailed;
   failure_ = std::move(reason);
-  ERR_clear_error();
+  api_->ERR_clear_error();
 }
 
 }  // namespace portlens::detect

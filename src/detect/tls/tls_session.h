@@ -77,6 +77,7 @@ class TlsSession {
   void drainWriteBio();
   void fail(std::string reason);
 
+  const OpenSslApi* api_;  // OpenSSL, loaded by the context already
   SslPtr ssl_;
   BIO* read_bio_ = nullptr;   // owned by ssl_
   BIO* write_bio_ = nullptr;  // owned by ssl_
