@@ -174,6 +174,10 @@ std::vector<Finding> audit(const PortPolicy& policy, const std::vector<scan::Por
   for (const scan::PortRecord& record : records) by_host[record.ip].push_back(&record);
   std::vector<Finding> findings;
   for (auto& [ip, host_records] : by_host) {
+    const bool answered = std::any_of(host_records.begin(), host_records.end(), [](auto* r) {
+      return r->state != scan::PortState::kFiltered;
+    });
+    if (!answered) continue;  // down, or not there: nothing to say about its ports
     std::stable_sort(host_records.begin(), host_records.end(),
                      [](const auto* a, const auto* b) { return a->port < b->port; });
     auditHost(entriesFor(policy, &ip), ip, host_records, today, findings);

@@ -2,8 +2,10 @@
 // Called by `portlens audit` and by the server's monitors after each run. Findings come out
 // sorted by (ip, port, kind), one per (kind, ip, port).
 //
-// audit() - scanned hosts, against the policy's non-local entries. A host counts as scanned
-// when it has at least one port record; every entry whose match contains it applies.
+// audit() - scanned hosts, against the policy's non-local entries. A host is audited when at
+// least one of its ports answered (open or closed): a host that is down, or not there, in a
+// documented block gives no `missing` findings for each of its documented ports. Every entry
+// whose match contains the host applies.
 //   unexpected_open  an open port no applicable entry documents
 //   missing          a documented port that is not open (state as seen, "" if not scanned);
 //                    a range entry is missing only when none of its ports is open; optional

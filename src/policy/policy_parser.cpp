@@ -230,12 +230,12 @@ PortPolicy parsePolicy(std::string_view yaml_text, std::string_view file) {
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    reader.fail(e.mark, e.msg);
+    reader.fail(e.mark, core::screenSafe(e.msg));  // yaml-cpp quotes input characters
   }
   try {
     return reader.read(root);
   } catch (const YAML::Exception& e) {
-    reader.fail(e.mark, e.msg);
+    reader.fail(e.mark, core::screenSafe(e.msg));  // yaml-cpp quotes input characters
   }
 }
 

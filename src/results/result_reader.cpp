@@ -126,7 +126,9 @@ std::optional<std::pair<scan::PortState, scan::Reason>> ResultBuilder::unlistedS
 void ResultBuilder::expand(ScanResult& result) {
   std::vector<scan::PortRecord> added;
   auto begin = result.ports.begin();
-  for (const auto& [ip, host] : hosts_) {
+  for (const auto& entry : hosts_) {
+    const core::IpAddress ip = entry.first;  // a plain variable: lambdas capture it (clang 14)
+    const HostState& host = entry.second;
     auto end = std::find_if(begin, result.ports.end(), [&](const auto& r) { return r.ip != ip; });
     core::PortSet listed;
     scan::StateCounts listed_counts;

@@ -74,8 +74,10 @@ std::optional<scan::PortState> stateOf(const std::string& text) {
 std::shared_ptr<const scan::ServiceInfo> serviceOf(const Tree& port) {
   const auto service = port.get_child_optional("service");
   if (!service) return nullptr;
+  // nmap writes method="table" on every port with or without -sV: only "probed" says that
+  // detection named the service (the table's guess is what every reader can look up again).
   const std::string method = attribute(*service, "method");
-  if (method.empty()) return nullptr;
+  if (method != "probed") return nullptr;
   auto info = std::make_shared<scan::ServiceInfo>();
   info->name = attribute(*service, "name");
   info->product = attribute(*service, "product");
@@ -85,7 +87,7 @@ std::shared_ptr<const scan::ServiceInfo> serviceOf(const Tree& port) {
   info->ostype = attribute(*service, "ostype");
   info->devicetype = attribute(*service, "devicetype");
   info->ssl_tunnel = attribute(*service, "tunnel") == "ssl";
-  info->method = method == "probed" ? scan::ServiceMethod::kProbed : scan::ServiceMethod::kTable;
+  info->method = scan::ServiceMethod::kProbed;
   const std::string conf = attribute(*service, "conf");
   if (conf.size() == 1 && conf[0] >= '0' && conf[0] <= '9') {
     info->confidence = static_cast<std::uint8_t>(conf[0] - '0');

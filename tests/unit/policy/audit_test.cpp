@@ -136,6 +136,13 @@ TEST(Audit, HostSpecificEntriesAddToTheBlock) {
                   {K::kUnexpectedOpen, "198.19.0.9", 3306, "open"}});
 }
 
+TEST(Audit, HostsThatNeverAnsweredAreNotAudited) {
+  const PortPolicy policy = parsePolicy(kPolicy, "p.yaml");
+  const std::vector<scan::PortRecord> records = {rec("198.19.0.3", 22, S::kFiltered),
+                                                 rec("198.19.0.3", 443, S::kFiltered)};
+  EXPECT_TRUE(audit(policy, records, kToday).empty());
+}
+
 TEST(Audit, FindingsCarryOwnerExpectedAndDetail) {
   const PortPolicy policy = parsePolicy(kPolicy, "p.yaml");
   auto records = conformingHost("198.19.0.2");
