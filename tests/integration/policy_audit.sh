@@ -3,7 +3,8 @@
 #  1. a policy written from truth.tsv (every open port of 198.19.0.7 and 198.19.0.8) audits
 #     clean: exit 0, connect and SYN scans;
 #  2. the same policy with 8080 left out, 9999 documented and 22 expired: exit 1 and exactly
-#     unexpected_open 8080, missing 9999 (closed), expired 22, in NDJSON;
+#     unexpected_open 8080, missing 9999 (closed), expired 22, in NDJSON; service_mismatch
+#     (22 documented as http) with -sV only;
 #  3. `policy init --from` a scan's NDJSON gives a policy that audits clean (round trip);
 #  4. a broken policy: exit 2 with FILE:LINE:COL;
 #  5. `diff` of two XML scans around a change (80/tcp open -> filtered) and of an unchanged
@@ -86,6 +87,20 @@ if findings != expected or summary["type"] != "summary" or summary["findings"] !
     sys.exit(1)
 opened = [f for f in lines if f.get("kind") == "unexpected_open"][0]
 assert opened.get("service"), opened  # the port table names it without -sV
+PY
+
+say "2b. service_mismatch only when -sV ran (22 is ssh, the policy says http)"
+printf 'hosts:\n  - match: 198.19.0.7\n    ports:\n      - port: 22\n        service: http\n      - port: 80\n        service: http\n' \
+  >"$WORK_DIR/service.yaml"
+audit 0 "$WORK_DIR/service_plain.txt" --policy "$WORK_DIR/service.yaml" --connect -p 22,80 \
+  198.19.0.7
+audit 1 "$WORK_DIR/service_sv.ndjson" --policy "$WORK_DIR/service.yaml" --connect -p 22,80 \
+  -sV --format ndjson 198.19.0.7
+python3 - "$WORK_DIR/service_sv.ndjson" <<'PY' || die "wrong -sV findings"
+import json, sys
+found = [json.loads(l) for l in open(sys.argv[1])][:-1]
+assert [(f["kind"], f["port"], f["service"], f["expected"]) for f in found] == \
+    [("service_mismatch", 22, "ssh", "http")], found
 PY
 
 say "3. policy init --from a scan, then audit against it"
