@@ -1,6 +1,6 @@
 // The audit: a port policy (port_policy.h) against what was seen. Pure; `today` is an input.
 // Called by `portlens audit` and by the server's monitors after each run. Findings come out
-// sorted by (ip, port, kind), one per (kind, ip, port).
+// sorted by (local, ip, port, kind), one per findingKey (kind, local, ip, port).
 //
 // audit() - scanned hosts, against the policy's non-local entries. A host is audited when at
 // least one of its ports answered (open or closed): a host that is down, or not there, in a

@@ -20,7 +20,10 @@ class PolicyReader {
   explicit PolicyReader(std::string_view file) : file_(file) {}
 
   [[noreturn]] void fail(const YAML::Mark& mark, const std::string& message) const {
-    throw PolicyError(fmt::format("{}:{}:{}: {}", file_, mark.line + 1, mark.column + 1, message));
+    // One line whatever the input: the file name, yaml-cpp's messages and the tokens quoted
+    // from the policy may hold any bytes.
+    throw PolicyError(core::screenSafe(
+        fmt::format("{}:{}:{}: {}", file_, mark.line + 1, mark.column + 1, message)));
   }
 
   PortPolicy read(const YAML::Node& root) {
@@ -54,8 +57,7 @@ class PolicyReader {
         std::string list;
         for (std::string_view name : allowed)
           list += (list.empty() ? "" : ", ") + std::string(name);
-        fail(pair.first.Mark(),
-             fmt::format("unknown key '{}' (expected one of: {})", core::screenSafe(key), list));
+        fail(pair.first.Mark(), fmt::format("unknown key '{}' (expected one of: {})", key, list));
       }
       if (!seen.insert(key).second) fail(pair.first.Mark(), fmt::format("repeated key '{}'", key));
       visit(key, pair.second);
@@ -184,7 +186,7 @@ class PolicyReader {
     if (!ok || first < 1 || last > 65535 || first > last) {
       fail(node.Mark(), fmt::format("`port` must be a port (1-65535) or a range like 9100-9110, "
                                     "not '{}'",
-                                    core::screenSafe(text)));
+                                    text));
     }
     entry.first = static_cast<std::uint16_t>(first);
     entry.last = static_cast<std::uint16_t>(last);
@@ -202,8 +204,7 @@ class PolicyReader {
     const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(year)),
                                            std::chrono::month(month), std::chrono::day(day)};
     if (!shaped || !date.ok()) {
-      fail(node.Mark(),
-           fmt::format("`expires` must be a date YYYY-MM-DD, not '{}'", core::screenSafe(text)));
+      fail(node.Mark(), fmt::format("`expires` must be a date YYYY-MM-DD, not '{}'", text));
     }
     return date;
   }
@@ -230,12 +231,12 @@ PortPolicy parsePolicy(std::string_view yaml_text, std::string_view file) {
   try {
     root = YAML::Load(std::string(yaml_text));
   } catch (const YAML::Exception& e) {
-    reader.fail(e.mark, core::screenSafe(e.msg));  // yaml-cpp quotes input characters
+    reader.fail(e.mark, e.msg);
   }
   try {
     return reader.read(root);
   } catch (const YAML::Exception& e) {
-    reader.fail(e.mark, core::screenSafe(e.msg));  // yaml-cpp quotes input characters
+    reader.fail(e.mark, e.msg);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <tuple>
 
 #include "core/port_spec.h"
+#include "core/screen_safe.h"
 #include "results/result_builder.h"
 
 namespace portlens::results {
@@ -57,8 +58,9 @@ ResultBuilder::ResultBuilder(ResultFormat format, std::string_view source) : sou
 }
 
 void ResultBuilder::fail(std::size_t line, std::string_view message) const {
-  if (line == 0) throw ResultError(fmt::format("{}: {}", source_, message));
-  throw ResultError(fmt::format("{}: line {}: {}", source_, line, message));
+  // One line whatever the input: messages quote file content.
+  if (line == 0) throw ResultError(core::screenSafe(fmt::format("{}: {}", source_, message)));
+  throw ResultError(core::screenSafe(fmt::format("{}: line {}: {}", source_, line, message)));
 }
 
 void ResultBuilder::setScannedPorts(std::string_view spec) {
