@@ -59,17 +59,10 @@ TEST(ResultReader, NmapExtraportsAreExpandedFromScaninfo) {
   EXPECT_EQ(find(result, "127.0.0.1", 101), nullptr);  // not scanned
 }
 
-constexpr const char* kNdjson =
-    R"({"type":"scan","version":"0.1.0","scan_type":"connect","command_line":"portlens scan","ports":"22,80,443","port_count":3,"host_count":2,"service_detection":true,"started":"2026-12-02T07:00:00Z"}
-{"type":"port","ip":"198.19.0.7","hostname":"web","port":443,"proto":"tcp","state":"open","reason":"syn-ack","service":"http","product":"nginx","version":"1.22.1","tunnel":"ssl","method":"probed","conf":10}
-{"type":"host","ip":"198.19.0.7","hostname":"web","counts":{"open":1,"closed":2,"filtered":0}}
-{"type":"port","ip":"2001:2::7","port":22,"proto":"tcp","state":"filtered","reason":"no-response"}
-{"type":"host","ip":"2001:2::7","counts":{"open":0,"closed":1,"filtered":2}}
-{"type":"summary","counts":{"open":1,"closed":3,"filtered":2}}
-)";
+// Written by hand in `portlens scan --format ndjson`'s shape: two hosts, -sV on.
 
 TEST(ResultReader, NdjsonWithCountsExpandsTheOneUnlistedState) {
-  const ScanResult result = readScanResult(kNdjson, "a.ndjson");
+  const ScanResult result = readScanResult(readFixture("two_hosts.ndjson"), "a.ndjson");
   EXPECT_EQ(result.format, ResultFormat::kNdjson);
   EXPECT_TRUE(result.service_detection);
   // Host 1: 443 open listed, 22 and 80 closed (the counts say 2 closed, none listed).
@@ -92,7 +85,8 @@ TEST(ResultReader, NdjsonWithCountsExpandsTheOneUnlistedState) {
 TEST(ResultReader, JsonDocument) {
   const std::string json = R"({"scan":{"ports":"22,80","service_detection":false},
 "hosts":[
-{"ip":"198.19.0.8","counts":{"open":1,"closed":1,"filtered":0},"ports":[{"port":22,"proto":"tcp","state":"open","reason":"syn-ack","service":"ssh"}]}
+{"ip":"198.19.0.8","counts":{"open":1,"closed":1,"filtered":0},
+ "ports":[{"port":22,"proto":"tcp","state":"open","reason":"syn-ack","service":"ssh"}]}
 ],
 "summary":{}})";
   const ScanResult result = readScanResult(json, "a.json");
