@@ -45,6 +45,7 @@ void runCheck(const std::string& path) {
 
 std::vector<policy::DraftHost> draftFromResults(const std::vector<std::string>& paths) {
   std::vector<results::ScanResult> read;
+  read.reserve(paths.size());
   for (const auto& path : paths) read.push_back(loadResult(path));
   const results::ScanResult merged = results::mergeResults(std::move(read));
   std::vector<policy::DraftHost> hosts;

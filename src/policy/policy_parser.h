@@ -15,7 +15,7 @@
 
 namespace portlens::policy {
 
-inline constexpr std::size_t kMaxPolicyBytes = 4 * 1024 * 1024;
+inline constexpr std::size_t kMaxPolicyBytes = std::size_t{4} << 20;
 inline constexpr std::size_t kMaxPolicyEntries = 100'000;
 
 class PolicyError : public core::UsageError {
