@@ -10,10 +10,13 @@
 #include <system_error>
 #include <vector>
 
+#include "cli/audit_command.h"
 #include "cli/check_command.h"
 #include "cli/command_context.h"
+#include "cli/diff_command.h"
 #include "cli/ephemeral_command.h"
 #include "cli/free_command.h"
+#include "cli/policy_command.h"
 #include "cli/port_command.h"
 #include "cli/scan_command.h"
 #include "cli/serve_command.h"
@@ -53,9 +56,12 @@ struct Subcommand {
   AddCommand add;
 };
 constexpr Subcommand kSubcommands[] = {
-    {"scan", addScanCommand},   {"port", addPortCommand},       {"serve", addServeCommand},
-    {"token", addTokenCommand}, {"sockets", addSocketsCommand}, {"who", addWhoCommand},
-    {"free", addFreeCommand},   {"check", addCheckCommand},     {"ephemeral", addEphemeralCommand},
+    {"scan", addScanCommand},           {"port", addPortCommand},
+    {"serve", addServeCommand},         {"token", addTokenCommand},
+    {"sockets", addSocketsCommand},     {"who", addWhoCommand},
+    {"free", addFreeCommand},           {"check", addCheckCommand},
+    {"ephemeral", addEphemeralCommand}, {"policy", addPolicyCommand},
+    {"audit", addAuditCommand},         {"diff", addDiffCommand},
 };
 
 // Building every subcommand's options was most of a small command's own start-up (about 1M of

@@ -112,7 +112,12 @@ core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResol
   }
   if (tokens.empty()) throw core::UsageError("no targets given (name hosts, or use -iL FILE)");
   for (const auto& token : tokens) core::addTargetSpec(targets, token, resolver);
+  subtractExcluded(targets, options, resolver);
+  return targets;
+}
 
+void subtractExcluded(core::TargetSet& targets, const ScanOptions& options,
+                      const core::HostResolver& resolver) {
   core::TargetSet excluded;
   if (!options.exclude.empty()) core::addTargetList(excluded, options.exclude, resolver);
   if (!options.exclude_file.empty()) {
@@ -122,7 +127,6 @@ core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResol
   }
   if (!excluded.empty()) targets.subtract(excluded);
   if (targets.empty()) throw core::UsageError("every target is excluded; nothing to scan");
-  return targets;
 }
 
 std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice) {

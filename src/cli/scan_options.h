@@ -66,6 +66,11 @@ core::PortSet resolvePorts(const ScanOptions& options, const registry::PortRegis
 // nothing is left, or the scan would be larger than the engine supports.
 core::TargetSet resolveTargets(const ScanOptions& options, const core::HostResolver& resolver);
 
+// --exclude and --exclude-file taken out of `targets` (targets from elsewhere: `audit` scans
+// the policy's hosts). Throws UsageError when nothing is left.
+void subtractExcluded(core::TargetSet& targets, const ScanOptions& options,
+                      const core::HostResolver& resolver);
+
 // --states / --open as a set, and whether the user chose it.
 std::set<scan::PortState> resolveShownStates(const ScanOptions& options, bool& explicit_choice);
 
