@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <string>
 
 namespace portlens::metrics {
 namespace {
@@ -68,7 +70,7 @@ void appendHistogram(std::string& out, const FamilySnapshot& family, const Histo
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < h.bucket_counts.size(); ++i) {
     cumulative += h.bucket_counts[i];
-    const std::string le = i < h.upper_bounds.size() ? formatValue(h.upper_bounds[i]) : "+Inf";
+    const std::string le = i < h.upper_bounds.size() ? formatGoFloat(h.upper_bounds[i]) : "+Inf";
     appendLine(out, family.name, "_bucket", family.label_names, h.label_values,
                static_cast<double>(cumulative), le.c_str());
   }
@@ -130,11 +132,26 @@ std::string escapeHelp(std::string_view help) {
 }
 
 std::string formatValue(double value) {
+  // Whole numbers (counters, most gauges) in full, as people read them; 2^53 keeps them exact.
+  if (std::isfinite(value) && value == std::trunc(value) && std::fabs(value) < 0x1p53) {
+    return std::to_string(static_cast<std::int64_t>(value));
+  }
+  return formatGoFloat(value);
+}
+
+std::string formatGoFloat(double value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "+Inf" : "-Inf";
-  char buffer[32];
-  auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, end);
+  // Go's strconv.FormatFloat(v, 'g', -1, 64): shortest digits, scientific when the decimal
+  // exponent is below -4 or at least 6 (Go clients spell bucket bounds this way, and `le` is
+  // compared as a string).
+  char buffer[64];
+  auto sci = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  const std::string_view text(buffer, static_cast<std::size_t>(sci.ptr - buffer));
+  const int exponent = std::stoi(std::string(text.substr(text.find('e') + 1)));
+  if (exponent < -4 || exponent >= 6) return std::string(text);
+  auto fixed = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  return std::string(buffer, fixed.ptr);
 }
 
 std::string formatText(std::span<const FamilySnapshot> families) {

@@ -26,7 +26,10 @@ std::string formatText(std::span<const FamilySnapshot> families);
 std::string escapeLabelValue(std::string_view value);
 // HELP text: backslash and newline escaped (quotes are not, per the format).
 std::string escapeHelp(std::string_view help);
-// Go's ParseFloat spelling: shortest round-trip decimal, "+Inf", "-Inf", "NaN".
+// A sample value: whole numbers below 2^53 in full ("1234567"), others as formatGoFloat.
 std::string formatValue(double value);
+// Go's strconv.FormatFloat(v, 'g', -1, 64), as Go clients write bucket bounds (`le` is
+// matched as a string): "0.0005", "3600", "1e+06", "1.5e-05", "+Inf", "-Inf", "NaN".
+std::string formatGoFloat(double value);
 
 }  // namespace portlens::metrics

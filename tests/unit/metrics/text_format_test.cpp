@@ -47,10 +47,23 @@ TEST(TextFormat, FormatsValuesAsGoParsesThem) {
   EXPECT_EQ(formatValue(42), "42");
   EXPECT_EQ(formatValue(0.005), "0.005");
   EXPECT_EQ(formatValue(-1.5), "-1.5");
+  EXPECT_EQ(formatValue(1234567), "1234567");
   EXPECT_EQ(formatValue(1e20), "1e+20");
+  EXPECT_EQ(formatValue(0.25), "0.25");
   EXPECT_EQ(formatValue(std::numeric_limits<double>::infinity()), "+Inf");
   EXPECT_EQ(formatValue(-std::numeric_limits<double>::infinity()), "-Inf");
   EXPECT_EQ(formatValue(std::numeric_limits<double>::quiet_NaN()), "NaN");
+}
+
+TEST(TextFormat, BucketBoundsAreSpelledAsGoSpellsThem) {
+  EXPECT_EQ(formatGoFloat(0.0005), "0.0005");
+  EXPECT_EQ(formatGoFloat(0.00001), "1e-05");
+  EXPECT_EQ(formatGoFloat(0.000015), "1.5e-05");
+  EXPECT_EQ(formatGoFloat(3600), "3600");
+  EXPECT_EQ(formatGoFloat(123456), "123456");
+  EXPECT_EQ(formatGoFloat(1e6), "1e+06");
+  EXPECT_EQ(formatGoFloat(1234567), "1.234567e+06");
+  EXPECT_EQ(formatGoFloat(2.5), "2.5");
 }
 
 TEST(TextFormat, WritesHelpTypeAndLabelledSamples) {
