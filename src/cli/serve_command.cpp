@@ -52,9 +52,11 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // GET /metrics (docs/metrics.md): one registry for the whole server, no globals.
   metrics::Registry metrics_registry;
   metrics::PortlensMetrics metrics(metrics_registry, PORTLENS_VERSION);
+  // [metrics] enabled = false: no endpoint and nothing counted (also the A/B of bench/metrics.sh).
+  metrics::PortlensMetrics* counting = config.metrics.enabled ? &metrics : nullptr;
   server::JobRunner jobs(config.db, config.max_running_scans,
                          {probesPerScan(config.max_running_scans), config.reverse_dns}, clock,
-                         &metrics);
+                         counting);
   server::StorePool pool(config.db, clock);
   auto queue_depth =
       metrics::registerScanQueueDepth(metrics_registry, [&pool](metrics::GaugeSink& sink) {
@@ -63,7 +65,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
         sink.add({"running"}, static_cast<double>(depth.running));
       });
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
-  server::HttpServer http(config, routes, pool, registry, clock, &metrics);
+  server::HttpServer http(config, routes, pool, registry, clock, counting);
   std::string url;
   try {
     url = http.bind();

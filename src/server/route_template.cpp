@@ -1,25 +1,33 @@
 #include "server/route_template.h"
 
 #include <array>
-#include <vector>
 
 namespace portlens::server {
 namespace {
 
-// Path segments after the leading '/', as views into the path.
-std::vector<std::string_view> splitSegments(std::string_view path) {
-  std::vector<std::string_view> out;
-  if (!path.empty() && path[0] == '/') path.remove_prefix(1);
-  while (true) {
-    const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash + 1);
+// Up to 6 path segments after the leading '/', as views into the path; no route has more,
+// so a longer path keeps a 7th segment only to fail every match. No allocation: this runs
+// once per request (bench/metrics_bench).
+class Segments {
+ public:
+  explicit Segments(std::string_view path) {
+    if (!path.empty() && path[0] == '/') path.remove_prefix(1);
+    while (count_ < parts_.size()) {
+      const auto slash = path.find('/');
+      parts_[count_++] = path.substr(0, slash);
+      if (slash == std::string_view::npos) break;
+      path.remove_prefix(slash + 1);
+    }
   }
-  return out;
-}
+  std::size_t size() const { return count_; }
+  std::string_view operator[](std::size_t i) const { return parts_[i]; }
 
-std::string_view scansRoute(const std::vector<std::string_view>& s) {
+ private:
+  std::array<std::string_view, 7> parts_{};
+  std::size_t count_ = 0;
+};
+
+std::string_view scansRoute(const Segments& s) {
   switch (s.size()) {
     case 3:
       return "/api/v1/scans";
@@ -37,7 +45,7 @@ std::string_view scansRoute(const std::vector<std::string_view>& s) {
   return "/api/other";
 }
 
-std::string_view apiRoute(const std::vector<std::string_view>& s) {
+std::string_view apiRoute(const Segments& s) {
   if (s.size() < 3 || s[1] != "v1") return "/api/other";
   const auto what = s[2];
   if (what == "scans") return scansRoute(s);
@@ -63,7 +71,7 @@ std::string_view httpRouteTemplate(std::string_view path) {
   if (path == "/healthz") return "/healthz";
   if (path == "/metrics") return "/metrics";
   if (path.rfind("/api/", 0) != 0) return "/static";
-  return apiRoute(splitSegments(path));
+  return apiRoute(Segments(path));
 }
 
 std::string_view httpMethodLabel(std::string_view method) {
