@@ -117,7 +117,11 @@ void Registry::checkNewFamily(const std::string& name, const std::string& help,
   if (help.empty()) throw std::invalid_argument("metrics: " + name + " needs a HELP text");
   for (const auto& label : label_names) {
     if (!validName(label, false) || label.rfind("__", 0) == 0) {
-      throw std::invalid_argument("metrics: bad label name '" + label + "' in " + name);
+      std::string message = "metrics: bad label name '";
+      message += label;
+      message += "' in ";
+      message += name;
+      throw std::invalid_argument(message);
     }
   }
   if (name == kCallbackErrorsName) throw std::invalid_argument("metrics: " + name + " is reserved");
