@@ -31,7 +31,8 @@ struct PortlensMetrics {
   // portlens_scan_duration_seconds{mode}: wall time of runs that finished with outcome "done".
   HistogramFamily& scan_duration;
   // portlens_alert_deliveries_total{destination}: alerts delivered (accepted by the receiver).
-  // destination: "webhook", "alertmanager", "syslog", "email".
+  // destination: "webhook", "alertmanager", "syslog", "email" ("unknown" when a stored
+  // destination cannot be read; never the URL or address).
   CounterFamily& alert_deliveries;
   // portlens_alert_delivery_failures_total{destination}: failed delivery attempts (each retry
   // that fails counts once; an alert that later succeeds also counts in alert_deliveries).
