@@ -52,9 +52,12 @@ void JobRunner::cancel(std::int64_t id) {
   }
 }
 
-void JobRunner::countRun(const store::ScanRow& row, const JobResult& result,
-                         std::string_view outcome, core::Clock::SteadyTime started) {
+void JobRunner::countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                         core::Clock::SteadyTime started) {
   if (metrics_ == nullptr) return;
+  std::string_view outcome = "done";
+  if (result.outcome == JobOutcome::kFailed) outcome = "failed";
+  if (result.outcome == JobOutcome::kStopped) outcome = cancelled ? "cancelled" : "interrupted";
   const auto mode = scan::toString(row.mode);
   metrics_->scans_finished.with({mode, outcome}).inc();
   // result.probes_sent includes earlier attempts of a resumed scan: count this run's own.
@@ -108,22 +111,19 @@ void JobRunner::workerLoop() {
       switch (result.outcome) {
         case JobOutcome::kFinished:
           store.finishScan(row->id, store::ScanStatus::kDone, "", result.probes_sent);
-          countRun(*row, result, "done", started);
           break;
         case JobOutcome::kFailed:
           store.finishScan(row->id, store::ScanStatus::kFailed, result.error, result.probes_sent);
-          countRun(*row, result, "failed", started);
           break;
         case JobOutcome::kStopped:
           if (cancelled) {
             store.finishScan(row->id, store::ScanStatus::kCancelled, "", result.probes_sent);
-            countRun(*row, result, "cancelled", started);
           } else {
             store.requeueInterrupted();  // shutdown: resumed on the next start
-            countRun(*row, result, "interrupted", started);
           }
           break;
       }
+      countRun(*row, result, cancelled, started);
     }
   } catch (const std::exception& e) {
     // The store itself failed (disk full, database removed): the server keeps answering

@@ -45,7 +45,9 @@ class JobRunner {
 
  private:
   void workerLoop();
-  void countRun(const store::ScanRow& row, const JobResult& result, std::string_view outcome,
+  // The run's outcome as the switch after it finished the scan: done, failed, cancelled or
+  // interrupted (stopped without a cancel: the scan went back to the queue).
+  void countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
                 core::Clock::SteadyTime started);
 
   std::string db_path_;
