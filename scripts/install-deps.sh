@@ -46,9 +46,13 @@ daemon_packages=(
   openssh-server nginx-light vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
   redis-server memcached mosquitto mariadb-server postgresql openssl
 )
+# GET /metrics: promtool checks its output, and a real Prometheus scrapes it in a test
+# (tests/integration/metrics), with its own config and data dir, on loopback only.
+daemon_packages+=(prometheus)
 # Their init scripts / units, stopped and disabled after every install that brought any.
 daemon_services=(ssh nginx vsftpd exim4 dovecot redis-server memcached mosquitto mariadb
   postgresql)
+daemon_services+=(prometheus)
 packages+=("${daemon_packages[@]}")
 
 # npm ships inside some nodejs builds (NodeSource); Debian's own npm package would conflict.

@@ -11,6 +11,7 @@
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "metrics/portlens_metrics.h"
 #include "server/api_routes.h"
 #include "server/http_server.h"
 #include "server/job_runner.h"
@@ -48,11 +49,23 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
   const auto& registry = registry::PortRegistry::builtin();
+  // GET /metrics (docs/metrics.md): one registry for the whole server, no globals.
+  metrics::Registry metrics_registry;
+  metrics::PortlensMetrics metrics(metrics_registry, PORTLENS_VERSION);
+  // [metrics] enabled = false: no endpoint and nothing counted (also the A/B of bench/metrics.sh).
+  metrics::PortlensMetrics* counting = config.metrics.enabled ? &metrics : nullptr;
   server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock);
+                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock,
+                         counting);
   server::StorePool pool(config.db, clock);
+  auto queue_depth =
+      metrics::registerScanQueueDepth(metrics_registry, [&pool](metrics::GaugeSink& sink) {
+        const auto depth = pool.take()->queueDepth();
+        sink.add({"queued"}, static_cast<double>(depth.queued));
+        sink.add({"running"}, static_cast<double>(depth.running));
+      });
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
-  server::HttpServer http(config, routes, pool, registry, clock);
+  server::HttpServer http(config, routes, pool, registry, clock, counting);
   std::string url;
   try {
     url = http.bind();

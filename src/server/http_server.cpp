@@ -10,6 +10,8 @@
 #include "server/api_error.h"
 #include "server/api_request.h"
 #include "server/event_stream.h"
+#include "server/metrics_endpoint.h"
+#include "server/route_template.h"
 
 namespace portlens::server {
 namespace {
@@ -74,6 +76,7 @@ struct HttpServer::Impl {
   StorePool& pool;
   const registry::PortRegistry& registry;
   core::Clock& clock;
+  metrics::PortlensMetrics* metrics;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
@@ -83,8 +86,25 @@ struct HttpServer::Impl {
   asio::thread_pool blocking{2};
 
   Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg,
-       core::Clock& clk)
-      : config(c), routes(r), pool(p), registry(reg), clock(clk), events(reg, clk) {}
+       core::Clock& clk, metrics::PortlensMetrics* m)
+      : config(c), routes(r), pool(p), registry(reg), clock(clk), metrics(m), events(reg, clk) {}
+
+  // One request's duration, from its last byte read to its answer written.
+  void observe(std::string_view method, std::string_view path, int status,
+               core::Clock::SteadyTime started) {
+    if (metrics == nullptr) return;
+    const std::chrono::duration<double> elapsed = clock.now() - started;
+    metrics->http_duration
+        .with({httpMethodLabel(method), httpRouteTemplate(path), httpStatusClass(status)})
+        .observe(elapsed.count());
+  }
+
+  HttpResponse respond(const HttpRequest& request) {
+    if (metrics != nullptr && request.path == "/metrics") {
+      return serveMetrics(config.metrics, metrics->registry, request);
+    }
+    return routes.handle(request);
+  }
 
   HttpRequest convert(const http::request<http::string_body>& req, const core::IpAddress& client) {
     HttpRequest r;
@@ -179,11 +199,15 @@ struct HttpServer::Impl {
         boost::system::error_code read_error;
         co_await http::async_read(stream, buffer, parser,
                                   asio::redirect_error(use_awaitable, read_error));
+        const auto started = clock.now();
         if (read_error == http::error::body_limit) {
           auto out = toBeast(
               ApiRoutes::errorResponse(413, "body_too_large", "request body larger than 64 KiB"),
               11, false, false);
           co_await http::async_write(stream, out, use_awaitable);
+          const auto& header = parser.get();
+          observe(header.method_string(), header.target().substr(0, header.target().find('?')), 413,
+                  started);
           break;
         }
         if (read_error) throw boost::system::system_error(read_error);
@@ -197,24 +221,27 @@ struct HttpServer::Impl {
             if (id < 0) throw ApiError(404, "not_found", "no such scan");
             routes.authorizeScanRead(request, id);
             co_await streamEvents(stream, request, id);
+            observe(request.method, request.path, 200, started);
             break;
           } catch (const ApiError& e) {
             refusal = ApiRoutes::errorResponse(e.status(), e.code(), e.what(), e.retryAfter());
           }
           auto out = toBeast(refusal, req.version(), false, false);
           co_await http::async_write(stream, out, use_awaitable);
+          observe(request.method, request.path, refusal.status, started);
           break;
         }
         HttpResponse response;
         if (req.method() == http::verb::post) {
           co_await asio::post(blocking.get_executor(), use_awaitable);
-          response = routes.handle(request);
+          response = respond(request);
           co_await asio::post(stream.get_executor(), use_awaitable);
         } else {
-          response = routes.handle(request);
+          response = respond(request);
         }
         auto out = toBeast(response, req.version(), req.keep_alive(), head);
         co_await http::async_write(stream, out, use_awaitable);
+        observe(request.method, request.path, response.status, started);
         if (!out.keep_alive()) break;
       }
     } catch (const boost::system::system_error&) {
@@ -251,8 +278,9 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-                       const registry::PortRegistry& registry, core::Clock& clock)
-    : impl_(std::make_unique<Impl>(config, routes, pool, registry, clock)) {}
+                       const registry::PortRegistry& registry, core::Clock& clock,
+                       metrics::PortlensMetrics* metrics)
+    : impl_(std::make_unique<Impl>(config, routes, pool, registry, clock, metrics)) {}
 
 HttpServer::~HttpServer() = default;
 

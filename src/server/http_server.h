@@ -3,6 +3,9 @@
 // to ApiRoutes; GET /api/v1/scans/{id}/events becomes a Server-Sent Events stream driven by
 // an EventCursor that polls the store every 200 ms (no thread per stream).
 // Every response carries a strict Content-Security-Policy and related headers.
+// With `metrics`, every request's duration is observed (portlens_http_request_duration_seconds,
+// by method, route template and status class) and GET /metrics serves the registry
+// (server/metrics_endpoint.h, as config.metrics says); without, /metrics is an unknown page.
 //
 // Threads: construct and bind() on the serve thread; run() blocks it, runs the io threads,
 // and returns once `stop` is set (checked every 100 ms): the listener closes, event streams
@@ -14,6 +17,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "metrics/portlens_metrics.h"
 #include "registry/port_registry.h"
 #include "server/api_routes.h"
 #include "server/server_config.h"
@@ -23,9 +27,11 @@ namespace portlens::server {
 
 class HttpServer {
  public:
-  // `clock` drives the event hub's refreshes and the streams' heartbeats.
+  // `clock` drives the event hub's refreshes, the streams' heartbeats and request timing.
+  // `metrics`, when given, must outlive the server.
   HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-             const registry::PortRegistry& registry, core::Clock& clock);
+             const registry::PortRegistry& registry, core::Clock& clock,
+             metrics::PortlensMetrics* metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -11,11 +11,12 @@
 namespace portlens::server {
 
 JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings settings,
-                     core::Clock& clock)
+                     core::Clock& clock, metrics::PortlensMetrics* metrics)
     : db_path_(std::move(db_path)),
       max_running_(max_running == 0 ? 1 : max_running),
       settings_(settings),
-      clock_(clock) {}
+      clock_(clock),
+      metrics_(metrics) {}
 
 JobRunner::~JobRunner() { stop(); }
 
@@ -51,6 +52,24 @@ void JobRunner::cancel(std::int64_t id) {
   }
 }
 
+void JobRunner::countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                         core::Clock::SteadyTime started) {
+  if (metrics_ == nullptr) return;
+  std::string_view outcome = "done";
+  if (result.outcome == JobOutcome::kFailed) outcome = "failed";
+  if (result.outcome == JobOutcome::kStopped) outcome = cancelled ? "cancelled" : "interrupted";
+  const auto mode = scan::toString(row.mode);
+  metrics_->scans_finished.with({mode, outcome}).inc();
+  // result.probes_sent includes earlier attempts of a resumed scan: count this run's own.
+  if (result.probes_sent > row.probes_sent) {
+    metrics_->probes_sent.with({mode}).inc(result.probes_sent - row.probes_sent);
+  }
+  if (outcome == "done") {
+    const std::chrono::duration<double> elapsed = clock_.now() - started;
+    metrics_->scan_duration.with({mode}).observe(elapsed.count());
+  }
+}
+
 void JobRunner::workerLoop() {
   try {
     store::ScanStore store(db_path_, clock_);
@@ -77,6 +96,8 @@ void JobRunner::workerLoop() {
       }
       // A cancel that arrived between claim and registration is in the store.
       if (row->cancel_requested) flag->store(true);
+      const auto started = clock_.now();
+      if (metrics_ != nullptr) metrics_->scans_started.with({scan::toString(row->mode)}).inc();
       JobResult result = runScanJob(store, *row, settings_, *flag, clock_);
       bool cancelled = false;
       {
@@ -102,6 +123,7 @@ void JobRunner::workerLoop() {
           }
           break;
       }
+      countRun(*row, result, cancelled, started);
     }
   } catch (const std::exception& e) {
     // The store itself failed (disk full, database removed): the server keeps answering

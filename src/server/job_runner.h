@@ -5,6 +5,9 @@
 // threads; everything else runs on the workers. stop() is the graceful shutdown: running
 // scans are told to stop, their records so far are committed, and they go back to `queued`
 // so the next start resumes them. A cancelled scan ends as `cancelled`.
+// With `metrics`, each run counts in portlens_scans_started_total / _finished_total{outcome},
+// its own probes in portlens_probes_sent_total, and a done run's wall time in
+// portlens_scan_duration_seconds (metrics/portlens_metrics.h).
 #pragma once
 
 #include <atomic>
@@ -18,14 +21,17 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "metrics/portlens_metrics.h"
 #include "server/scan_job.h"
 
 namespace portlens::server {
 
 class JobRunner {
  public:
-  // `clock` is handed to every job and store connection.
-  JobRunner(std::string db_path, unsigned max_running, JobSettings settings, core::Clock& clock);
+  // `clock` is handed to every job and store connection and times the runs. `metrics`, when
+  // given, must outlive the runner.
+  JobRunner(std::string db_path, unsigned max_running, JobSettings settings, core::Clock& clock,
+            metrics::PortlensMetrics* metrics = nullptr);
   ~JobRunner();
   JobRunner(const JobRunner&) = delete;
   JobRunner& operator=(const JobRunner&) = delete;
@@ -39,11 +45,16 @@ class JobRunner {
 
  private:
   void workerLoop();
+  // The run's outcome as the switch after it finished the scan: done, failed, cancelled or
+  // interrupted (stopped without a cancel: the scan went back to the queue).
+  void countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                core::Clock::SteadyTime started);
 
   std::string db_path_;
   unsigned max_running_;
   JobSettings settings_;
   core::Clock& clock_;
+  metrics::PortlensMetrics* metrics_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;

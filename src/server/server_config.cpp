@@ -85,6 +85,18 @@ void applyAnonymous(AnonymousLimits& limits, const toml::table& table) {
   }
 }
 
+void applyMetrics(MetricsSettings& metrics, const toml::table& table) {
+  for (const auto& [key, node] : table) {
+    if (key == "enabled") {
+      metrics.enabled = asBool(node);
+    } else if (key == "bearer_token") {
+      metrics.bearer_token = asString(node);
+    } else {
+      unknownKey(key, "metrics");
+    }
+  }
+}
+
 // [tokens.NAME] tables: allow = [...] per token name.
 void applyTokens(ServerConfig& config, const toml::table& tokens) {
   for (const auto& [name, node] : tokens) {
@@ -128,6 +140,8 @@ void applyConfigText(ServerConfig& config, std::string_view text) {
   for (const auto& [key, node] : root) {
     if (key == "anonymous") {
       applyAnonymous(config.anonymous, asTable(node, "anonymous"));
+    } else if (key == "metrics") {
+      applyMetrics(config.metrics, asTable(node, "metrics"));
     } else if (key == "tokens") {
       applyTokens(config, asTable(node, "tokens"));
     } else {

@@ -16,6 +16,9 @@
 //   allow = []                     # special ranges opened to anonymous callers
 //   [tokens.lab]                   # by token name: special ranges this token may scan
 //   allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
+//   [metrics]                      # GET /metrics (Prometheus text format)
+//   enabled = true                 # false: /metrics answers 404
+//   bearer_token = ""              # set: scrapes need "Authorization: Bearer <it>" (else 401)
 #pragma once
 
 #include <cstdint>
@@ -35,6 +38,14 @@ struct AnonymousLimits {
   std::vector<target_policy::Cidr> allow;
 };
 
+// GET /metrics is open by default, as Prometheus scrapes expect: it names no address, path or
+// token (route templates and bounded label sets only), and the server listens on loopback
+// unless told otherwise. A server exposed to others can require a bearer token or turn it off.
+struct MetricsSettings {
+  bool enabled = true;
+  std::string bearer_token;  // "" = no token needed
+};
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string db = "portlens.db";
@@ -43,6 +54,7 @@ struct ServerConfig {
   unsigned http_threads = 2;
   bool reverse_dns = true;  // name address targets of small scans by their reverse names
   AnonymousLimits anonymous;
+  MetricsSettings metrics;
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
 

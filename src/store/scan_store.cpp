@@ -277,6 +277,16 @@ std::uint64_t ScanStore::countActive(const std::string& owner, const std::string
   return u64(st.integer(0));
 }
 
+ScanStore::QueueDepth ScanStore::queueDepth() {
+  auto st = db_.prepare(
+      "SELECT status, COUNT(*) FROM scans WHERE status IN ('queued','running') GROUP BY status");
+  QueueDepth depth;
+  while (st.step()) {
+    (st.text(0) == "queued" ? depth.queued : depth.running) = u64(st.integer(1));
+  }
+  return depth;
+}
+
 std::optional<ScanRow> ScanStore::claimNextQueued() {
   constexpr std::string_view kNextQueued =
       "SELECT id FROM scans WHERE status = 'queued' ORDER BY id LIMIT 1";

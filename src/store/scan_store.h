@@ -95,6 +95,12 @@ class ScanStore {
   std::vector<ScanRow> listScans(const std::optional<std::string>& owner, std::int64_t before_id,
                                  std::size_t limit);
   std::uint64_t countActive(const std::string& owner, const std::string& client);
+  // Scans queued and running, everyone's (GET /metrics' queue depth; index scans_status).
+  struct QueueDepth {
+    std::uint64_t queued = 0;
+    std::uint64_t running = 0;
+  };
+  QueueDepth queueDepth();
   // Marks the oldest queued scan running and returns it (nullopt when the queue is empty).
   std::optional<ScanRow> claimNextQueued();
   // On start-up: scans left `running` by a stopped or crashed server go back to the queue.

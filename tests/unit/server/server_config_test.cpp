@@ -136,3 +136,25 @@ TEST(ServerConfig, SplitsListenAddresses) {
 
 }  // namespace
 }  // namespace portlens::server
+
+namespace portlens::server {
+namespace {
+
+TEST(ServerConfig, MetricsAreOnWithoutTokenByDefault) {
+  ServerConfig config;
+  applyConfigText(config, "");
+  EXPECT_TRUE(config.metrics.enabled);
+  EXPECT_EQ(config.metrics.bearer_token, "");
+}
+
+TEST(ServerConfig, ReadsTheMetricsTable) {
+  ServerConfig config;
+  applyConfigText(config, "[metrics]\nenabled = false\nbearer_token = \"s3cret\"\n");
+  EXPECT_FALSE(config.metrics.enabled);
+  EXPECT_EQ(config.metrics.bearer_token, "s3cret");
+  EXPECT_THROW(applyConfigText(config, "[metrics]\nenable = true\n"), std::invalid_argument);
+  EXPECT_THROW(applyConfigText(config, "[metrics]\nenabled = 1\n"), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace portlens::server

@@ -75,6 +75,25 @@ TEST_F(ScanStoreTest, ScansAreAQueue) {
   EXPECT_TRUE(store.listScans(std::string("other"), 0, 10).empty());
 }
 
+// GET /metrics' portlens_scan_queue_depth: everyone's queued and running scans, not final ones.
+TEST_F(ScanStoreTest, QueueDepthCountsQueuedAndRunning) {
+  ScanStore store(path_, clock_);
+  EXPECT_EQ(store.queueDepth().queued, 0u);
+  auto a = store.insertScan(newScan());
+  auto other = newScan();
+  other.owner = "someone-else";
+  store.insertScan(other);
+  store.insertScan(newScan());
+  EXPECT_EQ(store.queueDepth().queued, 3u);
+  EXPECT_EQ(store.queueDepth().running, 0u);
+  store.claimNextQueued();
+  store.claimNextQueued();
+  EXPECT_EQ(store.queueDepth().queued, 1u);
+  EXPECT_EQ(store.queueDepth().running, 2u);
+  store.finishScan(a, ScanStatus::kDone, "", 1);
+  EXPECT_EQ(store.queueDepth().running, 1u);
+}
+
 // created/started/finished are the store clock's wall time, in milliseconds since the epoch.
 TEST_F(ScanStoreTest, TimestampsComeFromTheStoresClock) {
   ScanStore store(path_, clock_);
