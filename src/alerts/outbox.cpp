@@ -90,6 +90,7 @@ std::size_t AlertOutbox::enqueueNewEvents(std::int64_t now_ms) {
 }
 
 std::vector<PendingDelivery> AlertOutbox::due(std::int64_t now_ms, std::size_t limit) {
+  if (!eventsTableExists()) return {};
   // LEFT JOIN: a row whose event is gone (retention) comes back without it and is failed.
   auto st = db_.prepare(
       "SELECT d.id, d.destination, d.spec_json, d.attempts, e.id, e.monitor_id, e.finding_id, "

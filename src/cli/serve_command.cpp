@@ -8,6 +8,7 @@
 #include <memory>
 #include <sstream>
 
+#include "alerts/dispatcher.h"
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
@@ -51,6 +52,10 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   server::JobRunner jobs(config.db, config.max_running_scans,
                          {probesPerScan(config.max_running_scans), config.reverse_dns}, clock);
   server::StorePool pool(config.db, clock);
+  // Monitors' finding events go out through the outbox (alerts/dispatcher.h); deliveries a
+  // stopped or crashed server left pending are sent when it starts again.
+  alerts::NetworkDeliverer deliverer;
+  alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock);
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
   server::HttpServer http(config, routes, pool, registry, clock);
   std::string url;
@@ -64,8 +69,10 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
   jobs.start();
+  alert_dispatcher.start();
   http.run(stop.flag());
   jobs.stop();
+  alert_dispatcher.stop();
   fmt::print(stderr, "portlens serve: stopped\n");
   context.exit_code = core::kExitOk;
 }
