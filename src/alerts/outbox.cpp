@@ -57,6 +57,13 @@ bool AlertOutbox::eventsTableExists() {
 
 std::size_t AlertOutbox::enqueueNewEvents(std::int64_t now_ms) {
   if (!eventsTableExists()) return 0;
+  // A read first: most passes find nothing new and must not take the write lock the scan
+  // jobs and monitors need.
+  auto fresh = db_.prepare(
+      "SELECT EXISTS(SELECT 1 FROM finding_events WHERE id > "
+      "(SELECT last_event_id FROM alert_cursor WHERE id = 1))");
+  if (!fresh.step() || fresh.integer(0) == 0) return 0;
+  fresh.reset();
   store::Transaction transaction(db_);
   auto cursor = db_.prepare("SELECT last_event_id FROM alert_cursor WHERE id = 1");
   const std::int64_t after = cursor.step() ? cursor.integer(0) : 0;
