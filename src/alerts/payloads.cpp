@@ -11,7 +11,9 @@ namespace {
 constexpr std::size_t kMaxTextField = 200;  // summary lines, headers, syslog values
 
 nlohmann::json parsedOrNull(const std::string& text) {
-  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // A discarded value would be dumped as "<discarded>", which is not JSON.
+  return value.is_discarded() ? nlohmann::json() : value;
 }
 
 // The monitor as receivers see it: everything but its destinations (their secrets).

@@ -76,6 +76,18 @@ TEST(Payloads, HostileTextCannotForgeSyslogOrMailStructure) {
   for (char c : mail) EXPECT_LT(static_cast<unsigned char>(c), 0x80);
 }
 
+TEST(Payloads, StoredTextThatIsNotJsonStillGivesJson) {
+  auto event = sampleEvent();
+  event.finding_json = "{not json";
+  event.monitor_json = "";
+  const json body = json::parse(webhookBody(event));
+  EXPECT_TRUE(body["finding"].is_null());
+  EXPECT_EQ(body["monitor"], json::parse(R"({"id":3})"));
+  EXPECT_TRUE(json::parse(alertmanagerBody(event)).is_array());
+  EXPECT_NE(emailMessage(event, "a@b", {"c@d"}, "e1-d0").find("\"finding\": null"),
+            std::string::npos);
+}
+
 TEST(Payloads, EmailHeadersAndBody) {
   const std::string mail =
       emailMessage(sampleEvent(), "p@x.test", {"a@x.test", "b@x.test"}, "e17-d2");
