@@ -31,6 +31,11 @@ INSERT OR IGNORE INTO alert_cursor(id, last_event_id) VALUES (1, 0);
 
 constexpr std::size_t kEventsPerPass = 500;
 
+nlohmann::json arrayOf(const std::string& text) {
+  auto value = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value.is_array() ? value : nlohmann::json::array();
+}
+
 // The destinations of the monitor as the event recorded it; not an array = none.
 nlohmann::json destinationsOf(const std::string& monitor_json) {
   auto monitor = nlohmann::json::parse(monitor_json, nullptr, /*allow_exceptions=*/false);
@@ -49,11 +54,13 @@ std::string deliveryId(std::int64_t event_id, int destination) {
 
 AlertOutbox::AlertOutbox(store::Database& db) : db_(db) { db_.exec(kSchema); }
 
-bool AlertOutbox::eventsTableExists() {
-  auto st =
-      db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'finding_events'");
+bool AlertOutbox::tableExists(std::string_view name) {
+  auto st = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+  st.bind(1, name);
   return st.step();
 }
+
+bool AlertOutbox::eventsTableExists() { return tableExists("finding_events"); }
 
 std::size_t AlertOutbox::enqueueNewEvents(std::int64_t now_ms) {
   if (!eventsTableExists()) return 0;
@@ -67,8 +74,13 @@ std::size_t AlertOutbox::enqueueNewEvents(std::int64_t now_ms) {
   store::Transaction transaction(db_);
   auto cursor = db_.prepare("SELECT last_event_id FROM alert_cursor WHERE id = 1");
   const std::int64_t after = cursor.step() ? cursor.integer(0) : 0;
-  auto events =
-      db_.prepare("SELECT id, monitor_json FROM finding_events WHERE id > ? ORDER BY id LIMIT ?");
+  // The destinations (with their secrets) are the monitor's row; events carry the monitor
+  // without them. Without a monitors table (or row), the event's own "alerts", if any.
+  auto events = db_.prepare(
+      tableExists("monitors")
+          ? "SELECT e.id, e.monitor_json, m.alerts_json FROM finding_events e "
+            "LEFT JOIN monitors m ON m.id = e.monitor_id WHERE e.id > ? ORDER BY e.id LIMIT ?"
+          : "SELECT id, monitor_json, NULL FROM finding_events WHERE id > ? ORDER BY id LIMIT ?");
   events.bind(1, after).bind(2, static_cast<std::int64_t>(kEventsPerPass));
   auto insert = db_.prepare(
       "INSERT OR IGNORE INTO alert_deliveries(event_id, destination, type, spec_json, state, "
@@ -78,7 +90,8 @@ std::size_t AlertOutbox::enqueueNewEvents(std::int64_t now_ms) {
   while (events.step()) {
     last = events.integer(0);
     ++copied;
-    const auto destinations = destinationsOf(events.text(1));
+    const auto destinations =
+        events.isNull(2) ? destinationsOf(events.text(1)) : arrayOf(events.text(2));
     for (std::size_t i = 0; i < destinations.size(); ++i) {
       const auto& spec = destinations[i];
       const auto type = spec.is_object() ? spec.value("type", nlohmann::json()) : nullptr;

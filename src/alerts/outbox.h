@@ -6,7 +6,9 @@
 //   alert_cursor(last_event_id)   the last event already copied into alert_deliveries
 //
 // enqueueNewEvents copies each new event into one pending row per destination of its monitor
-// (monitor_json's "alerts", index = `destination`) and moves the cursor, in one transaction:
+// (`monitors.alerts_json` of the event's monitor_id; without that row, monitor_json's "alerts";
+// index = `destination`; the spec is copied, so a later edit of the monitor does not change
+// what a pending delivery does) and moves the cursor, in one transaction:
 // a crash leaves either both or neither. A row becomes `delivered` only after its receiver
 // accepted it, so a restart re-sends what was not confirmed (at least once; the delivery id
 // "e<event>-d<destination>" lets receivers drop the rare repeat) and never what was.
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alerts/alert_event.h"
@@ -62,6 +65,7 @@ class AlertOutbox {
   std::vector<DeliveryCount> counts();
 
  private:
+  bool tableExists(std::string_view name);
   bool eventsTableExists();
   store::Database& db_;
 };

@@ -215,6 +215,18 @@ TEST_F(DispatcherTest, ARestartResumesWithoutLossOrRepeat) {
   EXPECT_EQ(counts[0].attempts, 1);
 }
 
+TEST_F(DispatcherTest, DestinationsComeFromTheMonitorsRow) {
+  // The monitors' schema keeps destinations (secrets) in monitors.alerts_json; the events'
+  // monitor_json has none.
+  db_->exec("CREATE TABLE monitors(id INTEGER PRIMARY KEY, alerts_json TEXT NOT NULL)");
+  db_->exec(R"(INSERT INTO monitors VALUES (3, '[{"type":"syslog"},{"type":"syslog"}]'))");
+  AlertDispatcher dispatcher(path_, deliverer_, clock_);
+  addEvent("finding_opened", "null");
+  dispatcher.passOnce(*outbox_);
+  ASSERT_EQ(deliverer_.attempts.size(), 2u);
+  EXPECT_EQ(deliverer_.attempts[1].delivery_id, "e1-d1");
+}
+
 TEST_F(DispatcherTest, NoEventsTableYetIsNotAnError) {
   const std::string other = (dir_ / "empty.db").string();
   store::Database db(other);
