@@ -11,9 +11,11 @@
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "net/resolver.h"
 #include "server/api_routes.h"
 #include "server/http_server.h"
 #include "server/job_runner.h"
+#include "server/monitor_scheduler.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
 #include "store/scan_store.h"
@@ -63,8 +65,12 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   }
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
+  // Monitors' runs go into the same queue as everyone's scans (monitor_scheduler.h).
+  server::MonitorScheduler monitors(config, clock, net::resolveHostname, [&jobs] { jobs.wake(); });
   jobs.start();
+  monitors.start();
   http.run(stop.flag());
+  monitors.stop();
   jobs.stop();
   fmt::print(stderr, "portlens serve: stopped\n");
   context.exit_code = core::kExitOk;

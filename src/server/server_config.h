@@ -9,6 +9,8 @@
 //   max_probes = 16777216          # hosts x ports cap for token holders
 //   http_threads = 2
 //   reverse_dns = true             # small scans: hosts named by PTR / hosts file (2 s cap)
+//   retention_days = 0             # finished scans older than this are removed in the
+//                                  # background (0 = kept); never a monitor's last result
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -41,7 +43,8 @@ struct ServerConfig {
   unsigned max_running_scans = 2;
   std::uint64_t max_probes = std::uint64_t{1} << 24;
   unsigned http_threads = 2;
-  bool reverse_dns = true;  // name address targets of small scans by their reverse names
+  bool reverse_dns = true;           // name address targets of small scans by their reverse names
+  std::uint64_t retention_days = 0;  // 0 = finished scans are kept
   AnonymousLimits anonymous;
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
