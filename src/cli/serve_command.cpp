@@ -12,9 +12,11 @@
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "net/resolver.h"
 #include "server/api_routes.h"
 #include "server/http_server.h"
 #include "server/job_runner.h"
+#include "server/monitor_scheduler.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
 #include "store/scan_store.h"
@@ -49,13 +51,16 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
   const auto& registry = registry::PortRegistry::builtin();
-  server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock);
-  server::StorePool pool(config.db, clock);
   // Monitors' finding events go out through the outbox (alerts/dispatcher.h); deliveries a
-  // stopped or crashed server left pending are sent when it starts again.
+  // stopped or crashed server left pending are sent when it starts again. A finished job
+  // wakes it, so a run's alerts do not wait for its next poll.
   alerts::NetworkDeliverer deliverer;
   alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock);
+  server::JobRunner jobs(config.db, config.max_running_scans,
+                         {probesPerScan(config.max_running_scans), config.reverse_dns,
+                          [&alert_dispatcher] { alert_dispatcher.wake(); }},
+                         clock);
+  server::StorePool pool(config.db, clock);
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
   server::HttpServer http(config, routes, pool, registry, clock);
   std::string url;
@@ -68,9 +73,13 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   }
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
+  // Monitors' runs go into the same queue as everyone's scans (monitor_scheduler.h).
+  server::MonitorScheduler monitors(config, clock, net::resolveHostname, [&jobs] { jobs.wake(); });
   jobs.start();
+  monitors.start();
   alert_dispatcher.start();
   http.run(stop.flag());
+  monitors.stop();
   jobs.stop();
   alert_dispatcher.stop();
   fmt::print(stderr, "portlens serve: stopped\n");

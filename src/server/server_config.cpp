@@ -126,6 +126,8 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.reverse_dns = asBool(node);
   } else if (key == "alert_destinations") {
     config.alert_destinations = asAllowList(node);
+  } else if (key == "retention_days") {
+    config.retention_days = asCount(node);
   } else if (key == "http_threads") {
     config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
   } else if (node.is_table()) {
