@@ -8,6 +8,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <utility>
 
 #include "alerts/delivery_error.h"
 
@@ -67,7 +68,7 @@ HttpResponse postJson(const HttpUrl& url, const std::string& body,
   stream.expires_after(limits.timeout);
   Exchange exchange{url, body, headers, limits, {}};
   std::exception_ptr failure;
-  asio::co_spawn(io, run(exchange, stream), [&](std::exception_ptr e) { failure = e; });
+  asio::co_spawn(io, run(exchange, stream), [&](std::exception_ptr e) { failure = std::move(e); });
   io.run();
   if (failure) {
     try {

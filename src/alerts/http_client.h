@@ -17,7 +17,7 @@ namespace portlens::alerts {
 
 struct HttpLimits {
   std::chrono::milliseconds timeout{5000};
-  std::size_t max_body = 64 * 1024;
+  std::size_t max_body = std::size_t{64} * 1024;
 };
 
 struct HttpResponse {
