@@ -63,8 +63,8 @@ TEST(Payloads, SyslogRfc5424Line) {
 
 TEST(Payloads, HostileTextCannotForgeSyslogOrMailStructure) {
   auto event = sampleEvent();
-  event.finding_json =
-      R"({"kind":"port_opened","ip":"198.19.0.7","port":1,"detail":"x\r\nBcc: v@evil\n<13>1 fake"})";
+  event.finding_json = R"({"kind":"port_opened","ip":"198.19.0.7","port":1,)"
+                       R"("detail":"x\r\nBcc: v@evil\n<13>1 fake"})";
   event.monitor_json = R"({"id":3,"name":"a\"] [x@1 y=\"z"})";
   const std::string line = syslogMessage(event, 3, "my host", 1);
   EXPECT_EQ(line.find('\n'), std::string::npos);
