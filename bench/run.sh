@@ -12,12 +12,15 @@
 #   detect   -sV vs nmap -sV on the lab's real Debian daemons: one host (19 services) and
 #            256 hosts (4,864 services; nmap alone takes about 32 min here) (bench/detect.sh)
 #   metrics  the web service with and without its Prometheus metrics under wrk (bench/metrics.sh)
+#   monitors a monitor's 500 runs through the store: DB size vs one run, CPU per run
+#            (bench/monitors.sh)
+#   alerts   alert latency, finding event committed -> webhook received, p50/p99 (bench/alerts.sh)
 # Environment: BENCH_PARTS (default: all parts), plus each part's own variables.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -eq 1 ] || { echo "usage: bench/run.sh PATH_TO_PORTLENS" >&2; exit 2; }
-ALL_PARTS="connect syn web sockets startup detect metrics"
+ALL_PARTS="connect syn web sockets startup detect metrics monitors alerts"
 PARTS=${BENCH_PARTS:-$ALL_PARTS}
 
 mkdir -p "$BENCH_DIR/results"

@@ -32,6 +32,8 @@ packages=(
   python3
   # XML well-formedness checks in tests/unit/output
   libxml2-utils
+  # alert deliveries (tests/integration/alerts.sh): an SMTP server the test starts on loopback
+  python3-aiosmtpd
   # lint checks of make test (tests/lint): format, clang-tidy, shell scripts
   clang-format-14 clang-tidy-14 shellcheck git
   # make deb (packaging/): CPack's dpkg-shlibdeps, man pages from --help; its checks
@@ -44,14 +46,14 @@ packages=(
 # services of this machine (see install_without_starting below).
 daemon_packages=(
   openssh-server nginx-light vsftpd exim4-daemon-light dovecot-imapd dovecot-pop3d
-  redis-server memcached mosquitto mariadb-server postgresql openssl
+  redis-server memcached mosquitto mariadb-server postgresql openssl prometheus-alertmanager
 )
 # GET /metrics: promtool checks its output, and a real Prometheus scrapes it in a test
 # (tests/integration/metrics), with its own config and data dir, on loopback only.
 daemon_packages+=(prometheus)
 # Their init scripts / units, stopped and disabled after every install that brought any.
 daemon_services=(ssh nginx vsftpd exim4 dovecot redis-server memcached mosquitto mariadb
-  postgresql)
+  postgresql prometheus-alertmanager)
 daemon_services+=(prometheus)
 packages+=("${daemon_packages[@]}")
 

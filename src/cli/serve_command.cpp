@@ -8,13 +8,16 @@
 #include <memory>
 #include <sstream>
 
+#include "alerts/dispatcher.h"
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "metrics/portlens_metrics.h"
+#include "net/resolver.h"
 #include "server/api_routes.h"
 #include "server/http_server.h"
 #include "server/job_runner.h"
+#include "server/monitor_scheduler.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
 #include "store/scan_store.h"
@@ -54,9 +57,15 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   metrics::PortlensMetrics metrics(metrics_registry, PORTLENS_VERSION);
   // [metrics] enabled = false: no endpoint and nothing counted (also the A/B of bench/metrics.sh).
   metrics::PortlensMetrics* counting = config.metrics.enabled ? &metrics : nullptr;
+  // Monitors' finding events go out through the outbox (alerts/dispatcher.h); deliveries a
+  // stopped or crashed server left pending are sent when it starts again. A finished job
+  // wakes it, so a run's alerts do not wait for its next poll.
+  alerts::NetworkDeliverer deliverer;
+  alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock);
   server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock,
-                         counting);
+                         {probesPerScan(config.max_running_scans), config.reverse_dns,
+                          [&alert_dispatcher] { alert_dispatcher.wake(); }},
+                         clock, counting);
   server::StorePool pool(config.db, clock);
   auto queue_depth =
       metrics::registerScanQueueDepth(metrics_registry, [&pool](metrics::GaugeSink& sink) {
@@ -76,9 +85,15 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   }
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
+  // Monitors' runs go into the same queue as everyone's scans (monitor_scheduler.h).
+  server::MonitorScheduler monitors(config, clock, net::resolveHostname, [&jobs] { jobs.wake(); });
   jobs.start();
+  monitors.start();
+  alert_dispatcher.start();
   http.run(stop.flag());
+  monitors.stop();
   jobs.stop();
+  alert_dispatcher.stop();
   fmt::print(stderr, "portlens serve: stopped\n");
   context.exit_code = core::kExitOk;
 }

@@ -12,6 +12,7 @@
 #include "server/api_error.h"
 #include "server/api_request.h"
 #include "server/scan_views.h"
+#include "server/token_access.h"
 #include "server/web_assets.h"
 #include "store/sha256.h"
 #include "target_policy/target_policy.h"
@@ -59,7 +60,8 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       clock_(clock),
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count())),
-      syn_available_(net::canOpenRawSockets()) {}
+      syn_available_(net::canOpenRawSockets()),
+      monitors_(config, pool, registry, clock, syn_available_) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {
@@ -103,6 +105,12 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
     if (!get) throw method_error();
     return explainPort(parts[3]);
   }
+  if (parts[2] == "monitors" || parts[2] == "findings") {
+    if (post && request.authorization.empty()) {
+      throw ApiError(401, "unauthorized", "monitors need an API token");
+    }
+    return monitors_.handle(request, authenticate(request), parts);
+  }
   if (parts[2] != "scans") throw ApiError(404, "not_found", "no such endpoint");
   if (parts.size() == 3) {
     if (post) return createScan(request);
@@ -145,14 +153,7 @@ Caller ApiRoutes::authenticate(const HttpRequest& request) {
   caller.name = row->name;
   caller.owner = row->name;
   caller.admin = row->admin;
-  try {
-    caller.allow = target_policy::parseCidrList(row->allow);
-  } catch (const std::invalid_argument& e) {
-    throw ApiError(500, "internal", std::string("token record: ") + e.what());
-  }
-  if (auto it = config_.token_allow.find(row->name); it != config_.token_allow.end()) {
-    caller.allow.insert(caller.allow.end(), it->second.begin(), it->second.end());
-  }
+  caller.allow = tokenAllow(config_, *row);
   return caller;
 }
 

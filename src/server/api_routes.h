@@ -22,6 +22,7 @@
 #include "server/client_limiter.h"
 #include "server/http_types.h"
 #include "server/job_runner.h"
+#include "server/monitor_routes.h"
 #include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
@@ -78,6 +79,7 @@ class ApiRoutes {
   ResultCache results_cache_;
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
   bool syn_available_;                       // raw sockets can be opened: mode "syn" is accepted
+  MonitorRoutes monitors_;                   // /api/v1/monitors and /api/v1/findings
 };
 
 }  // namespace portlens::server

@@ -232,7 +232,7 @@ struct HttpServer::Impl {
           break;
         }
         HttpResponse response;
-        if (req.method() == http::verb::post) {
+        if (req.method() != http::verb::get && !head) {  // POST, PATCH, DELETE write
           co_await asio::post(blocking.get_executor(), use_awaitable);
           response = respond(request);
           co_await asio::post(stream.get_executor(), use_awaitable);

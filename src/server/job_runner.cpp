@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 
+#include "server/monitor_completion.h"
 #include "server/scan_job.h"
 #include "store/scan_store.h"
 
@@ -108,22 +109,26 @@ void JobRunner::workerLoop() {
       if (!cancelled) {
         if (auto now = store.scan(row->id)) cancelled = now->cancel_requested;
       }
+      // A monitor's run is finished with its findings in one transaction (monitor_completion).
+      const auto& registry = registry::PortRegistry::builtin();
       switch (result.outcome) {
         case JobOutcome::kFinished:
-          store.finishScan(row->id, store::ScanStatus::kDone, "", result.probes_sent);
+          finishJob(store, *row, store::ScanStatus::kDone, "", result.probes_sent, registry);
           break;
         case JobOutcome::kFailed:
-          store.finishScan(row->id, store::ScanStatus::kFailed, result.error, result.probes_sent);
+          finishJob(store, *row, store::ScanStatus::kFailed, result.error, result.probes_sent,
+                    registry);
           break;
         case JobOutcome::kStopped:
           if (cancelled) {
-            store.finishScan(row->id, store::ScanStatus::kCancelled, "", result.probes_sent);
+            finishJob(store, *row, store::ScanStatus::kCancelled, "", result.probes_sent, registry);
           } else {
             store.requeueInterrupted();  // shutdown: resumed on the next start
           }
           break;
       }
       countRun(*row, result, cancelled, started);
+      if (settings_.after_finish) settings_.after_finish();
     }
   } catch (const std::exception& e) {
     // The store itself failed (disk full, database removed): the server keeps answering

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/clock.h"
@@ -29,6 +30,10 @@ struct JobSettings {
   // Name targets given as addresses by their reverse names before the scan (small scans
   // only, within a deadline: net/reverse_names.h).
   bool reverse_dns = true;
+  // Called on the worker after a job's final status (and a monitor run's finding events) is
+  // committed: serve wakes the alert dispatcher with it, so alerts leave without waiting for
+  // its next poll. Empty = nothing.
+  std::function<void()> after_finish;
 };
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "alerts/destination.h"
+
 namespace portlens::server {
 namespace {
 
@@ -53,6 +55,21 @@ std::vector<target_policy::Cidr> asCidrs(const toml::node& node) {
     const auto cidr = target_policy::parseCidr(text->get());
     if (!cidr) fail(item, "invalid CIDR '" + text->get() + "' (host bits must be zero)");
     out.push_back(*cidr);
+  }
+  return out;
+}
+
+std::vector<std::string> asAllowList(const toml::node& node) {
+  const auto* list = node.as_array();
+  if (list == nullptr) fail(node, "expected an array of destination strings");
+  std::vector<std::string> out;
+  for (const toml::node& item : *list) {
+    const auto* text = item.as_string();
+    if (text == nullptr) fail(item, "expected a destination string");
+    if (auto error = alerts::allowEntryError(text->get()); !error.empty()) {
+      fail(item, "invalid alert destination '" + text->get() + "': " + error);
+    }
+    out.push_back(text->get());
   }
   return out;
 }
@@ -119,6 +136,10 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.max_probes = asCount(node);
   } else if (key == "reverse_dns") {
     config.reverse_dns = asBool(node);
+  } else if (key == "alert_destinations") {
+    config.alert_destinations = asAllowList(node);
+  } else if (key == "retention_days") {
+    config.retention_days = asCount(node);
   } else if (key == "http_threads") {
     config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
   } else if (node.is_table()) {

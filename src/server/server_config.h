@@ -9,6 +9,11 @@
 //   max_probes = 16777216          # hosts x ports cap for token holders
 //   http_threads = 2
 //   reverse_dns = true             # small scans: hosts named by PTR / hosts file (2 s cap)
+//   alert_destinations = ["http://127.0.0.1:9093", "smtp://127.0.0.1:25", "unix:/dev/log"]
+//                                  # what non-admin tokens may name in a monitor's "alerts"
+//                                  # (alerts/destination.h); empty: only admins name any
+//   retention_days = 0             # finished scans older than this are removed in the
+//                                  # background (0 = kept); never a monitor's last result
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -52,7 +57,9 @@ struct ServerConfig {
   unsigned max_running_scans = 2;
   std::uint64_t max_probes = std::uint64_t{1} << 24;
   unsigned http_threads = 2;
-  bool reverse_dns = true;  // name address targets of small scans by their reverse names
+  std::vector<std::string> alert_destinations;  // allow list, checked by alerts/destination.h
+  bool reverse_dns = true;           // name address targets of small scans by their reverse names
+  std::uint64_t retention_days = 0;  // 0 = finished scans are kept
   AnonymousLimits anonymous;
   MetricsSettings metrics;
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/port_spec.h"
+#include "store/monitor_store.h"
 #include "store/service_codec.h"
 
 namespace portlens::store {
@@ -188,6 +189,7 @@ void addMissingColumns(Database& db) {
 ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), clock_(clock) {
   db_.exec(kSchema);
   addMissingColumns(db_);
+  createMonitorSchema(db_);
 }
 
 std::int64_t ScanStore::insertScan(const NewScan& scan) {

@@ -128,6 +128,11 @@ class ScanStore {
   std::optional<TokenRow> tokenByHash(const std::string& hash);
   std::optional<TokenRow> tokenByName(const std::string& name);
 
+  // For sibling stores on the same connection (monitor_store.h): one transaction can cover a
+  // scan's completion and what it changes elsewhere.
+  Database& database() { return db_; }
+  core::Clock& clock() { return clock_; }
+
  private:
   ScanRow readScanRow(Statement& st);
   Database db_;

@@ -71,6 +71,10 @@ Database::Database(const std::string& path) {
   // Writers (scan jobs) and readers (HTTP) use separate connections; WAL lets readers go on
   // while a job commits, and the busy timeout absorbs the short writer-writer overlaps.
   sqlite3_busy_timeout(db_, 10000);
+  // Only takes effect on a new, empty database (before its first table): monitors drop a
+  // run's port rows once the next run is done, and incremental vacuum hands those pages back
+  // so the file tracks the data kept (monitor_store.h). Older files keep reusing free pages.
+  exec("PRAGMA auto_vacuum=INCREMENTAL");
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=NORMAL");
   exec("PRAGMA foreign_keys=ON");

@@ -330,6 +330,47 @@ try {
   check(await page.evaluate(() => window.__xss === undefined), 'no script from a certificate or product ran');
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 
+  // Monitors: the card lists the token's monitor with its schedule; its view shows findings
+  // (synthetic ones with hostile text: a run of the lab takes minutes to change), the per-host
+  // timeline, and acknowledging sends the POST.
+  const monitor = await (await fetch(url + 'api/v1/monitors', {
+    method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: 'lab-watch', targets: '198.19.0.7', ports: '22,80', every: '1h' }),
+  })).json();
+  check(monitor.id > 0 && monitor.every === '1h', 'a monitor is created through the API');
+  const hostileDetail = '<img src=x onerror=window.__xss=4>';
+  const findings = { findings: [
+    { id: 2, monitor_id: monitor.id, kind: 'port_opened', state: 'open', opened_at: 1767225660, resolved_at: null, acknowledged_at: null,
+      finding: { kind: 'port_opened', ip: '198.19.0.7', port: 8080, state: 'open', service: 'http-proxy', detail: hostileDetail } },
+    { id: 1, monitor_id: monitor.id, kind: 'port_opened', state: 'resolved', opened_at: 1767225600, resolved_at: 1767225630, acknowledged_at: null,
+      finding: { kind: 'port_opened', ip: '198.19.0.7', port: 9000, state: 'open' } },
+  ] };
+  await page.route(url + 'api/v1/findings?monitor=' + monitor.id + '&state=all', (route) => route.fulfill({
+    status: 200, contentType: 'application/json', body: JSON.stringify(findings) }));
+  let acknowledged = 0;
+  await page.route(url + 'api/v1/findings/2/acknowledge', (route) => {
+    acknowledged += 1;
+    findings.findings[0].acknowledged_at = 1767225700;
+    findings.findings[0].acknowledged_by = 'lab';
+    return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(findings.findings[0]) });
+  });
+  await page.goto(url + '#/');
+  await page.reload();
+  await page.waitForSelector('#monitors-table tbody tr[data-id="' + monitor.id + '"]');
+  const card = await page.$eval('#monitors-table tbody tr[data-id="' + monitor.id + '"]', (tr) => tr.textContent);
+  check(card.includes('lab-watch') && card.includes('every 1h'), `the monitors card shows the monitor and its schedule ("${card}")`);
+  await page.click('#monitors-table tbody tr[data-id="' + monitor.id + '"]');
+  await page.waitForSelector('#findings-table tbody tr button.acknowledge');
+  const timeline = await page.$eval('#monitor-timeline', (t) => t.textContent);
+  check(timeline.includes('port 8080 opened') && timeline.includes('port 9000 closed'),
+        'the timeline shows the ports opened and closed per host');
+  await checkLayout('8-monitor');
+  await page.click('#findings-table tbody tr button.acknowledge');
+  await page.waitForFunction(() => document.getElementById('findings-table').textContent.includes('acknowledged by lab'));
+  check(acknowledged === 1, 'Acknowledge sends one POST');
+  check(await page.evaluate(() => window.__xss === undefined), 'no script from a finding ran');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
   check(consoleErrors.length === 0, 'no errors in the console' + (consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''));
   check(failedRequests.length === 0, 'no request failed' + (failedRequests.length ? ': ' + failedRequests.join(' | ') : ''));
   const unmet = [...expectedErrors].filter(([, n]) => n > 0).map(([k]) => k);

@@ -1,7 +1,8 @@
 // Portlens page: wiring and routing. The parts: api.js (API client, one error helper),
 // event_stream.js (SSE parser), latest.js (stale-response guard), table.js (results table),
 // scan_view.js (one scan), service.js (service, version and certificate text),
-// certificate.js (the certificate dialog), diff.js, history.js, form.js, dom.js (text-only
+// certificate.js (the certificate dialog), diff.js, history.js, form.js, monitors.js (the
+// monitors card and one monitor's findings and timeline; timeline.js), dom.js (text-only
 // DOM helpers).
 // The token lives in sessionStorage and goes along as an Authorization header, never as a
 // cookie.
@@ -12,6 +13,7 @@ import { createScanView } from './scan_view.js';
 import { openDiff } from './diff.js';
 import { createHistory } from './history.js';
 import { wireScanForm } from './form.js';
+import { createMonitors } from './monitors.js';
 
 const token = () => $('token').value.trim();
 const api = createApi(token);
@@ -20,13 +22,20 @@ const view = new LatestOnly();
 const goToScan = (id) => { location.hash = '#/scans/' + id; };
 const historyCard = createHistory(api, goToScan);
 const scanView = createScanView(api, () => historyCard.load(true));
+const monitors = createMonitors(api, () => token() !== '');
 
 function route() {
   showError('');
   const m = location.hash.match(/^#\/scans\/(\d+)(?:\/diff\/(\d+))?$/);
+  const monitor = location.hash.match(/^#\/monitors\/(\d+)$/);
+  $('monitor-view').hidden = !monitor;
   if (m && m[2]) openDiff(api, m[1], m[2], view.next());
   else if (m) scanView.open(m[1], view.next());
-  else {
+  else if (monitor) {
+    $('scan-view').hidden = true;
+    $('diff-view').hidden = true;
+    monitors.open(monitor[1], view.next());
+  } else {
     view.cancel();
     $('scan-view').hidden = true;
     $('diff-view').hidden = true;
@@ -38,6 +47,7 @@ function start() {
   $('token').addEventListener('change', () => {
     sessionStorage.setItem('portlens-token', token());
     historyCard.load(true);
+    monitors.loadCard();
   });
   wireScanForm(api, (id) => { goToScan(id); historyCard.load(true); });
   scanView.wire();
@@ -45,8 +55,10 @@ function start() {
   $('diff-go').addEventListener('click', () => {
     location.hash = '#/scans/' + $('diff-a').value + '/diff/' + $('diff-b').value;
   });
+  monitors.wire((id) => { location.hash = '#/monitors/' + id; });
   window.addEventListener('hashchange', route);
   historyCard.load(true);
+  monitors.loadCard();
   route();
 }
 

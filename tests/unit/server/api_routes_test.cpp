@@ -53,7 +53,7 @@ class ApiRoutesTest : public ::testing::Test {
   // Never started: scans are only queued here. This test runs in the machine's own network
   // namespace, where a lab address would route to the real network; scans run only in the
   // lab (tests/integration/web_api.sh).
-  JobRunner jobs_{store_.path(), 1, {64, false}, store_.clock()};
+  JobRunner jobs_{store_.path(), 1, {64, false, {}}, store_.clock()};
   ApiRoutes routes_{config_, pool_, jobs_, registry_, store_.clock()};
 };
 

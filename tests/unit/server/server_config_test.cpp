@@ -114,6 +114,21 @@ TEST(ServerConfig, WrongTypesNameLineAndColumn) {
             "line 1, column 18: 'tokens.lab' must be a table ([tokens.lab])");
 }
 
+TEST(ServerConfig, AlertDestinationsAllowList) {
+  ServerConfig config;
+  EXPECT_TRUE(config.alert_destinations.empty());
+  applyConfigText(config, R"(alert_destinations = ["http://127.0.0.1:9093", "smtp://127.0.0.1:25",
+                                                    "unix:/dev/log"])");
+  EXPECT_EQ(
+      config.alert_destinations,
+      (std::vector<std::string>{"http://127.0.0.1:9093", "smtp://127.0.0.1:25", "unix:/dev/log"}));
+  EXPECT_EQ(errorOf("alert_destinations = [\"https://h/\"]"),
+            "line 1, column 23: invalid alert destination 'https://h/': https:// is not supported "
+            "for alert deliveries; use http:// (or use smtp://HOST:PORT, unix:/PATH)");
+  EXPECT_EQ(errorOf("alert_destinations = \"http://h/\""),
+            "line 1, column 22: expected an array of destination strings");
+}
+
 TEST(ServerConfig, InvalidCidrNamesTheItem) {
   EXPECT_EQ(errorOf("[tokens.x]\nallow = [\"10.0.0.1/8\"]"),
             "line 2, column 10: invalid CIDR '10.0.0.1/8' (host bits must be zero)");

@@ -1,0 +1,106 @@
+#include "server/monitor_completion.h"
+
+#include <fmt/core.h>
+
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "net/resolver.h"
+#include "policy/audit.h"
+#include "policy/policy_parser.h"
+#include "server/monitor_findings.h"
+#include "server/scan_diff.h"
+
+namespace portlens::server {
+namespace {
+
+std::vector<scan::PortRecord> allRecords(store::ScanStore& store, std::int64_t id) {
+  const std::set<scan::PortState> all(scan::kAllPortStates.begin(), scan::kAllPortStates.end());
+  std::vector<scan::PortRecord> out;
+  for (auto& r : store.results(id, all, 0, std::numeric_limits<std::int64_t>::max())) {
+    out.push_back(std::move(r.record));
+  }
+  return out;
+}
+
+// Finishes a run that is not done (failed, cancelled): no findings change, the previous full
+// result stays the one compared with next time.
+void finishWithoutResult(store::ScanStore& store, std::int64_t id, store::ScanStatus status,
+                         const std::string& error, std::uint64_t probes_sent) {
+  store.finishScan(id, status, error, probes_sent);
+}
+
+}  // namespace
+
+std::string monitorEventJson(const store::MonitorRow& monitor) {
+  nlohmann::ordered_json j{{"id", monitor.id},
+                           {"name", monitor.name},
+                           {"targets", monitor.targets_text},
+                           {"ports", monitor.ports_label},
+                           {"mode", std::string(scan::toString(monitor.mode))}};
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::optional<std::vector<policy::Finding>> auditRun(const std::string& policy_yaml,
+                                                     const std::vector<scan::PortRecord>& records,
+                                                     std::chrono::system_clock::time_point now,
+                                                     const core::HostResolver& resolver) {
+  if (policy_yaml.empty()) return std::vector<policy::Finding>{};
+  try {
+    auto port_policy = policy::parsePolicy(policy_yaml, "<monitor policy>");
+    policy::resolvePolicyHostnames(port_policy, resolver);
+    return policy::audit(port_policy, records, policy::utcDay(now));
+  } catch (const core::UsageError& e) {
+    // Checked when stored, so this is a hostname that stopped resolving: the audit's open
+    // findings stay as they are rather than all resolving at once.
+    fmt::print(stderr, "portlens serve: monitor policy: {}\n", e.what());
+    return std::nullopt;
+  }
+}
+
+void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanStatus status,
+               const std::string& error, std::uint64_t probes_sent,
+               const registry::PortRegistry& registry) {
+  store::MonitorStore monitors(store);
+  const auto monitor_id = monitors.monitorOfRun(row.id);
+  const auto monitor = monitor_id ? monitors.monitor(*monitor_id) : std::nullopt;
+  if (!monitor || status != store::ScanStatus::kDone) {
+    finishWithoutResult(store, row.id, status, error, probes_sent);
+    return;
+  }
+  // Port rows of finished scans do not change: read and compare them before the write lock.
+  auto current = allRecords(store, row.id);
+  ScanDiff diff;
+  if (monitor->last_full_scan_id != 0 && monitor->last_full_scan_id != row.id) {
+    diff = diffScans(allRecords(store, monitor->last_full_scan_id), current);
+  }
+  auto audited =
+      auditRun(monitor->policy_yaml, current, store.clock().wallNow(), net::resolveHostname);
+  store::Transaction tx(store.database());
+  // Open findings are read under the lock: only completions change them, acknowledgements
+  // only touch their acknowledged_* columns.
+  const auto open = monitors.openFindings(monitor->id);
+  std::vector<policy::Finding> wanted;
+  if (audited) {
+    wanted = std::move(*audited);
+  } else {
+    wanted = openFindingsExcept(open, isDiffKind);
+  }
+  auto diff_kinds = nextDiffFindings(openDiffFindings(open), diff, registry);
+  wanted.insert(wanted.end(), diff_kinds.begin(), diff_kinds.end());
+  auto transitions = reconcile(open, wanted);
+  store.finishScan(row.id, status, error, probes_sent);
+  store::RunCompletion completion;
+  completion.monitor_id = monitor->id;
+  completion.scan_id = row.id;
+  completion.monitor_json = monitorEventJson(*monitor);
+  completion.opened = std::move(transitions.opened);
+  completion.resolved = std::move(transitions.resolved);
+  completion.done = true;
+  monitors.applyCompletion(completion);
+  tx.commit();
+  monitors.releaseFreePages();
+}
+
+}  // namespace portlens::server
