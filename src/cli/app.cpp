@@ -12,6 +12,7 @@
 
 #include "cli/check_command.h"
 #include "cli/command_context.h"
+#include "cli/db_command.h"
 #include "cli/ephemeral_command.h"
 #include "cli/free_command.h"
 #include "cli/port_command.h"
@@ -56,6 +57,7 @@ constexpr Subcommand kSubcommands[] = {
     {"scan", addScanCommand},   {"port", addPortCommand},       {"serve", addServeCommand},
     {"token", addTokenCommand}, {"sockets", addSocketsCommand}, {"who", addWhoCommand},
     {"free", addFreeCommand},   {"check", addCheckCommand},     {"ephemeral", addEphemeralCommand},
+    {"db", addDbCommand},
 };
 
 // Building every subcommand's options was most of a small command's own start-up (about 1M of
