@@ -15,6 +15,7 @@
 #include "server/http_server.h"
 #include "server/job_runner.h"
 #include "server/server_config.h"
+#include "server/server_log.h"
 #include "server/store_pool.h"
 #include "store/scan_store.h"
 
@@ -48,16 +49,20 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
   const auto& registry = registry::PortRegistry::builtin();
-  server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns}, clock);
+  server::ServerLog log(config.log_format, clock);
+  server::JobSettings job_settings{probesPerScan(config.max_running_scans), config.reverse_dns};
+  job_settings.log = &log;
+  server::JobRunner jobs(config.db, config.max_running_scans, job_settings, clock);
   server::StorePool pool(config.db, clock);
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
-  server::HttpServer http(config, routes, pool, registry, clock);
+  server::HttpServer http(config, routes, pool, registry, clock, log);
   std::string url;
   try {
     url = http.bind();
   } catch (const std::system_error& e) {
     throw std::system_error(e.code(), "cannot listen on " + config.listen);
+  } catch (const std::runtime_error& e) {
+    throw core::UsageError(e.what());  // the TLS certificate or key
   } catch (const std::exception& e) {
     throw core::UsageError("cannot listen on " + config.listen + ": " + e.what());
   }
@@ -88,6 +93,7 @@ server::ServerConfig buildServeConfig(const ServeOptions& options) {
   // Options on the command line win over the file.
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.db.empty()) config.db = options.db;
+  config.log_format = *server::parseLogFormat(options.log_format);  // CLI11 checked the value
   try {
     server::splitListen(config.listen);
   } catch (const std::invalid_argument& e) {
@@ -100,6 +106,9 @@ void addServeOptions(CLI::App& command, ServeOptions& options) {
   command.add_option("--listen", options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   command.add_option("--db", options.db, "SQLite database file (default portlens.db)");
   command.add_option("--config", options.config_file, "Config file (portlens.toml)");
+  command.add_option("--log-format", options.log_format, "Log lines on stderr: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 }
 
 void addServeCommand(CLI::App& app, CommandContext& context) {

@@ -39,6 +39,8 @@ class JobRunner {
 
  private:
   void workerLoop();
+  void logScanEnd(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                  core::Clock::SteadyTime::duration took);
 
   std::string db_path_;
   unsigned max_running_;

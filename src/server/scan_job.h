@@ -15,6 +15,8 @@
 
 namespace portlens::server {
 
+class ServerLog;
+
 enum class JobOutcome { kFinished, kStopped, kFailed };
 
 struct JobResult {
@@ -29,6 +31,7 @@ struct JobSettings {
   // Name targets given as addresses by their reverse names before the scan (small scans
   // only, within a deadline: net/reverse_names.h).
   bool reverse_dns = true;
+  ServerLog* log = nullptr;  // scan start and end lines (server_log.h); none when null
 };
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
