@@ -160,10 +160,10 @@ struct HttpServer::Impl {
     return out;
   }
 
-  // Returns the bytes streamed.
+  // Counts the bytes written in `streamed` (also when the client goes away mid-stream).
   template <class Stream>
-  asio::awaitable<std::uint64_t> streamEvents(Stream& stream, const HttpRequest& request,
-                                              std::int64_t id) {
+  asio::awaitable<void> streamEvents(Stream& stream, const HttpRequest& request, std::int64_t id,
+                                     std::uint64_t& streamed) {
     auto query = parseQuery(request.query);
     std::int64_t after = 0;
     std::string after_text = request.last_event_id;
@@ -186,7 +186,6 @@ struct HttpServer::Impl {
     head += "\r\n";
     armTimeout(stream, kIdleTimeout);
     co_await asio::async_write(stream, asio::buffer(head), use_awaitable);
-    std::uint64_t streamed = 0;
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto last_write = clock.now();
     std::string out;
@@ -211,7 +210,6 @@ struct HttpServer::Impl {
         co_await timer.async_wait(use_awaitable);
       }
     }
-    co_return streamed;
   }
 
   // Requests on one connection (plain or TLS) until it closes. Throws system_error when the
@@ -245,7 +243,13 @@ struct HttpServer::Impl {
         try {
           if (id < 0) throw ApiError(404, "not_found", "no such scan");
           routes.authorizeScanRead(request, id);
-          const auto streamed = co_await streamEvents(stream, request, id);
+          std::uint64_t streamed = 0;
+          try {
+            co_await streamEvents(stream, request, id, streamed);
+          } catch (const boost::system::system_error&) {
+            logRequest(req, request, 200, streamed, started);  // most streams end this way
+            throw;
+          }
           logRequest(req, request, 200, streamed, started);
           break;
         } catch (const ApiError& e) {
