@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
-"""How much later a live event arrives through a proxy than straight from serve (bench/web.sh).
+"""When live events arrive through a proxy and straight from serve (bench/web.sh).
 
 Opens the same event stream twice at once, straight and through the proxy, reads both for
 SECONDS, and matches records by (ip, port): prints one line of JSON with the first port
-event's arrival on each path (seconds after the start) and the extra delay of the proxied
-copies (median, p99, max, in ms).
+event's arrival on each path (seconds after the start) and the arrival offset of each record,
+proxied copy minus direct copy (median, p99, max, in ms). Each stream polls the store every
+200 ms on its own schedule, so the offsets include up to +-200 ms of poll phase besides what
+the proxy adds; a negative median means the proxied stream's polls happened to run earlier.
   sse_latency.py DIRECT_HOST:PORT PROXY_HOST:PORT PATH TOKEN SECONDS
 """
 import json
