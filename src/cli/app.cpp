@@ -13,6 +13,7 @@
 #include "cli/audit_command.h"
 #include "cli/check_command.h"
 #include "cli/command_context.h"
+#include "cli/db_command.h"
 #include "cli/diff_command.h"
 #include "cli/ephemeral_command.h"
 #include "cli/free_command.h"
@@ -56,12 +57,19 @@ struct Subcommand {
   AddCommand add;
 };
 constexpr Subcommand kSubcommands[] = {
-    {"scan", addScanCommand},           {"port", addPortCommand},
-    {"serve", addServeCommand},         {"token", addTokenCommand},
-    {"sockets", addSocketsCommand},     {"who", addWhoCommand},
-    {"free", addFreeCommand},           {"check", addCheckCommand},
-    {"ephemeral", addEphemeralCommand}, {"policy", addPolicyCommand},
-    {"audit", addAuditCommand},         {"diff", addDiffCommand},
+    {"scan", addScanCommand},
+    {"port", addPortCommand},
+    {"serve", addServeCommand},
+    {"token", addTokenCommand},
+    {"sockets", addSocketsCommand},
+    {"who", addWhoCommand},
+    {"free", addFreeCommand},
+    {"check", addCheckCommand},
+    {"ephemeral", addEphemeralCommand},
+    {"policy", addPolicyCommand},
+    {"audit", addAuditCommand},
+    {"diff", addDiffCommand},
+    {"db", addDbCommand},
 };
 
 // Building every subcommand's options was most of a small command's own start-up (about 1M of

@@ -19,6 +19,7 @@
 #include "server/job_runner.h"
 #include "server/monitor_scheduler.h"
 #include "server/server_config.h"
+#include "server/server_log.h"
 #include "server/store_pool.h"
 #include "store/scan_store.h"
 
@@ -57,15 +58,16 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   metrics::PortlensMetrics metrics(metrics_registry, PORTLENS_VERSION);
   // [metrics] enabled = false: no endpoint and nothing counted (also the A/B of bench/metrics.sh).
   metrics::PortlensMetrics* counting = config.metrics.enabled ? &metrics : nullptr;
+  server::ServerLog log(config.log_format, clock);
   // Monitors' finding events go out through the outbox (alerts/dispatcher.h); deliveries a
   // stopped or crashed server left pending are sent when it starts again. A finished job
   // wakes it, so a run's alerts do not wait for its next poll.
   alerts::NetworkDeliverer deliverer;
   alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock);
-  server::JobRunner jobs(config.db, config.max_running_scans,
-                         {probesPerScan(config.max_running_scans), config.reverse_dns,
-                          [&alert_dispatcher] { alert_dispatcher.wake(); }},
-                         clock, counting);
+  server::JobSettings job_settings{probesPerScan(config.max_running_scans), config.reverse_dns,
+                                   [&alert_dispatcher] { alert_dispatcher.wake(); }};
+  job_settings.log = &log;
+  server::JobRunner jobs(config.db, config.max_running_scans, job_settings, clock, counting);
   server::StorePool pool(config.db, clock);
   auto queue_depth =
       metrics::registerScanQueueDepth(metrics_registry, [&pool](metrics::GaugeSink& sink) {
@@ -74,12 +76,14 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
         sink.add({"running"}, static_cast<double>(depth.running));
       });
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
-  server::HttpServer http(config, routes, pool, registry, clock, counting);
+  server::HttpServer http(config, routes, pool, registry, clock, log, counting);
   std::string url;
   try {
     url = http.bind();
   } catch (const std::system_error& e) {
     throw std::system_error(e.code(), "cannot listen on " + config.listen);
+  } catch (const std::runtime_error& e) {
+    throw core::UsageError(e.what());  // the TLS certificate or key
   } catch (const std::exception& e) {
     throw core::UsageError("cannot listen on " + config.listen + ": " + e.what());
   }
@@ -116,6 +120,7 @@ server::ServerConfig buildServeConfig(const ServeOptions& options) {
   // Options on the command line win over the file.
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.db.empty()) config.db = options.db;
+  config.log_format = *server::parseLogFormat(options.log_format);  // CLI11 checked the value
   try {
     server::splitListen(config.listen);
   } catch (const std::invalid_argument& e) {
@@ -128,6 +133,9 @@ void addServeOptions(CLI::App& command, ServeOptions& options) {
   command.add_option("--listen", options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
   command.add_option("--db", options.db, "SQLite database file (default portlens.db)");
   command.add_option("--config", options.config_file, "Config file (portlens.toml)");
+  command.add_option("--log-format", options.log_format, "Log lines on stderr: text or json")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
 }
 
 void addServeCommand(CLI::App& app, CommandContext& context) {

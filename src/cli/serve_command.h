@@ -1,5 +1,6 @@
-// `portlens serve [--listen 127.0.0.1:8080] [--db portlens.db] [--config portlens.toml]`:
-// the web service (page, REST API, live events, job queue). Prints the URL it serves on
+// `portlens serve [--listen 127.0.0.1:8080] [--db portlens.db] [--config portlens.toml]
+// [--log-format text|json]`: the web service (page, REST API, live events, job queue), one log
+// line per request and scan on stderr. Prints the URL it serves on
 // stdout once it listens. SIGINT/SIGTERM stop it gracefully: the listener closes, running
 // scans commit what they found and go back to the queue, and the next start resumes them.
 // Exit codes: 0 after a clean stop; 2 for a bad option or config file; 3 when the listen
@@ -20,6 +21,7 @@ struct ServeOptions {
   std::string listen;
   std::string db;
   std::string config_file;
+  std::string log_format = "text";
 };
 void addServeOptions(CLI::App& command, ServeOptions& options);
 // The config file (when given; it is read here) with the options over it. Throws

@@ -151,6 +151,7 @@ Caller ApiRoutes::authenticate(const HttpRequest& request) {
   if (!row) throw ApiError(401, "unauthorized", "unknown API token");
   caller.anonymous = false;
   caller.name = row->name;
+  if (request.notes != nullptr) request.notes->token = row->name;
   caller.owner = row->name;
   caller.admin = row->admin;
   caller.allow = tokenAllow(config_, *row);
@@ -191,7 +192,13 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
     targets = target_policy::checkTargets(policy, scan_request.targets, scan_request.ports.size(),
                                           net::resolveHostname);
   } catch (const target_policy::PolicyError& e) {
-    throw apiErrorOf(e);
+    auto error = apiErrorOf(e);
+    if (request.notes != nullptr) {
+      request.notes->refused_targets = scan_request.targets;
+      request.notes->refused_code = error.code();
+      request.notes->refused_reason = error.what();
+    }
+    throw error;
   }
   auto store = pool_.take();
   if (caller.anonymous) {

@@ -3,7 +3,9 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -12,6 +14,9 @@
 #include "server/event_stream.h"
 #include "server/metrics_endpoint.h"
 #include "server/route_template.h"
+#include "server/server_log.h"
+#include "server/tls_context.h"
+#include "target_policy/forwarded.h"
 
 namespace portlens::server {
 namespace {
@@ -26,6 +31,16 @@ constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
 constexpr auto kEventPoll = std::chrono::milliseconds(200);
 constexpr auto kHeartbeat = std::chrono::seconds(15);
+constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
+
+// A plain HTTP request on the TLS port: the answer says what to do instead.
+constexpr std::string_view kUseHttps =
+    "This port speaks HTTPS only: use https:// in the address.\n";
+
+template <class Stream>
+void armTimeout(Stream& stream, std::chrono::seconds timeout) {
+  beast::get_lowest_layer(stream).expires_after(timeout);
+}
 
 // The page needs nothing from elsewhere: scripts, styles and connections only to itself,
 // no inline script or style, no framing, no forms posting anywhere.
@@ -77,6 +92,8 @@ struct HttpServer::Impl {
   const registry::PortRegistry& registry;
   core::Clock& clock;
   metrics::PortlensMetrics* metrics;
+  ServerLog& log;
+  std::unique_ptr<TlsContext> tls;  // set by bind() when the config names a certificate
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
@@ -86,8 +103,44 @@ struct HttpServer::Impl {
   asio::thread_pool blocking{2};
 
   Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg,
-       core::Clock& clk, metrics::PortlensMetrics* m)
-      : config(c), routes(r), pool(p), registry(reg), clock(clk), metrics(m), events(reg, clk) {}
+       core::Clock& clk, ServerLog& l, metrics::PortlensMetrics* m)
+      : config(c),
+        routes(r),
+        pool(p),
+        registry(reg),
+        clock(clk),
+        metrics(m),
+        log(l),
+        events(reg, clk) {}
+
+  // The client behind the trusted proxies, from the request's Forwarded / X-Forwarded-For.
+  core::IpAddress clientOf(const http::request<http::string_body>& req,
+                           const core::IpAddress& peer) {
+    if (config.trusted_proxies.empty()) return peer;
+    target_policy::ProxyHeaders headers;
+    for (const auto& field : req) {
+      if (field.name() == http::field::forwarded) {
+        headers.forwarded.emplace_back(field.value().data(), field.value().size());
+      } else if (beast::iequals(field.name_string(), "X-Forwarded-For")) {
+        headers.x_forwarded_for.emplace_back(field.value().data(), field.value().size());
+      }
+    }
+    return target_policy::resolveClientAddress(peer, headers, config.trusted_proxies);
+  }
+
+  void logRequest(const http::request<http::string_body>& req, const HttpRequest& request,
+                  int status, std::uint64_t bytes, core::Clock::SteadyTime started) {
+    const auto& notes = *request.notes;
+    log.request({std::string_view(req.method_string().data(), req.method_string().size()),
+                 std::string_view(req.target().data(), req.target().size()), status, bytes,
+                 std::chrono::duration_cast<std::chrono::microseconds>(clock.now() - started),
+                 request.client, notes.token});
+    observe(request.method, request.path, status, started);
+    if (!notes.refused_code.empty()) {
+      log.refused(request.client, notes.token, notes.refused_targets, notes.refused_code,
+                  notes.refused_reason);
+    }
+  }
 
   // One request's duration, from its last byte read to its answer written.
   void observe(std::string_view method, std::string_view path, int status,
@@ -135,8 +188,10 @@ struct HttpServer::Impl {
     return out;
   }
 
-  asio::awaitable<void> streamEvents(beast::tcp_stream& stream, const HttpRequest& request,
-                                     std::int64_t id) {
+  // Counts the bytes written in `streamed` (also when the client goes away mid-stream).
+  template <class Stream>
+  asio::awaitable<void> streamEvents(Stream& stream, const HttpRequest& request, std::int64_t id,
+                                     std::uint64_t& streamed) {
     auto query = parseQuery(request.query);
     std::int64_t after = 0;
     std::string after_text = request.last_event_id;
@@ -157,7 +212,7 @@ struct HttpServer::Impl {
       head += std::string(name) + ": " + value + "\r\n";
     }
     head += "\r\n";
-    stream.expires_after(kIdleTimeout);
+    armTimeout(stream, kIdleTimeout);
     co_await asio::async_write(stream, asio::buffer(head), use_awaitable);
     asio::steady_timer timer(co_await asio::this_coro::executor);
     auto last_write = clock.now();
@@ -172,8 +227,9 @@ struct HttpServer::Impl {
       const auto now = clock.now();
       if (out.empty() && now - last_write >= kHeartbeat) out = ": keep-alive\n\n";
       if (!out.empty()) {
-        stream.expires_after(kIdleTimeout);
+        armTimeout(stream, kIdleTimeout);
         co_await asio::async_write(stream, asio::buffer(out), use_awaitable);
+        streamed += out.size();
         last_write = now;
       }
       if (cursor.finished()) break;
@@ -184,70 +240,155 @@ struct HttpServer::Impl {
     }
   }
 
+  // Requests on one connection (plain or TLS) until it closes. Throws system_error when the
+  // client goes away, times out or sends something unparseable.
+  template <class Stream>
+  asio::awaitable<void> serveRequests(Stream& stream, beast::flat_buffer& buffer,
+                                      const core::IpAddress& peer) {
+    while (!stopping.load()) {
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(kMaxBody);
+      armTimeout(stream, kIdleTimeout);
+      boost::system::error_code read_error;
+      co_await http::async_read(stream, buffer, parser,
+                                asio::redirect_error(use_awaitable, read_error));
+      const auto started = clock.now();
+      if (read_error == http::error::body_limit) {
+        auto out = toBeast(
+            ApiRoutes::errorResponse(413, "body_too_large", "request body larger than 64 KiB"), 11,
+            false, false);
+        co_await http::async_write(stream, out, use_awaitable);
+        const auto& header = parser.get();
+        observe(header.method_string(), header.target().substr(0, header.target().find('?')), 413,
+                started);
+        break;
+      }
+      if (read_error) throw boost::system::system_error(read_error);
+      auto& req = parser.get();
+      RequestNotes notes;
+      HttpRequest request = convert(req, clientOf(req, peer));
+      request.notes = &notes;
+      const bool head = req.method() == http::verb::head;
+      if (const auto id = eventStreamId(request.path); id != 0 && req.method() == http::verb::get) {
+        HttpResponse refusal;
+        try {
+          if (id < 0) throw ApiError(404, "not_found", "no such scan");
+          routes.authorizeScanRead(request, id);
+          std::uint64_t streamed = 0;
+          try {
+            co_await streamEvents(stream, request, id, streamed);
+          } catch (const boost::system::system_error&) {
+            logRequest(req, request, 200, streamed, started);  // most streams end this way
+            throw;
+          }
+          logRequest(req, request, 200, streamed, started);
+          break;
+        } catch (const ApiError& e) {
+          refusal = ApiRoutes::errorResponse(e.status(), e.code(), e.what(), e.retryAfter());
+        }
+        auto out = toBeast(refusal, req.version(), false, false);
+        co_await http::async_write(stream, out, use_awaitable);
+        logRequest(req, request, refusal.status, refusal.body.size(), started);
+        break;
+      }
+      HttpResponse response;
+      if (req.method() != http::verb::get && !head) {  // POST, PATCH, DELETE write
+        co_await asio::post(blocking.get_executor(), use_awaitable);
+        response = respond(request);
+        co_await asio::post(stream.get_executor(), use_awaitable);
+      } else {
+        response = respond(request);
+      }
+      auto out = toBeast(response, req.version(), req.keep_alive(), head);
+      co_await http::async_write(stream, out, use_awaitable);
+      logRequest(req, request, response.status, head ? 0 : response.body.size(), started);
+      if (!out.keep_alive()) break;
+    }
+  }
+
+  // A plain HTTP request on the TLS port: read it (so the answer is not lost to a reset of
+  // unread bytes) and say to use https.
+  asio::awaitable<void> refusePlainHttp(beast::tcp_stream& stream, beast::flat_buffer& buffer,
+                                        const core::IpAddress& peer) {
+    http::request_parser<http::empty_body> parser;
+    parser.body_limit(kMaxBody);
+    boost::system::error_code ec;
+    co_await http::async_read_header(stream, buffer, parser,
+                                     asio::redirect_error(use_awaitable, ec));
+    http::response<http::string_body> out{http::status::bad_request, 11};
+    out.set(http::field::server, "portlens");
+    out.set(http::field::content_type, "text/plain; charset=utf-8");
+    out.body() = std::string(kUseHttps);
+    out.keep_alive(false);
+    out.prepare_payload();
+    co_await http::async_write(stream, out, asio::redirect_error(use_awaitable, ec));
+    const auto& req = parser.get();
+    log.request(
+        {ec ? std::string_view("-")
+            : std::string_view(req.method_string().data(), req.method_string().size()),
+         ec ? std::string_view("-") : std::string_view(req.target().data(), req.target().size()),
+         400, out.body().size(), std::chrono::microseconds(0), peer, ""});
+  }
+
+  asio::awaitable<void> serveTls(beast::tcp_stream stream, beast::flat_buffer& buffer,
+                                 const core::IpAddress& peer) {
+    armTimeout(stream, kHandshakeTimeout);
+    if (!co_await beast::async_detect_ssl(stream, buffer, use_awaitable)) {
+      co_await refusePlainHttp(stream, buffer, peer);
+      boost::system::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+      co_return;
+    }
+    const auto context = tls->current();  // kept alive by this coroutine for the connection
+    beast::ssl_stream<beast::tcp_stream> secure(std::move(stream), *context);
+    const auto used = co_await secure.async_handshake(asio::ssl::stream_base::server, buffer.data(),
+                                                      use_awaitable);
+    buffer.consume(used);
+    co_await serveRequests(secure, buffer, peer);
+    armTimeout(secure, std::chrono::seconds(2));
+    boost::system::error_code ec;
+    co_await secure.async_shutdown(asio::redirect_error(use_awaitable, ec));
+  }
+
   asio::awaitable<void> session(tcp::socket socket) {
     boost::system::error_code ec;
     const auto endpoint = socket.remote_endpoint(ec);
     if (ec) co_return;
-    const auto client = toIpAddress(endpoint.address());
-    beast::tcp_stream stream(std::move(socket));
+    const auto peer = toIpAddress(endpoint.address());
     beast::flat_buffer buffer;
     try {
-      while (!stopping.load()) {
-        http::request_parser<http::string_body> parser;
-        parser.body_limit(kMaxBody);
-        stream.expires_after(kIdleTimeout);
-        boost::system::error_code read_error;
-        co_await http::async_read(stream, buffer, parser,
-                                  asio::redirect_error(use_awaitable, read_error));
-        const auto started = clock.now();
-        if (read_error == http::error::body_limit) {
-          auto out = toBeast(
-              ApiRoutes::errorResponse(413, "body_too_large", "request body larger than 64 KiB"),
-              11, false, false);
-          co_await http::async_write(stream, out, use_awaitable);
-          const auto& header = parser.get();
-          observe(header.method_string(), header.target().substr(0, header.target().find('?')), 413,
-                  started);
-          break;
-        }
-        if (read_error) throw boost::system::system_error(read_error);
-        auto& req = parser.get();
-        HttpRequest request = convert(req, client);
-        const bool head = req.method() == http::verb::head;
-        if (const auto id = eventStreamId(request.path);
-            id != 0 && req.method() == http::verb::get) {
-          HttpResponse refusal;
-          try {
-            if (id < 0) throw ApiError(404, "not_found", "no such scan");
-            routes.authorizeScanRead(request, id);
-            co_await streamEvents(stream, request, id);
-            observe(request.method, request.path, 200, started);
-            break;
-          } catch (const ApiError& e) {
-            refusal = ApiRoutes::errorResponse(e.status(), e.code(), e.what(), e.retryAfter());
-          }
-          auto out = toBeast(refusal, req.version(), false, false);
-          co_await http::async_write(stream, out, use_awaitable);
-          observe(request.method, request.path, refusal.status, started);
-          break;
-        }
-        HttpResponse response;
-        if (req.method() != http::verb::get && !head) {  // POST, PATCH, DELETE write
-          co_await asio::post(blocking.get_executor(), use_awaitable);
-          response = respond(request);
-          co_await asio::post(stream.get_executor(), use_awaitable);
-        } else {
-          response = respond(request);
-        }
-        auto out = toBeast(response, req.version(), req.keep_alive(), head);
-        co_await http::async_write(stream, out, use_awaitable);
-        observe(request.method, request.path, response.status, started);
-        if (!out.keep_alive()) break;
+      if (tls) {
+        co_await serveTls(beast::tcp_stream(std::move(socket)), buffer, peer);
+        co_return;
       }
+      beast::tcp_stream stream(std::move(socket));
+      try {
+        co_await serveRequests(stream, buffer, peer);
+      } catch (const boost::system::system_error&) {
+      }
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     } catch (const boost::system::system_error&) {
       // The client went away, timed out or sent something unparseable: drop the connection.
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  // SIGHUP: re-read the certificate and key; a broken pair keeps the old one.
+  asio::awaitable<void> reloadOnHangup() {
+    asio::signal_set hangup(io, SIGHUP);
+    while (true) {
+      boost::system::error_code ec;
+      co_await hangup.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (ec || stopping.load()) co_return;
+      if (!tls) {
+        log.event("info", "SIGHUP: no TLS configured, nothing to reload");
+        continue;
+      }
+      if (auto error = tls->reload()) {
+        log.event("error", "TLS reload failed, the previous certificate stays in use: " + *error);
+      } else {
+        log.event("info", "TLS certificate reloaded, SHA-256 " + tls->fingerprint());
+      }
+    }
   }
 
   asio::awaitable<void> acceptLoop() {
@@ -278,9 +419,9 @@ struct HttpServer::Impl {
 };
 
 HttpServer::HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-                       const registry::PortRegistry& registry, core::Clock& clock,
+                       const registry::PortRegistry& registry, core::Clock& clock, ServerLog& log,
                        metrics::PortlensMetrics* metrics)
-    : impl_(std::make_unique<Impl>(config, routes, pool, registry, clock, metrics)) {}
+    : impl_(std::make_unique<Impl>(config, routes, pool, registry, clock, log, metrics)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -290,6 +431,9 @@ std::string HttpServer::bind() {
   const auto address = asio::ip::make_address(host, ec);
   if (ec) throw std::invalid_argument("'" + host + "' is not an IP address");
   tcp::endpoint endpoint(address, port);
+  if (!impl_->config.tls_cert.empty()) {
+    impl_->tls = std::make_unique<TlsContext>(impl_->config.tls_cert, impl_->config.tls_key);
+  }
   auto& acceptor = impl_->acceptor;
   try {
     acceptor.open(endpoint.protocol());
@@ -303,12 +447,13 @@ std::string HttpServer::bind() {
   const auto bound = acceptor.local_endpoint();
   const std::string shown = bound.address().is_v6() ? "[" + bound.address().to_string() + "]"
                                                     : bound.address().to_string();
-  return "http://" + shown + ":" + std::to_string(bound.port()) + "/";
+  return (impl_->tls ? "https://" : "http://") + shown + ":" + std::to_string(bound.port()) + "/";
 }
 
 void HttpServer::run(const std::atomic<bool>& stop) {
   asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
   asio::co_spawn(impl_->io, impl_->watchStop(stop), asio::detached);
+  asio::co_spawn(impl_->io, impl_->reloadOnHangup(), asio::detached);
   std::vector<std::thread> threads;
   for (unsigned i = 1; i < impl_->config.http_threads; ++i) {
     threads.emplace_back([this] { impl_->io.run(); });

@@ -7,6 +7,11 @@
 // by method, route template and status class) and GET /metrics serves the registry
 // (server/metrics_endpoint.h, as config.metrics says); without, /metrics is an unknown page.
 //
+// With tls_cert / tls_key the listener speaks only HTTPS (tls_context.h): a plain HTTP request
+// gets a 400 that says so, and SIGHUP re-reads the certificate without a restart. Behind
+// trusted_proxies, the client address of every request is the one their headers name
+// (target_policy/forwarded.h). Every request is logged (server_log.h).
+//
 // Threads: construct and bind() on the serve thread; run() blocks it, runs the io threads,
 // and returns once `stop` is set (checked every 100 ms): the listener closes, event streams
 // end, and requests in flight get half a second to finish.
@@ -21,6 +26,7 @@
 #include "registry/port_registry.h"
 #include "server/api_routes.h"
 #include "server/server_config.h"
+#include "server/server_log.h"
 #include "server/store_pool.h"
 
 namespace portlens::server {
@@ -30,15 +36,15 @@ class HttpServer {
   // `clock` drives the event hub's refreshes, the streams' heartbeats and request timing.
   // `metrics`, when given, must outlive the server.
   HttpServer(const ServerConfig& config, ApiRoutes& routes, StorePool& pool,
-             const registry::PortRegistry& registry, core::Clock& clock,
+             const registry::PortRegistry& registry, core::Clock& clock, ServerLog& log,
              metrics::PortlensMetrics* metrics = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds the listen address; returns the URL it serves ("http://127.0.0.1:8080/"), with the
-  // real port when the config asked for port 0. Throws std::system_error or
-  // std::invalid_argument.
+  // Loads the TLS pair when configured, binds the listen address; returns the URL it serves
+  // ("http://127.0.0.1:8080/", "https://..."), with the real port when the config asked for
+  // port 0. Throws std::system_error, std::invalid_argument, or std::runtime_error (TLS files).
   std::string bind();
   void run(const std::atomic<bool>& stop);
 

@@ -10,6 +10,14 @@
 
 namespace portlens::server {
 
+// What the routes learn while answering that the request log wants (server_log.h).
+struct RequestNotes {
+  std::string token;            // the caller's token name; empty when anonymous
+  std::string refused_targets;  // a scan the target policy refused: its targets,
+  std::string refused_code;     // the answer's code ("target_forbidden", ...)
+  std::string refused_reason;   // and its message
+};
+
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // without the query
@@ -18,7 +26,8 @@ struct HttpRequest {
   std::string content_type;
   std::string last_event_id;
   std::string body;
-  core::IpAddress client;
+  core::IpAddress client;         // after proxy resolution (target_policy/forwarded.h)
+  RequestNotes* notes = nullptr;  // filled by the routes when set (the HTTP server sets it)
 };
 
 struct HttpResponse {

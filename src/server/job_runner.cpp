@@ -7,6 +7,7 @@
 
 #include "server/monitor_completion.h"
 #include "server/scan_job.h"
+#include "server/server_log.h"
 #include "store/scan_store.h"
 
 namespace portlens::server {
@@ -20,6 +21,17 @@ JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings sett
       metrics_(metrics) {}
 
 JobRunner::~JobRunner() { stop(); }
+
+void JobRunner::logScanEnd(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                           core::Clock::SteadyTime::duration took) {
+  if (settings_.log == nullptr) return;
+  std::string_view status = "done";
+  if (result.outcome == JobOutcome::kFailed) status = "failed";
+  if (result.outcome == JobOutcome::kStopped) status = cancelled ? "cancelled" : "interrupted";
+  settings_.log->scanFinished(row.id, status, result.probes_sent,
+                              std::chrono::duration_cast<std::chrono::milliseconds>(took),
+                              result.error);
+}
 
 void JobRunner::start() {
   for (unsigned i = 0; i < max_running_; ++i) workers_.emplace_back([this] { workerLoop(); });
@@ -97,6 +109,10 @@ void JobRunner::workerLoop() {
       }
       // A cancel that arrived between claim and registration is in the store.
       if (row->cancel_requested) flag->store(true);
+      if (settings_.log != nullptr) {
+        settings_.log->scanStarted(row->id, row->owner, scan::toString(row->mode),
+                                   row->targets_text, row->ports_spec);
+      }
       const auto started = clock_.now();
       if (metrics_ != nullptr) metrics_->scans_started.with({scan::toString(row->mode)}).inc();
       JobResult result = runScanJob(store, *row, settings_, *flag, clock_);
@@ -129,6 +145,7 @@ void JobRunner::workerLoop() {
       }
       countRun(*row, result, cancelled, started);
       if (settings_.after_finish) settings_.after_finish();
+      logScanEnd(*row, result, cancelled, clock_.now() - started);
     }
   } catch (const std::exception& e) {
     // The store itself failed (disk full, database removed): the server keeps answering

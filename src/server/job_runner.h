@@ -49,6 +49,8 @@ class JobRunner {
   // interrupted (stopped without a cancel: the scan went back to the queue).
   void countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
                 core::Clock::SteadyTime started);
+  void logScanEnd(const store::ScanRow& row, const JobResult& result, bool cancelled,
+                  core::Clock::SteadyTime::duration took);
 
   std::string db_path_;
   unsigned max_running_;

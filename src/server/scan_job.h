@@ -16,6 +16,8 @@
 
 namespace portlens::server {
 
+class ServerLog;
+
 enum class JobOutcome { kFinished, kStopped, kFailed };
 
 struct JobResult {
@@ -34,6 +36,7 @@ struct JobSettings {
   // committed: serve wakes the alert dispatcher with it, so alerts leave without waiting for
   // its next poll. Empty = nothing.
   std::function<void()> after_finish;
+  ServerLog* log = nullptr;  // scan start and end lines (server_log.h); none when null
 };
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,

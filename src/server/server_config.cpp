@@ -142,6 +142,12 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.retention_days = asCount(node);
   } else if (key == "http_threads") {
     config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (key == "trusted_proxies") {
+    config.trusted_proxies = asCidrs(node);
+  } else if (key == "tls_cert") {
+    config.tls_cert = asString(node);
+  } else if (key == "tls_key") {
+    config.tls_key = asString(node);
   } else if (node.is_table()) {
     fail(key.source().begin, "unknown table [" + std::string(key.str()) + "]");
   } else {
@@ -168,6 +174,9 @@ void applyConfigText(ServerConfig& config, std::string_view text) {
     } else {
       applyTopLevel(config, key, node);
     }
+  }
+  if (config.tls_cert.empty() != config.tls_key.empty()) {
+    throw std::invalid_argument("tls_cert and tls_key go together: set both or neither");
   }
 }
 

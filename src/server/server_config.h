@@ -14,6 +14,9 @@
 //                                  # (alerts/destination.h); empty: only admins name any
 //   retention_days = 0             # finished scans older than this are removed in the
 //                                  # background (0 = kept); never a monitor's last result
+//   trusted_proxies = ["127.0.0.1"] # peers whose Forwarded / X-Forwarded-For are believed
+//   tls_cert = "/etc/portlens/cert.pem"  # both set: the listener speaks HTTPS only (TLS 1.2+);
+//   tls_key = "/etc/portlens/key.pem"    # re-read on SIGHUP
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -51,6 +54,8 @@ struct MetricsSettings {
   std::string bearer_token;  // "" = no token needed
 };
 
+enum class LogFormat { kText, kJson };  // server_log.h
+
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string db = "portlens.db";
@@ -62,12 +67,18 @@ struct ServerConfig {
   std::uint64_t retention_days = 0;  // 0 = finished scans are kept
   AnonymousLimits anonymous;
   MetricsSettings metrics;
+  // Reverse proxies in front of serve (target_policy/forwarded.h); empty: headers ignored.
+  std::vector<target_policy::Cidr> trusted_proxies;
+  std::string tls_cert;  // PEM chain; with tls_key, native TLS (server/tls_context.h)
+  std::string tls_key;
+  LogFormat log_format = LogFormat::kText;                              // `serve --log-format`
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
 
 // Applies the file's settings over `config`. Throws std::invalid_argument with
 // "line N, column M: ..." on a TOML syntax error, an unknown key or table, a value of the
-// wrong type, a negative count or an invalid CIDR.
+// wrong type, a negative count or an invalid CIDR, and when only one of tls_cert / tls_key
+// is set.
 void applyConfigText(ServerConfig& config, std::string_view text);
 
 // "127.0.0.1:8080", "[::1]:8080" -> host and port; throws std::invalid_argument.

@@ -81,6 +81,17 @@ TEST_F(ServeOptionsTest, BadFilesAndAddressesNameTheProblem) {
             std::string::npos);
 }
 
+TEST(ServeOptions, LogFormatIsTextOrJson) {
+  EXPECT_EQ(buildServeConfig(testing::parseOptions<ServeOptions>(addServeOptions, {})).log_format,
+            server::LogFormat::kText);
+  EXPECT_EQ(buildServeConfig(
+                testing::parseOptions<ServeOptions>(addServeOptions, {"--log-format", "json"}))
+                .log_format,
+            server::LogFormat::kJson);
+  EXPECT_THROW(testing::parseOptions<ServeOptions>(addServeOptions, {"--log-format", "xml"}),
+               CLI::ValidationError);
+}
+
 TEST(TokenOptions, AllowBlocksAreNormalised) {
   const TokenRequest r = buildTokenRequest(testing::parseOptions<TokenOptions>(
       addTokenOptions, {"--name", "lab", "--allow", "198.19.0.0/16, 2001:2::/48", "--admin"}));

@@ -171,5 +171,34 @@ TEST(ServerConfig, ReadsTheMetricsTable) {
   EXPECT_THROW(applyConfigText(config, "[metrics]\nenabled = 1\n"), std::invalid_argument);
 }
 
+TEST(ServerConfig, ReadsProxiesAndTls) {
+  ServerConfig config;
+  applyConfigText(config, R"(trusted_proxies = ["127.0.0.1", "::1", "10.0.0.0/8"]
+tls_cert = "/etc/portlens/cert.pem"
+tls_key = "/etc/portlens/key.pem"
+)");
+  ASSERT_EQ(config.trusted_proxies.size(), 3u);
+  EXPECT_EQ(config.trusted_proxies[2].toString(), "10.0.0.0/8");
+  EXPECT_EQ(config.tls_cert, "/etc/portlens/cert.pem");
+  EXPECT_EQ(config.tls_key, "/etc/portlens/key.pem");
+}
+
+TEST(ServerConfig, TlsNeedsBothFilesAndProxiesValidBlocks) {
+  const auto throws = [](std::string_view text) {
+    ServerConfig config;
+    try {
+      applyConfigText(config, text);
+    } catch (const std::invalid_argument&) {
+      return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(throws("tls_cert = \"c.pem\""));
+  EXPECT_TRUE(throws("tls_key = \"k.pem\""));
+  EXPECT_FALSE(throws("tls_cert = \"c.pem\"\ntls_key = \"k.pem\""));
+  EXPECT_TRUE(throws("trusted_proxies = [\"10.0.0.1/8\"]"));
+  EXPECT_TRUE(throws("trusted_proxies = \"127.0.0.1\""));
+}
+
 }  // namespace
 }  // namespace portlens::server
