@@ -15,7 +15,7 @@ std::runtime_error loadError(const std::string& what) {
   return std::runtime_error("TLS needs OpenSSL 3 (Debian package libssl3): " + what);
 }
 
-OpenSslApi loadOpenSsl() {
+void* openLibssl() {
   // Never closed (see the header). RTLD_LOCAL: OpenSSL's symbols stay out of the global scope.
   void* library = ::dlopen(kLibssl, RTLD_NOW | RTLD_LOCAL);
   if (library == nullptr) {
@@ -23,6 +23,17 @@ OpenSslApi loadOpenSsl() {
     const char* error = ::dlerror();  // NOLINT(concurrency-mt-unsafe)
     throw loadError(error != nullptr ? error : kLibssl);
   }
+  return library;
+}
+
+// The handle of libssl.so.3, loaded on the first call (a throw leaves it for the next call).
+void* libssl() {
+  static void* const library = openLibssl();
+  return library;
+}
+
+OpenSslApi loadOpenSsl() {
+  void* library = libssl();
   // dlsym on the handle searches libssl and its dependencies (libcrypto), nothing else.
   OpenSslApi api;
 #define PORTLENS_OPENSSL_RESOLVE(name)                                      \
@@ -34,6 +45,12 @@ OpenSslApi loadOpenSsl() {
 }
 
 }  // namespace
+
+void* openSslSymbol(const char* name) {
+  void* symbol = ::dlsym(libssl(), name);
+  if (symbol == nullptr) throw loadError(std::string(kLibssl) + " has no " + name);
+  return symbol;
+}
 
 const OpenSslApi& openSsl() {
   static const OpenSslApi api = loadOpenSsl();

@@ -67,4 +67,9 @@ struct OpenSslApi {
 // The functions, loading libssl.so.3 on the first call.
 const OpenSslApi& openSsl();
 
+// One function of libssl.so.3 (or the libcrypto it loads) by name, loading the library on the
+// first call; for openssl_exports.cpp, which forwards OpenSSL's own names to it. Throws like
+// openSsl() when the library or the function is missing.
+void* openSslSymbol(const char* name);
+
 }  // namespace portlens::detect
