@@ -20,8 +20,12 @@ std::int64_t wallMs(core::Clock& clock) {
 }  // namespace
 
 AlertDispatcher::AlertDispatcher(std::string db_path, Deliverer& deliverer, core::Clock& clock,
-                                 DispatcherSettings settings)
-    : db_path_(std::move(db_path)), deliverer_(deliverer), clock_(clock), settings_(settings) {}
+                                 DispatcherSettings settings, metrics::PortlensMetrics* metrics)
+    : db_path_(std::move(db_path)),
+      deliverer_(deliverer),
+      clock_(clock),
+      settings_(settings),
+      metrics_(metrics) {}
 
 AlertDispatcher::~AlertDispatcher() { stop(); }
 
@@ -48,17 +52,20 @@ void AlertDispatcher::wake() {
 
 void AlertDispatcher::attempt(AlertOutbox& outbox, const PendingDelivery& row, PassResult& result) {
   const std::string id = deliveryId(row.event.id, row.destination);
+  std::string_view type = "unknown";  // the metrics label until the spec is read
   try {
     if (row.event.id == 0) throw DeliveryError("the event is no longer stored", true);
     const auto spec = nlohmann::json::parse(row.spec_json, nullptr, false);
     Destination destination;
     try {
       destination = parseDestination(spec);
+      type = toString(destination.type);
     } catch (const DestinationError& e) {
       throw DeliveryError(std::string("invalid destination: ") + e.what(), true);
     }
     deliverer_.deliver(row.event, destination, id);
     outbox.markDelivered(row.id, wallMs(clock_));
+    if (metrics_ != nullptr) metrics_->alert_deliveries.with({type}).inc();
     ++result.delivered;
   } catch (const std::exception& e) {
     const auto* failure = dynamic_cast<const DeliveryError*>(&e);
@@ -69,6 +76,7 @@ void AlertDispatcher::attempt(AlertOutbox& outbox, const PendingDelivery& row, P
     outbox.markFailed(
         row.id, e.what(),
         give_up ? std::nullopt : std::optional<std::int64_t>(wallMs(clock_) + delay.count()));
+    if (metrics_ != nullptr) metrics_->alert_failures.with({type}).inc();
     ++result.failed;
     fmt::print(stderr, "portlens serve: alert delivery {} failed (attempt {}): {}; {}\n", id,
                failed, e.what(),

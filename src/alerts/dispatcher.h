@@ -21,6 +21,7 @@
 #include "alerts/outbox.h"
 #include "alerts/retry_policy.h"
 #include "core/clock.h"
+#include "metrics/portlens_metrics.h"
 
 namespace portlens::alerts {
 
@@ -40,8 +41,10 @@ struct PassResult {
 
 class AlertDispatcher {
  public:
+  // `metrics`, when given (it must outlive the dispatcher), counts deliveries and failed
+  // attempts by destination type (portlens_alert_deliveries_total, ..._failures_total).
   AlertDispatcher(std::string db_path, Deliverer& deliverer, core::Clock& clock,
-                  DispatcherSettings settings = {});
+                  DispatcherSettings settings = {}, metrics::PortlensMetrics* metrics = nullptr);
   ~AlertDispatcher();
   AlertDispatcher(const AlertDispatcher&) = delete;
   AlertDispatcher& operator=(const AlertDispatcher&) = delete;
@@ -61,6 +64,7 @@ class AlertDispatcher {
   Deliverer& deliverer_;
   core::Clock& clock_;
   DispatcherSettings settings_;
+  metrics::PortlensMetrics* metrics_;
   std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;

@@ -21,6 +21,7 @@
 #include "server/server_config.h"
 #include "server/server_log.h"
 #include "server/store_pool.h"
+#include "store/monitor_store.h"
 #include "store/scan_store.h"
 
 namespace portlens::cli {
@@ -63,7 +64,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // stopped or crashed server left pending are sent when it starts again. A finished job
   // wakes it, so a run's alerts do not wait for its next poll.
   alerts::NetworkDeliverer deliverer;
-  alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock);
+  alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock, {}, counting);
   server::JobSettings job_settings{probesPerScan(config.max_running_scans), config.reverse_dns,
                                    [&alert_dispatcher] { alert_dispatcher.wake(); }};
   job_settings.log = &log;
@@ -74,6 +75,13 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
         const auto depth = pool.take()->queueDepth();
         sink.add({"queued"}, static_cast<double>(depth.queued));
         sink.add({"running"}, static_cast<double>(depth.running));
+      });
+  auto open_findings =
+      metrics::registerOpenFindings(metrics_registry, [&pool](metrics::GaugeSink& sink) {
+        auto store = pool.take();
+        for (const auto& row : store::MonitorStore(*store).openFindingCounts()) {
+          sink.add({row.kind, row.monitor}, static_cast<double>(row.count));
+        }
       });
   server::ApiRoutes routes(config, pool, jobs, registry, clock);
   server::HttpServer http(config, routes, pool, registry, clock, log, counting);

@@ -280,6 +280,15 @@ std::size_t MonitorStore::countOpenFindings(std::int64_t monitor_id) {
   return static_cast<std::size_t>(st.integer(0));
 }
 
+std::vector<MonitorStore::OpenFindingCount> MonitorStore::openFindingCounts() {
+  auto st = db_.prepare(
+      "SELECT f.kind, m.name, COUNT(*) FROM findings f JOIN monitors m ON m.id = f.monitor_id "
+      "WHERE f.resolved_ms = 0 GROUP BY f.kind, m.name");
+  std::vector<OpenFindingCount> out;
+  while (st.step()) out.push_back({st.text(0), st.text(1), st.integer(2)});
+  return out;
+}
+
 void MonitorStore::insertEvent(const RunCompletion& c, std::int64_t finding_id,
                                std::string_view event, const std::string& finding_json,
                                std::int64_t now_ms) {

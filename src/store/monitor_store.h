@@ -112,6 +112,14 @@ class MonitorStore {
   // False when the finding does not exist. Acknowledging twice keeps the first.
   bool acknowledge(std::int64_t finding_id, const std::string& by);
   std::size_t countOpenFindings(std::int64_t monitor_id);
+  // Open findings of every monitor by kind and monitor name (GET /metrics'
+  // portlens_findings_open); monitors sharing a name share a row.
+  struct OpenFindingCount {
+    std::string kind;
+    std::string monitor;
+    std::int64_t count = 0;
+  };
+  std::vector<OpenFindingCount> openFindingCounts();
 
   // Writes `completion` inside the caller's transaction (which also finishes the scan): new
   // findings and their finding_opened events, resolutions and finding_resolved events, the
