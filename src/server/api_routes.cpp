@@ -51,7 +51,8 @@ std::vector<std::string> segments(const std::string& path) {
 }  // namespace
 
 ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-                     const registry::PortRegistry& registry, core::Clock& clock)
+                     const registry::PortRegistry& registry, core::Clock& clock,
+                     VerificationProbes probes)
     : config_(config),
       pool_(pool),
       jobs_(jobs),
@@ -59,7 +60,8 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       clock_(clock),
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count())),
-      syn_available_(net::canOpenRawSockets()) {}
+      syn_available_(net::canOpenRawSockets()),
+      verifications_(config, clock, std::move(probes)) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {
@@ -102,6 +104,18 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
   if (parts[2] == "ports" && parts.size() == 4) {
     if (!get) throw method_error();
     return explainPort(parts[3]);
+  }
+  if (parts[2] == "verifications") {
+    auto caller = authenticate(request);
+    if (caller.anonymous) {
+      throw ApiError(401, "unauthorized", "verifying a target needs an API token");
+    }
+    auto [status, body] = verifications_.handle(
+        request.method, std::vector<std::string>(parts.begin() + 3, parts.end()), caller.owner,
+        request.body);
+    auto r = json(status, body);
+    if (status == 201) r.headers.emplace_back("Location", body["url"].get<std::string>());
+    return r;
   }
   if (parts[2] != "scans") throw ApiError(404, "not_found", "no such endpoint");
   if (parts.size() == 3) {
@@ -184,11 +198,20 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;
   if (caller.anonymous) policy.only_address = caller.address;
+  if (!caller.anonymous && !caller.admin) {
+    policy.require_verified = config_.require_verified_targets;
+    policy.verified = verifications_.verifiedBlocks(caller.owner);
+    policy.unsafe_treat_as_public = config_.unsafe_test_public_ranges;
+  }
   // Name resolution happens here, once; the job scans exactly these addresses.
+  core::HostResolver resolver = net::resolveHostname;
+  if (!config_.resolver.empty()) {
+    resolver = [this](const std::string& name) { return verifications_.resolve(name); };
+  }
   core::TargetSet targets;
   try {
     targets = target_policy::checkTargets(policy, scan_request.targets, scan_request.ports.size(),
-                                          net::resolveHostname);
+                                          resolver);
   } catch (const target_policy::PolicyError& e) {
     throw apiErrorOf(e);
   }

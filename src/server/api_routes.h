@@ -25,6 +25,7 @@
 #include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
+#include "server/verification_routes.h"
 #include "target_policy/cidr.h"
 
 namespace portlens::server {
@@ -41,8 +42,10 @@ struct Caller {
 class ApiRoutes {
  public:
   // `clock` paces the anonymous rate limit and seeds scans.
+  // `probes` reach the network for target verification (networkProbes(config) in serve).
   ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-            const registry::PortRegistry& registry, core::Clock& clock);
+            const registry::PortRegistry& registry, core::Clock& clock,
+            VerificationProbes probes = {});
 
   HttpResponse handle(const HttpRequest& request);
 
@@ -78,6 +81,7 @@ class ApiRoutes {
   ResultCache results_cache_;
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
   bool syn_available_;                       // raw sockets can be opened: mode "syn" is accepted
+  VerificationRoutes verifications_;
 };
 
 }  // namespace portlens::server

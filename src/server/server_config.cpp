@@ -6,6 +6,8 @@
 #include <charconv>
 #include <stdexcept>
 
+#include "server/verification_probes.h"
+
 namespace portlens::server {
 namespace {
 
@@ -107,6 +109,19 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.max_probes = asCount(node);
   } else if (key == "reverse_dns") {
     config.reverse_dns = asBool(node);
+  } else if (key == "resolver") {
+    config.resolver = asString(node);
+    try {
+      parseDnsServer(config.resolver);
+    } catch (const std::invalid_argument& e) {
+      fail(node, e.what());
+    }
+  } else if (key == "verification_ttl") {
+    config.verification_ttl = std::chrono::seconds(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (key == "require_verified_targets") {
+    config.require_verified_targets = asBool(node);
+  } else if (key == "unsafe_test_public_ranges") {
+    config.unsafe_test_public_ranges = asCidrs(node);
   } else if (key == "http_threads") {
     config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
   } else if (node.is_table()) {

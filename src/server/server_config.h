@@ -9,6 +9,10 @@
 //   max_probes = 16777216          # hosts x ports cap for token holders
 //   http_threads = 2
 //   reverse_dns = true             # small scans: hosts named by PTR / hosts file (2 s cap)
+//   resolver = "198.18.0.53:53"    # DNS server of target verification (default: resolv.conf)
+//   verification_ttl = 604800      # seconds a proved target stays open to its token
+//   require_verified_targets = true  # non-admin tokens scan public addresses only once proved
+//   unsafe_test_public_ranges = [] # TESTS ONLY: special blocks treated as public (see below)
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -18,6 +22,7 @@
 //   allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -42,6 +47,15 @@ struct ServerConfig {
   std::uint64_t max_probes = std::uint64_t{1} << 24;
   unsigned http_threads = 2;
   bool reverse_dns = true;  // name address targets of small scans by their reverse names
+  // Target verification (issue 14). When `resolver` is set, scan requests also resolve
+  // hostnames through it (so the proof and the scan see the same DNS).
+  std::string resolver;
+  std::chrono::seconds verification_ttl{7 * 24 * 3600};
+  bool require_verified_targets = true;
+  // UNSAFE outside tests: these blocks stop being special ranges for verification and for
+  // non-admin tokens, so the integration test can use the lab block (198.18.0.0/15) as if it
+  // were the public internet. A production config must leave it empty.
+  std::vector<target_policy::Cidr> unsafe_test_public_ranges;
   AnonymousLimits anonymous;
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };
