@@ -115,11 +115,6 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
   not_special.insert(not_special.end(), policy.unsafe_treat_as_public.begin(),
                      policy.unsafe_treat_as_public.end());
   checkSpecialRanges(set, not_special);
-  if (policy.require_verified) {
-    auto open = policy.allowed;
-    open.insert(open.end(), policy.verified.begin(), policy.verified.end());
-    checkVerified(set, std::move(open));
-  }
 
   const std::uint64_t hosts = set.size();
   if (policy.max_probes != 0 &&
@@ -128,6 +123,12 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
                       std::to_string(hosts) + " hosts x " + std::to_string(port_count) +
                           " ports is more than the " + std::to_string(policy.max_probes) +
                           " probes allowed per scan");
+  }
+  // Rule 2b after the size cap, so a scan too large for anyone says so first.
+  if (policy.require_verified) {
+    auto open = policy.allowed;
+    open.insert(open.end(), policy.verified.begin(), policy.verified.end());
+    checkVerified(set, std::move(open));
   }
   return set;
 }

@@ -9,7 +9,8 @@
 //      those addresses and the job scans them without a second lookup (no DNS rebinding).
 //   2. Every address must be outside the special ranges (special_ranges.h) unless it lies in
 //      one of the caller's allowed blocks (per token in the config or the token record).
-//   2b. When `require_verified` is set (a token holder who is not an admin), every address
+//   2b. (checked after rule 4) When `require_verified` is set (a token holder who is not an admin),
+//   every address
 //      outside `allowed` must also lie in `verified` (blocks the caller proved control of,
 //      target_policy/verification.h). A proof never opens a special range: rule 2 runs first
 //      and does not look at `verified`. `unsafe_treat_as_public` (tests only) takes blocks out
