@@ -112,7 +112,7 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
   } else if (key == "resolver") {
     config.resolver = asString(node);
     try {
-      parseDnsServer(config.resolver);
+      if (!config.resolver.empty()) parseDnsServer(config.resolver);  // "" = the system's
     } catch (const std::invalid_argument& e) {
       fail(node, e.what());
     }
