@@ -6,11 +6,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <system_error>
 
 #include "net/socket_address.h"
 
@@ -46,7 +46,10 @@ bool waitFor(int fd, short events, Clock::time_point deadline) {
   }
 }
 
-std::string errnoText(const char* what) { return std::string(what) + ": " + std::strerror(errno); }
+// std::generic_category().message: strerror is not thread-safe (several HTTP threads).
+std::string errnoText(const char* what) {
+  return std::string(what) + ": " + std::generic_category().message(errno);
+}
 
 // One UDP exchange; nullopt on timeout. Replies from any other address or port are dropped.
 std::optional<std::vector<std::uint8_t>> exchange(const DnsServer& server,

@@ -17,6 +17,7 @@ using target_policy::DnsType;
 constexpr std::chrono::hours kChallengeTtl{24};
 constexpr std::size_t kMaxBody = 4096;
 constexpr std::size_t kMaxAddressesPerName = 16;
+constexpr std::size_t kMaxFetches = 4;  // HTTP tries per check: 4 x 5 s at most
 
 std::string randomHex(std::size_t bytes) {
   std::random_device random;  // getrandom(2) on Linux
@@ -169,6 +170,11 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
   auto c = book_.find(owner, id, clock_.wallNow());
   if (!c) throw ApiError(404, "not_found", "no such verification");
   if (c->status != target_policy::ChallengeStatus::kPending) return {200, toJson(*c)};
+  if (int wait = book_.takeCheck(owner, id, clock_.wallNow()); wait > 0) {
+    throw ApiError(
+        429, "rate_limited",
+        "this challenge was checked moments ago; retry in " + std::to_string(wait) + " s", wait);
+  }
   std::vector<std::string> reasons;
   const auto addresses = addressesOf(c->target);
   std::string method;
@@ -188,8 +194,12 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
     }
   }
   if (method.empty()) {
-    const std::string host = c->target.name.empty() ? addresses[0].toString() : c->target.name;
-    for (const auto& address : addresses) {
+    std::string host = c->target.name;
+    if (host.empty()) {
+      host = addresses[0].isV4() ? addresses[0].toString() : "[" + addresses[0].toString() + "]";
+    }
+    for (std::size_t i = 0; i < addresses.size() && i < kMaxFetches; ++i) {
+      const auto& address = addresses[i];
       std::string why;
       if (probes_.http(address, host, httpPath(*c), c->token, why)) {
         method = "http";
@@ -207,7 +217,12 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
     throw ApiError(422, "verification_failed", "not proved: " + joined);
   }
   auto done = book_.markProved(owner, id, method, std::move(proved), clock_.wallNow());
-  if (!done) throw ApiError(410, "expired", "the challenge expired; ask for a new one");
+  if (!done) {
+    // Another check proved it meanwhile, or it lapsed during this one.
+    auto now = book_.find(owner, id, clock_.wallNow());
+    if (now && now->status == target_policy::ChallengeStatus::kVerified) return {200, toJson(*now)};
+    throw ApiError(410, "expired", "the challenge expired; ask for a new one");
+  }
   return {200, toJson(*done)};
 }
 

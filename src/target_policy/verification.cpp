@@ -180,6 +180,19 @@ std::optional<Challenge> VerificationBook::markProved(const std::string& owner,
   return c;
 }
 
+int VerificationBook::takeCheck(const std::string& owner, const std::string& id, WallTime now) {
+  std::lock_guard lock(mutex_);
+  auto it = by_id_.find(id);
+  if (it == by_id_.end() || it->second.owner != owner) return 0;
+  auto& last = it->second.last_check;
+  if (last != WallTime{} && now < last + kCheckInterval) {
+    const auto left = std::chrono::ceil<std::chrono::seconds>(last + kCheckInterval - now);
+    return static_cast<int>(left.count());
+  }
+  last = now;
+  return 0;
+}
+
 void VerificationBook::markFailed(const std::string& owner, const std::string& id,
                                   std::string why) {
   std::lock_guard lock(mutex_);

@@ -63,11 +63,14 @@ struct Challenge {
   std::string method;        // "dns" or "http" once verified
   std::vector<Cidr> proved;  // the addresses the proof opened
   std::string last_error;    // why the last check failed, for the holder
+  WallTime last_check{};     // when a check last started
 };
 
 class VerificationBook {
  public:
   static constexpr std::size_t kMaxPerOwner = 32;
+  // A check sends packets to the target: one per challenge in this interval at most.
+  static constexpr std::chrono::seconds kCheckInterval{5};
 
   VerificationBook(std::chrono::seconds challenge_ttl, std::chrono::seconds verified_ttl)
       : challenge_ttl_(challenge_ttl), verified_ttl_(verified_ttl) {}
@@ -82,6 +85,9 @@ class VerificationBook {
   // challenge is gone or expired (a late proof opens nothing).
   std::optional<Challenge> markProved(const std::string& owner, const std::string& id,
                                       std::string method, std::vector<Cidr> proved, WallTime now);
+  // Records a check starting now; returns 0, or the seconds to wait when the previous check
+  // of this challenge began less than kCheckInterval ago.
+  int takeCheck(const std::string& owner, const std::string& id, WallTime now);
   void markFailed(const std::string& owner, const std::string& id, std::string why);
   // Every block the owner has proved and that is still valid at `now`.
   std::vector<Cidr> verifiedBlocks(const std::string& owner, WallTime now);

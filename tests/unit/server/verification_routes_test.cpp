@@ -110,6 +110,9 @@ TEST_F(VerificationRoutesTest, DnsProofOpensTheNamesAddressesForTheTtl) {
   EXPECT_EQ(json(call("GET", c["url"]))["last_error"].get<std::string>().empty(), false);
 
   net_.txt["_portlens-challenge.www.example"] = {"v=spf1 -all", "token=" + token};
+  auto paced = call("POST", check);
+  EXPECT_EQ(paced.status, 429) << "a check sends packets: one per challenge every 5 s";
+  store_.clock().advance(5s);
   auto ok = call("POST", check);
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(json(ok)["method"], "dns");

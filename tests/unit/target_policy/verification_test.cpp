@@ -98,6 +98,15 @@ TEST_F(VerificationBookTest, ALateProofOpensNothing) {
   EXPECT_TRUE(book_.verifiedBlocks("alice", clock_.wallNow()).empty());
 }
 
+TEST_F(VerificationBookTest, ChecksArePaced) {
+  book_.create("alice", target_, "id1", "tok1", clock_.wallNow());
+  EXPECT_EQ(book_.takeCheck("alice", "id1", clock_.wallNow()), 0);
+  clock_.advance(1s);
+  EXPECT_EQ(book_.takeCheck("alice", "id1", clock_.wallNow()), 4);
+  clock_.advance(4s);
+  EXPECT_EQ(book_.takeCheck("alice", "id1", clock_.wallNow()), 0);
+}
+
 TEST_F(VerificationBookTest, BoundedPerOwner) {
   for (std::size_t i = 0; i < VerificationBook::kMaxPerOwner; ++i) {
     book_.create("alice", target_, "id" + std::to_string(i), "t", clock_.wallNow());
