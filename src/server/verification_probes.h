@@ -31,7 +31,7 @@ DnsServer parseDnsServer(const std::string& text);
 DnsServer systemDnsServer();
 
 constexpr std::chrono::milliseconds kDnsTimeout{2000};  // per try; two tries
-constexpr std::size_t kMaxHttpBytes = 16 * 1024;
+constexpr std::size_t kMaxHttpBytes = std::size_t{16} * 1024;
 constexpr std::chrono::milliseconds kHttpTimeout{5000};  // connect + answer
 
 // Throws target_policy::DnsError on a timeout, a network error or a malformed reply.
