@@ -42,7 +42,7 @@ struct Caller {
 class ApiRoutes {
  public:
   // `clock` paces the anonymous rate limit and seeds scans.
-  // `probes` reach the network for target verification (networkProbes(config) in serve).
+  // `probes` reach the network for target verification; empty: networkProbes(config, clock).
   ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
             const registry::PortRegistry& registry, core::Clock& clock,
             VerificationProbes probes = {});

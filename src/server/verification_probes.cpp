@@ -17,8 +17,6 @@
 namespace portlens::server {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
 class Fd {
  public:
   explicit Fd(int fd) : fd_(fd) {}
@@ -34,10 +32,10 @@ class Fd {
 };
 
 // Waits for `events` on fd until `deadline`; false on timeout.
-bool waitFor(int fd, short events, Clock::time_point deadline) {
+bool waitFor(core::Clock& clock, int fd, short events, core::Clock::SteadyTime deadline) {
   for (;;) {
     const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock.now()).count();
     if (left <= 0) return false;
     pollfd waiter{fd, events, 0};
     const int ready = ::poll(&waiter, 1, static_cast<int>(left));
@@ -52,7 +50,7 @@ std::string errnoText(const char* what) {
 }
 
 // One UDP exchange; nullopt on timeout. Replies from any other address or port are dropped.
-std::optional<std::vector<std::uint8_t>> exchange(const DnsServer& server,
+std::optional<std::vector<std::uint8_t>> exchange(core::Clock& clock, const DnsServer& server,
                                                   const std::vector<std::uint8_t>& query) {
   const auto to = net::toSocketAddress(server.address, server.port);
   Fd fd(::socket(to.family(), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
@@ -64,9 +62,9 @@ std::optional<std::vector<std::uint8_t>> exchange(const DnsServer& server,
   if (::send(fd.get(), query.data(), query.size(), 0) < 0) {
     throw target_policy::DnsError(errnoText("DNS send"));
   }
-  const auto deadline = Clock::now() + kDnsTimeout;
+  const auto deadline = clock.now() + kDnsTimeout;
   std::vector<std::uint8_t> reply(4096);
-  while (waitFor(fd.get(), POLLIN, deadline)) {
+  while (waitFor(clock, fd.get(), POLLIN, deadline)) {
     const auto got = ::recv(fd.get(), reply.data(), reply.size(), 0);
     if (got >= 0) {
       reply.resize(static_cast<std::size_t>(got));
@@ -77,10 +75,11 @@ std::optional<std::vector<std::uint8_t>> exchange(const DnsServer& server,
   return std::nullopt;
 }
 
-bool sendAll(int fd, const std::string& data, Clock::time_point deadline) {
+bool sendAll(core::Clock& clock, int fd, const std::string& data,
+             core::Clock::SteadyTime deadline) {
   std::size_t sent = 0;
   while (sent < data.size()) {
-    if (!waitFor(fd, POLLOUT, deadline)) return false;
+    if (!waitFor(clock, fd, POLLOUT, deadline)) return false;
     const auto n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
     if (n < 0 && errno != EAGAIN && errno != EINTR) return false;
     if (n > 0) sent += static_cast<std::size_t>(n);
@@ -89,10 +88,10 @@ bool sendAll(int fd, const std::string& data, Clock::time_point deadline) {
 }
 
 // Reads until the peer closes, kMaxHttpBytes, or the deadline.
-std::string readBounded(int fd, Clock::time_point deadline) {
+std::string readBounded(core::Clock& clock, int fd, core::Clock::SteadyTime deadline) {
   std::string data;
   char buffer[4096];
-  while (data.size() < kMaxHttpBytes && waitFor(fd, POLLIN, deadline)) {
+  while (data.size() < kMaxHttpBytes && waitFor(clock, fd, POLLIN, deadline)) {
     const auto n = ::recv(fd, buffer, std::min(sizeof buffer, kMaxHttpBytes - data.size()), 0);
     if (n == 0) break;
     if (n < 0) {
@@ -145,22 +144,23 @@ DnsServer systemDnsServer() {
   return {core::IpAddress::parse("127.0.0.1").value(), 53};
 }
 
-target_policy::DnsAnswer queryDns(const DnsServer& server, const std::string& name,
-                                  target_policy::DnsType type) {
+target_policy::DnsAnswer queryDns(core::Clock& clock, const DnsServer& server,
+                                  const std::string& name, target_policy::DnsType type) {
   std::random_device random;  // a fresh id per query: a blind spoofer must guess it
   for (int attempt = 0; attempt < 2; ++attempt) {
     const auto id = static_cast<std::uint16_t>(random());
     const auto query = target_policy::buildDnsQuery(id, name, type);
-    if (auto reply = exchange(server, query)) {
+    if (auto reply = exchange(clock, server, query)) {
       return target_policy::parseDnsAnswer(*reply, id, name, type);
     }
   }
   throw target_policy::DnsError("no answer from the resolver " + server.address.toString());
 }
 
-bool fetchContains(const core::IpAddress& address, std::uint16_t port, const std::string& host,
-                   const std::string& path, const std::string& token, std::string& why) {
-  const auto deadline = Clock::now() + kHttpTimeout;
+bool fetchContains(core::Clock& clock, const core::IpAddress& address, std::uint16_t port,
+                   const std::string& host, const std::string& path, const std::string& token,
+                   std::string& why) {
+  const auto deadline = clock.now() + kHttpTimeout;
   const auto to = net::toSocketAddress(address, port);
   Fd fd(::socket(to.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
   if (fd.get() < 0) {
@@ -173,7 +173,7 @@ bool fetchContains(const core::IpAddress& address, std::uint16_t port, const std
   }
   int error = 0;
   socklen_t length = sizeof error;
-  if (!waitFor(fd.get(), POLLOUT, deadline) ||
+  if (!waitFor(clock, fd.get(), POLLOUT, deadline) ||
       ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0 || error != 0) {
     why = "cannot connect to " + address.toString() + " port " + std::to_string(port);
     return false;
@@ -181,11 +181,11 @@ bool fetchContains(const core::IpAddress& address, std::uint16_t port, const std
   const std::string request = "GET " + path + " HTTP/1.0\r\nHost: " + host +
                               "\r\nUser-Agent: portlens-verification\r\nAccept: */*\r\n"
                               "Connection: close\r\n\r\n";
-  if (!sendAll(fd.get(), request, deadline)) {
+  if (!sendAll(clock, fd.get(), request, deadline)) {
     why = "cannot send the request to " + address.toString();
     return false;
   }
-  const std::string answer = readBounded(fd.get(), deadline);
+  const std::string answer = readBounded(clock, fd.get(), deadline);
   // "HTTP/1.x 200 ..." only: a redirect (3xx) is not followed, wherever it points.
   if (answer.rfind("HTTP/1.", 0) != 0 || answer.size() < 12 || answer.compare(9, 3, "200") != 0) {
     why = address.toString() + " did not answer 200 OK for " + path;

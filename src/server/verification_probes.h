@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/ip_address.h"
 #include "target_policy/dns_message.h"
 
@@ -35,12 +36,14 @@ constexpr std::size_t kMaxHttpBytes = std::size_t{16} * 1024;
 constexpr std::chrono::milliseconds kHttpTimeout{5000};  // connect + answer
 
 // Throws target_policy::DnsError on a timeout, a network error or a malformed reply.
-target_policy::DnsAnswer queryDns(const DnsServer& server, const std::string& name,
-                                  target_policy::DnsType type);
+// `clock` times the deadlines (core::SystemClock in the server).
+target_policy::DnsAnswer queryDns(core::Clock& clock, const DnsServer& server,
+                                  const std::string& name, target_policy::DnsType type);
 
 // The GET of http://HOST/PATH at `address` port `port`, with `Host: host`. Returns true when
 // the answer is a 200 whose body contains `token`; otherwise false with `why` set.
-bool fetchContains(const core::IpAddress& address, std::uint16_t port, const std::string& host,
-                   const std::string& path, const std::string& token, std::string& why);
+bool fetchContains(core::Clock& clock, const core::IpAddress& address, std::uint16_t port,
+                   const std::string& host, const std::string& path, const std::string& token,
+                   std::string& why);
 
 }  // namespace portlens::server

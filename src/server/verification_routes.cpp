@@ -74,16 +74,17 @@ core::IpAddress firstHost(const target_policy::Cidr& block) {
 
 }  // namespace
 
-VerificationProbes networkProbes(const ServerConfig& config) {
+VerificationProbes networkProbes(const ServerConfig& config, core::Clock& clock) {
   const DnsServer server =
       config.resolver.empty() ? systemDnsServer() : parseDnsServer(config.resolver);
   VerificationProbes probes;
-  probes.dns = [server](const std::string& name, DnsType type) {
-    return queryDns(server, name, type);
+  probes.dns = [server, &clock](const std::string& name, DnsType type) {
+    return queryDns(clock, server, name, type);
   };
-  probes.http = [](const core::IpAddress& address, const std::string& host, const std::string& path,
-                   const std::string& token,
-                   std::string& why) { return fetchContains(address, 80, host, path, token, why); };
+  probes.http = [&clock](const core::IpAddress& address, const std::string& host,
+                         const std::string& path, const std::string& token, std::string& why) {
+    return fetchContains(clock, address, 80, host, path, token, why);
+  };
   return probes;
 }
 
@@ -91,7 +92,7 @@ VerificationRoutes::VerificationRoutes(const ServerConfig& config, core::Clock& 
                                        VerificationProbes probes)
     : config_(config),
       clock_(clock),
-      probes_(probes.dns ? std::move(probes) : networkProbes(config)),
+      probes_(probes.dns ? std::move(probes) : networkProbes(config, clock)),
       book_(kChallengeTtl, config.verification_ttl) {}
 
 std::pair<int, Json> VerificationRoutes::handle(const std::string& method,

@@ -39,7 +39,7 @@ struct VerificationProbes {
 };
 
 // The real probes: DNS to config.resolver (or the system's first nameserver), HTTP to port 80.
-VerificationProbes networkProbes(const ServerConfig& config);
+VerificationProbes networkProbes(const ServerConfig& config, core::Clock& clock);
 
 class VerificationRoutes {
  public:
