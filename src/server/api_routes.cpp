@@ -198,11 +198,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;
   if (caller.anonymous) policy.only_address = caller.address;
-  if (!caller.anonymous && !caller.admin) {
-    policy.require_verified = config_.require_verified_targets;
-    policy.verified = verifications_.verifiedBlocks(caller.owner);
-    policy.unsafe_treat_as_public = config_.unsafe_test_public_ranges;
-  }
+  if (!caller.anonymous && !caller.admin) verifications_.restrictToVerified(policy, caller.owner);
   // Name resolution happens here, once; the job scans exactly these addresses.
   core::HostResolver resolver = net::resolveHostname;
   if (!config_.resolver.empty()) {

@@ -231,6 +231,13 @@ std::vector<target_policy::Cidr> VerificationRoutes::verifiedBlocks(const std::s
   return book_.verifiedBlocks(owner, clock_.wallNow());
 }
 
+void VerificationRoutes::restrictToVerified(target_policy::TargetPolicy& policy,
+                                            const std::string& owner) {
+  policy.require_verified = config_.require_verified_targets;
+  policy.verified = verifiedBlocks(owner);
+  policy.unsafe_treat_as_public = config_.unsafe_test_public_ranges;
+}
+
 Json VerificationRoutes::toJson(const Challenge& c) const {
   Json out{{"id", c.id},
            {"target", c.target.toString()},

@@ -26,6 +26,7 @@
 #include "server/scan_views.h"
 #include "server/server_config.h"
 #include "target_policy/dns_message.h"
+#include "target_policy/target_policy.h"
 #include "target_policy/verification.h"
 
 namespace portlens::server {
@@ -51,6 +52,11 @@ class VerificationRoutes {
 
   // The blocks `owner` proved, still valid now: TargetPolicy::verified.
   std::vector<target_policy::Cidr> verifiedBlocks(const std::string& owner);
+
+  // Makes `policy` that of a non-admin token holder `owner`: public addresses need a proof
+  // (require_verified_targets), the proved blocks, the test-only public ranges. Every place
+  // that checks a token's targets (scans, monitors) calls it for non-admin tokens.
+  void restrictToVerified(target_policy::TargetPolicy& policy, const std::string& owner);
 
   // A/AAAA of `name` through the configured resolver (empty when it does not resolve).
   std::vector<core::IpAddress> resolve(const std::string& name);
