@@ -28,6 +28,9 @@ packages=(
   chromium nodejs
   # local sockets: ss (iproute2) and lsof to compare with, tmux for the --watch test
   lsof tmux
+  # verified targets (tests/integration/web_verify.sh): a DNS server the test runs in the
+  # lab. dnsmasq-base is the binary alone, with no system service to start or stop.
+  dnsmasq-base
   # lab result checks (tests/lab/truth_check.py)
   python3
   # XML well-formedness checks in tests/unit/output

@@ -98,7 +98,11 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
   // Monitors' runs go into the same queue as everyone's scans (monitor_scheduler.h).
-  server::MonitorScheduler monitors(config, clock, net::resolveHostname, [&jobs] { jobs.wake(); });
+  server::MonitorScheduler monitors(
+      config, clock, net::resolveHostname, [&jobs] { jobs.wake(); },
+      [&routes](target_policy::TargetPolicy& policy, const std::string& owner) {
+        routes.restrictToVerified(policy, owner);
+      });
   jobs.start();
   monitors.start();
   alert_dispatcher.start();

@@ -52,7 +52,8 @@ std::vector<std::string> segments(const std::string& path) {
 }  // namespace
 
 ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-                     const registry::PortRegistry& registry, core::Clock& clock)
+                     const registry::PortRegistry& registry, core::Clock& clock,
+                     VerificationProbes probes)
     : config_(config),
       pool_(pool),
       jobs_(jobs),
@@ -61,7 +62,11 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count())),
       syn_available_(net::canOpenRawSockets()),
-      monitors_(config, pool, registry, clock, syn_available_) {}
+      monitors_(config, pool, registry, clock, syn_available_,
+                [this](target_policy::TargetPolicy& policy, const std::string& owner) {
+                  verifications_.restrictToVerified(policy, owner);
+                }),
+      verifications_(config, clock, std::move(probes)) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {
@@ -110,6 +115,18 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
       throw ApiError(401, "unauthorized", "monitors need an API token");
     }
     return monitors_.handle(request, authenticate(request), parts);
+  }
+  if (parts[2] == "verifications") {
+    auto caller = authenticate(request);
+    if (caller.anonymous) {
+      throw ApiError(401, "unauthorized", "verifying a target needs an API token");
+    }
+    auto [status, body] = verifications_.handle(
+        request.method, std::vector<std::string>(parts.begin() + 3, parts.end()), caller.owner,
+        request.body);
+    auto r = json(status, body);
+    if (status == 201) r.headers.emplace_back("Location", body["url"].get<std::string>());
+    return r;
   }
   if (parts[2] != "scans") throw ApiError(404, "not_found", "no such endpoint");
   if (parts.size() == 3) {
@@ -186,11 +203,16 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;
   if (caller.anonymous) policy.only_address = caller.address;
+  if (!caller.anonymous && !caller.admin) verifications_.restrictToVerified(policy, caller.owner);
   // Name resolution happens here, once; the job scans exactly these addresses.
+  core::HostResolver resolver = net::resolveHostname;
+  if (!config_.resolver.empty()) {
+    resolver = [this](const std::string& name) { return verifications_.resolve(name); };
+  }
   core::TargetSet targets;
   try {
     targets = target_policy::checkTargets(policy, scan_request.targets, scan_request.ports.size(),
-                                          net::resolveHostname);
+                                          resolver);
   } catch (const target_policy::PolicyError& e) {
     auto error = apiErrorOf(e);
     if (request.notes != nullptr) {

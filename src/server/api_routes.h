@@ -26,6 +26,7 @@
 #include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
+#include "server/verification_routes.h"
 #include "target_policy/cidr.h"
 
 namespace portlens::server {
@@ -42,14 +43,22 @@ struct Caller {
 class ApiRoutes {
  public:
   // `clock` paces the anonymous rate limit and seeds scans.
+  // `probes` reach the network for target verification; empty: networkProbes(config, clock).
   ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& jobs,
-            const registry::PortRegistry& registry, core::Clock& clock);
+            const registry::PortRegistry& registry, core::Clock& clock,
+            VerificationProbes probes = {});
 
   HttpResponse handle(const HttpRequest& request);
 
   // For the event stream: the scan id of /api/v1/scans/{id}/events when the caller may read
   // it; throws ApiError otherwise.
   std::int64_t authorizeScanRead(const HttpRequest& request, std::int64_t id);
+
+  // The proofs of target verification applied to a non-admin token holder's policy (for the
+  // monitors' scheduler, which checks each run's targets again). Thread-safe.
+  void restrictToVerified(target_policy::TargetPolicy& policy, const std::string& owner) {
+    verifications_.restrictToVerified(policy, owner);
+  }
 
   // The error answer for an ApiError (also used by the event stream before it starts).
   static HttpResponse errorResponse(int status, const std::string& code, const std::string& message,
@@ -80,6 +89,7 @@ class ApiRoutes {
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
   bool syn_available_;                       // raw sockets can be opened: mode "syn" is accepted
   MonitorRoutes monitors_;                   // /api/v1/monitors and /api/v1/findings
+  VerificationRoutes verifications_;
 };
 
 }  // namespace portlens::server

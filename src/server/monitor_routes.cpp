@@ -92,12 +92,13 @@ nlohmann::json requestOf(const store::MonitorRow& m) {
 
 MonitorRoutes::MonitorRoutes(const ServerConfig& config, StorePool& pool,
                              const registry::PortRegistry& registry, core::Clock& clock,
-                             bool syn_available)
+                             bool syn_available, TargetRestriction restrict_targets)
     : config_(config),
       pool_(pool),
       registry_(registry),
       clock_(clock),
-      syn_available_(syn_available) {}
+      syn_available_(syn_available),
+      restrict_targets_(std::move(restrict_targets)) {}
 
 HttpResponse MonitorRoutes::handle(const HttpRequest& request, const Caller& caller,
                                    const std::vector<std::string>& parts) {
@@ -140,6 +141,7 @@ void MonitorRoutes::checkTargets(const Caller& caller, const std::string& target
   target_policy::TargetPolicy policy;
   policy.allowed = caller.allow;
   policy.max_probes = config_.max_probes;
+  if (!caller.admin && restrict_targets_) restrict_targets_(policy, caller.owner);
   try {
     target_policy::checkTargets(policy, targets, ports, net::resolveHostname);
   } catch (const target_policy::PolicyError& e) {

@@ -14,6 +14,7 @@
 // again with the owner token's rights at every run (monitor_scheduler.h).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,15 +24,22 @@
 #include "server/server_config.h"
 #include "server/store_pool.h"
 #include "target_policy/cidr.h"
+#include "target_policy/target_policy.h"
 
 namespace portlens::server {
 
 struct Caller;
 
+// Narrows the target policy of a non-admin token holder (`owner`) to what it may scan: public
+// addresses only once proved (ApiRoutes::restrictToVerified, verification_routes.h). Monitors
+// call it when they are created or edited and at every run, since proofs expire.
+using TargetRestriction =
+    std::function<void(target_policy::TargetPolicy& policy, const std::string& owner)>;
+
 class MonitorRoutes {
  public:
   MonitorRoutes(const ServerConfig& config, StorePool& pool, const registry::PortRegistry& registry,
-                core::Clock& clock, bool syn_available);
+                core::Clock& clock, bool syn_available, TargetRestriction restrict_targets = {});
 
   // `parts`: the path's segments (api, v1, monitors|findings, ...). Throws ApiError.
   HttpResponse handle(const HttpRequest& request, const Caller& caller,
@@ -54,6 +62,7 @@ class MonitorRoutes {
   const registry::PortRegistry& registry_;
   core::Clock& clock_;
   bool syn_available_;
+  TargetRestriction restrict_targets_;
 };
 
 }  // namespace portlens::server

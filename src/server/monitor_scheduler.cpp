@@ -35,11 +35,13 @@ Schedule scheduleOf(const store::MonitorRow& monitor) {
 }
 
 MonitorScheduler::MonitorScheduler(const ServerConfig& config, core::Clock& clock,
-                                   core::HostResolver resolver, std::function<void()> wake)
+                                   core::HostResolver resolver, std::function<void()> wake,
+                                   TargetRestriction restrict_targets)
     : config_(config),
       clock_(clock),
       resolver_(std::move(resolver)),
       wake_(std::move(wake)),
+      restrict_targets_(std::move(restrict_targets)),
       seed_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count()) ^
             0x6d6f6e69746f72ULL) {}
 
@@ -52,6 +54,7 @@ store::NewScan MonitorScheduler::runScan(store::ScanStore& store,
   target_policy::TargetPolicy policy;
   policy.allowed = tokenAllow(config_, *token);
   policy.max_probes = config_.max_probes;
+  if (!token->admin && restrict_targets_) restrict_targets_(policy, monitor.owner);
   const auto ports = core::parsePortSpec(monitor.ports_spec, nullptr);
   store::NewScan scan;
   try {

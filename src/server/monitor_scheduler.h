@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "core/target_spec.h"
+#include "server/monitor_routes.h"
 #include "server/monitor_schedule.h"
 #include "server/server_config.h"
 #include "store/monitor_store.h"
@@ -34,7 +35,7 @@ class MonitorScheduler {
  public:
   // `wake` is called after runs were queued (JobRunner::wake in the server).
   MonitorScheduler(const ServerConfig& config, core::Clock& clock, core::HostResolver resolver,
-                   std::function<void()> wake);
+                   std::function<void()> wake, TargetRestriction restrict_targets = {});
   ~MonitorScheduler();
   MonitorScheduler(const MonitorScheduler&) = delete;
   MonitorScheduler& operator=(const MonitorScheduler&) = delete;
@@ -55,6 +56,7 @@ class MonitorScheduler {
   core::Clock& clock_;
   core::HostResolver resolver_;
   std::function<void()> wake_;
+  TargetRestriction restrict_targets_;
   std::uint64_t seed_;
   std::mutex mutex_;
   std::condition_variable wakeup_;

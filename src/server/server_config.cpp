@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "alerts/destination.h"
+#include "server/verification_probes.h"
 
 namespace portlens::server {
 namespace {
@@ -140,6 +141,19 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.alert_destinations = asAllowList(node);
   } else if (key == "retention_days") {
     config.retention_days = asCount(node);
+  } else if (key == "resolver") {
+    config.resolver = asString(node);
+    try {
+      if (!config.resolver.empty()) parseDnsServer(config.resolver);  // "" = the system's
+    } catch (const std::invalid_argument& e) {
+      fail(node, e.what());
+    }
+  } else if (key == "verification_ttl") {
+    config.verification_ttl = std::chrono::seconds(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (key == "require_verified_targets") {
+    config.require_verified_targets = asBool(node);
+  } else if (key == "unsafe_test_public_ranges") {
+    config.unsafe_test_public_ranges = asCidrs(node);
   } else if (key == "http_threads") {
     config.http_threads = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
   } else if (key == "trusted_proxies") {

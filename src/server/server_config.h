@@ -17,6 +17,10 @@
 //   trusted_proxies = ["127.0.0.1"] # peers whose Forwarded / X-Forwarded-For are believed
 //   tls_cert = "/etc/portlens/cert.pem"  # both set: the listener speaks HTTPS only (TLS 1.2+);
 //   tls_key = "/etc/portlens/key.pem"    # re-read on SIGHUP
+//   resolver = "198.18.0.53:53"    # DNS server of target verification (default: resolv.conf)
+//   verification_ttl = 604800      # seconds a proved target stays open to its token
+//   require_verified_targets = true  # non-admin tokens scan public addresses only once proved
+//   unsafe_test_public_ranges = [] # TESTS ONLY: special blocks treated as public (see below)
 //   [anonymous]                    # callers without a token: their own address only
 //   max_probes = 1000
 //   scans_per_minute = 3           # token bucket per client address (429 + Retry-After)
@@ -29,6 +33,7 @@
 //   bearer_token = ""              # set: scrapes need "Authorization: Bearer <it>" (else 401)
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -65,6 +70,15 @@ struct ServerConfig {
   std::vector<std::string> alert_destinations;  // allow list, checked by alerts/destination.h
   bool reverse_dns = true;           // name address targets of small scans by their reverse names
   std::uint64_t retention_days = 0;  // 0 = finished scans are kept
+  // Target verification (issue 14). When `resolver` is set, scan requests also resolve
+  // hostnames through it (so the proof and the scan see the same DNS).
+  std::string resolver;
+  std::chrono::seconds verification_ttl{7 * 24 * 3600};
+  bool require_verified_targets = true;
+  // UNSAFE outside tests: these blocks stop being special ranges for verification and for
+  // non-admin tokens, so the integration test can use the lab block (198.18.0.0/15) as if it
+  // were the public internet. A production config must leave it empty.
+  std::vector<target_policy::Cidr> unsafe_test_public_ranges;
   AnonymousLimits anonymous;
   MetricsSettings metrics;
   // Reverse proxies in front of serve (target_policy/forwarded.h); empty: headers ignored.

@@ -58,6 +58,27 @@ void checkSpecialRanges(const core::TargetSet& set, const std::vector<Cidr>& all
   }
 }
 
+[[noreturn]] void refuseUnverified(const core::IpAddress& first, const core::IpAddress& last) {
+  throw PolicyError(Refusal::kForbidden,
+                    (first == last ? first.toString() + " is" : rangeText(first, last) + " are") +
+                        " not verified for your token; prove control of it first "
+                        "(POST /api/v1/verifications)");
+}
+
+// Rule 2b: what is neither allowed nor proved is refused.
+void checkVerified(const core::TargetSet& set, std::vector<Cidr> open) {
+  auto v4 = set.v4();
+  v4.subtract(allowedBlocks<std::uint32_t>(open, true));
+  for (const auto& part : v4.intervals()) {
+    refuseUnverified(core::IpAddress::fromV4(part.first), core::IpAddress::fromV4(part.last));
+  }
+  auto v6 = set.v6();
+  v6.subtract(allowedBlocks<core::Uint128>(open, false));
+  for (const auto& part : v6.intervals()) {
+    refuseUnverified(core::IpAddress::fromV6(part.first), core::IpAddress::fromV6(part.last));
+  }
+}
+
 }  // namespace
 
 core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view targets,
@@ -90,7 +111,10 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
                             policy.only_address->toString() + ")");
     }
   }
-  checkSpecialRanges(set, policy.allowed);
+  auto not_special = policy.allowed;
+  not_special.insert(not_special.end(), policy.unsafe_treat_as_public.begin(),
+                     policy.unsafe_treat_as_public.end());
+  checkSpecialRanges(set, not_special);
 
   const std::uint64_t hosts = set.size();
   if (policy.max_probes != 0 &&
@@ -99,6 +123,12 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
                       std::to_string(hosts) + " hosts x " + std::to_string(port_count) +
                           " ports is more than the " + std::to_string(policy.max_probes) +
                           " probes allowed per scan");
+  }
+  // Rule 2b after the size cap, so a scan too large for anyone says so first.
+  if (policy.require_verified) {
+    auto open = policy.allowed;
+    open.insert(open.end(), policy.verified.begin(), policy.verified.end());
+    checkVerified(set, std::move(open));
   }
   return set;
 }

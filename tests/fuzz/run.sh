@@ -21,6 +21,7 @@ failed=()
 names+=(certificate starttls)  # TLS in service detection (src/detect/tls)
 names+=(service_codec)  # the store's ServiceInfo column (src/store/service_codec)
 names+=(port_policy results)  # the port policy (src/policy) and result files (src/results)
+names+=(dns_message)  # DNS answers of target verification (src/target_policy/dns_message)
 for name in "${names[@]}"; do
   fuzzer="$build_dir/tests/fuzz/fuzz_$name"
   seeds="$source_dir/tests/data/fuzz/$name"
