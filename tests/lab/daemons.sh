@@ -246,6 +246,18 @@ default_login_user = dovenull
 default_process_limit = 1000
 default_client_limit = 8000
 mail_location = maildir:$d/mail/%u
+# High-performance login mode (Dovecot's own name for it): long-lived login processes that
+# take many clients each, instead of a fork per connection. With --fan this one Dovecot
+# stands for 256 hosts' own; forking it served about 70 connections/s on the 2-CPU bench
+# machine and every scanner's probes of 110/143/993/995 queued past their waits.
+service imap-login {
+  service_count = 0
+  process_min_avail = 2
+}
+service pop3-login {
+  service_count = 0
+  process_min_avail = 2
+}
 passdb {
   driver = passwd-file
   args = $d/users
