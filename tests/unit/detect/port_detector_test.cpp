@@ -301,6 +301,28 @@ TEST_F(PortDetectorTest, TlsWithNothingInsideStaysSsl) {
   EXPECT_TRUE(result.identified);
 }
 
+// A Kubernetes API server on 6443: TLS first, then GET /version inside names the version
+// (before GET /, whose 403 for system:anonymous would end detection without one).
+TEST_F(PortDetectorTest, KubernetesApiServerIsAskedForItsVersionInsideTls) {
+  std::string hello =
+      std::string("\x16\x03\x03\x00\x31\x02\x00\x00\x2d\x03\x03", 11) + std::string(40, 'r');
+  Behaviour plain{.answers = {{payload("TLSSessionReq"), {{Millis(1), hello}}}}};
+  Behaviour inside{
+      .answers = {{payload("KubernetesVersion"),
+                   {{Millis(1),
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\n  \"major\": "
+                     "\"1\",\n  \"minor\": \"28\",\n  \"gitVersion\": \"v1.28.2+k3s1\",\n  "
+                     "\"goVersion\": \"go1.20.8\",\n  \"platform\": \"linux/arm64\"\n}"}}}},
+      .close_after_answer = true};
+  auto result = detect(6443, plain, inside);
+  EXPECT_EQ(result.tunnel, Tunnel::kSsl);
+  EXPECT_EQ(result.service, "http");
+  EXPECT_EQ(result.product, "Kubernetes API server");
+  EXPECT_EQ(result.version, "1.28.2+k3s1");
+  EXPECT_EQ(result.info, "linux/arm64");
+  EXPECT_EQ(result.probe, "KubernetesVersion");
+}
+
 // MQTT's CONNACK arrives before the version: the soft match waits briefly for more bytes.
 TEST_F(PortDetectorTest, MatchWithoutVersionWaitsBrieflyForTheRest) {
   std::string publish =
