@@ -16,8 +16,8 @@
 //  - an answer is matched when it arrives, again when it has doubled (and a few times after a
 //    pause while small), and at its end, so a peer sending one byte at a time cannot make the
 //    matcher rescan the buffer per byte; a hard match with a version ends detection at once;
-//    a match without version (or a soft one) waits `linger` for more bytes (multi-part
-//    answers), bounded by the probe's own deadline;
+//    a match without version (or a soft one) waits for more bytes (multi-part answers; see
+//    `linger` below), bounded by the probe's own deadline;
 //  - a soft match narrows the rest of the plan; the first soft match is the answer when no
 //    hard match follows;
 //  - a NULL connection the peer closes without data within `tcpwrappedms` (twice, see
@@ -27,7 +27,8 @@
 //  - answers are buffered up to kMaxResponseBytes per probe; more is not needed to match;
 //  - kConnect: the runner applies its own connect (and TLS handshake) timeout and reports
 //    onConnectFailed; the same probe is tried again on a fresh connection after
-//    `retry_after` (doubling), at most `max_retries` times per port, then detection ends.
+//    `retry_after` (doubling), at most `max_retries` times per port (no widening meanwhile),
+//    then the probe is lost and, with nothing else running, detection ends.
 //    A busy daemon (sshd's MaxStartups, a login-process limit, a full accept queue) refuses
 //    or drops part of many concurrent connections; one failure must not lose the port;
 //  - a NULL connection closed without data within `tcpwrappedms` is tried once more (same
