@@ -9,7 +9,7 @@
 # When `portlens scan --help` has no -sV yet, only nmap runs and Portlens is reported skipped.
 # The hostile fakes are not scanned here (nmap spends minutes on the trickling one; the
 # integration test covers them). Part of `make bench` (bench/run.sh); nmap alone takes about
-# 32 min on part fan (1936.6 s here, 2 CPUs): BENCH_DETECT_PARTS=single skips it.
+# 33 min on part fan (1936.6 s and 2000.7 s here, 2 CPUs): BENCH_DETECT_PARTS=single skips it.
 # Environment: BENCH_RUNS (default 5; part a uses at most 3, part b BENCH_DETECT_FAN_RUNS,
 # default 1), BENCH_DETECT_PARTS (default "single fan").
 set -euo pipefail
@@ -144,6 +144,32 @@ PY
     grep -v '^{' "$table"  # the table and its summary line, not the JSON for the bench
     echo '```'
   done
+  # The fan, port by port: how many of its hosts each tool named right on each port.
+  fan_tables=$(find "$WORK_DIR" -maxdepth 1 -name 'table-fan-*.txt' | sort)
+  if [ -n "$fan_tables" ]; then
+    echo
+    echo "Fan, port by port (hosts named right of 256, last run):"
+    echo
+    # shellcheck disable=SC2086  # one path per table, none with spaces (mktemp)
+    python3 - $fan_tables <<'PY'
+import collections, os, sys
+tools, counts, truth = [], collections.defaultdict(collections.Counter), {}
+for path in sys.argv[1:]:
+    tool = os.path.basename(path)[len("table-fan-"):-len(".txt")]
+    tools.append(tool)
+    for line in open(path):
+        fields = line.split()
+        if len(fields) < 4 or not fields[1].isdigit():
+            continue
+        port = int(fields[1])
+        truth.setdefault(port, " ".join(fields[2:4]))
+        counts[tool][port] += line.rstrip().endswith(" ok")
+print("| port | truth | " + " | ".join(tools) + " |")
+print("|---:|---|" + "---:|" * len(tools))
+for port in sorted(truth):
+    print(f"| {port} | {truth[port]} | " + " | ".join(str(counts[t][port]) for t in tools) + " |")
+PY
+  fi
 } >"$WORK_DIR/table.md"
 mkdir -p "$BENCH_DIR/results"
 cp "$WORK_DIR/table.md" "$BENCH_DIR/results/detect.md"

@@ -24,7 +24,6 @@ DetectActions PortDetector::start(TimePoint now) {
 DetectActions PortDetector::onConnected(std::uint32_t connection, TimePoint now) {
   Connection* c = find(connection);
   if (c == nullptr || done_) return takeActions();
-  connect_failures_ = 0;
   c->connected = true;
   c->connected_at = now;
   const Probe& probe = db_.probes[c->probe];
@@ -38,13 +37,12 @@ DetectActions PortDetector::onConnected(std::uint32_t connection, TimePoint now)
 }
 
 DetectActions PortDetector::onConnectFailed(std::uint32_t connection, TimePoint now) {
-  if (find(connection) == nullptr || done_) return takeActions();
+  const Connection* failed = find(connection);
+  if (failed == nullptr || done_) return takeActions();
+  const std::size_t probe = failed->probe;
   std::erase_if(connections_, [&](const Connection& c) { return c.id == connection; });
-  if (++connect_failures_ >= kMaxConnectFailures) {
-    finish();
-  } else if (connections_.empty()) {
-    startNextProbe(now);
-  }
+  // Out of retries: the probe is lost; the port is given up when nothing else is running.
+  if (!retryLater(probe, now) && connections_.empty() && retries_.empty()) finish();
   return takeActions();
 }
 
@@ -52,6 +50,7 @@ DetectActions PortDetector::onData(std::uint32_t connection, std::string_view by
                                    TimePoint now) {
   Connection* c = find(connection);
   if (c == nullptr || done_ || bytes.empty()) return takeActions();
+  if (!c->got_data) c->first_data_at = now;
   c->got_data = true;
   std::size_t room = kMaxResponseBytes - c->response.size();
   c->response.append(bytes.substr(0, room));
@@ -72,7 +71,10 @@ DetectActions PortDetector::onData(std::uint32_t connection, std::string_view by
   if (complete || c->response.size() >= kMaxResponseBytes) {
     finishConnection(connection, false, now);
   } else if (c->match) {
-    c->linger_until = std::min(c->deadline, now + timing_.linger);
+    const auto answered_after = c->first_data_at - c->connected_at;
+    const Millis floor = c->match->soft ? timing_.soft_linger : timing_.linger;
+    c->linger_until =
+        std::min(c->deadline, now + std::max<TimePoint::duration>(floor, 2 * answered_after));
   }
   return takeActions();
 }
@@ -90,6 +92,7 @@ DetectActions PortDetector::onTimeout(TimePoint now) {
   for (std::uint32_t id : expired) {
     if (!done_ && find(id) != nullptr) finishConnection(id, false, now);
   }
+  if (!done_) startDueRetries(now);
   widen(now);
   return takeActions();
 }
@@ -112,22 +115,53 @@ void PortDetector::startNextProbe(TimePoint now) {
   std::optional<std::size_t> probe = planner_->next();
   if (!probe) {
     plan_exhausted_ = true;
-    if (connections_.empty()) finish();
+    if (connections_.empty() && retries_.empty()) finish();
     return;
   }
+  connect(*probe);
+}
+
+void PortDetector::connect(std::size_t probe) {
   Connection c;
   c.id = next_id_++;
-  c.probe = *probe;
-  c.is_null = db_.probes[*probe].payload.empty();
+  c.probe = probe;
+  c.is_null = db_.probes[probe].payload.empty();
   pending_.push_back(
       {.kind = DetectAction::Kind::kConnect, .connection = c.id, .tunnel = query_.tunnel});
   connections_.push_back(std::move(c));
 }
 
+// Schedules `probe` on a fresh connection after retry_after x 2^(retries so far); false when
+// the port's retry budget is spent.
+bool PortDetector::retryLater(std::size_t probe, TimePoint now) {
+  if (retries_used_ >= timing_.max_retries) return false;
+  retries_.push_back({now + timing_.retry_after * (1 << retries_used_), probe});
+  ++retries_used_;
+  return true;
+}
+
+void PortDetector::startDueRetries(TimePoint now) {
+  std::vector<Retry> due;
+  std::erase_if(retries_, [&](const Retry& r) {
+    if (r.at > now) return false;
+    due.push_back(r);
+    return true;
+  });
+  for (const Retry& r : due) connect(r.probe);
+}
+
+bool PortDetector::probeRunning() const {
+  return std::any_of(connections_.begin(), connections_.end(),
+                     [](const Connection& c) { return !c.is_null; }) ||
+         std::any_of(retries_.begin(), retries_.end(),
+                     [&](const Retry& r) { return !db_.probes[r.probe].payload.empty(); });
+}
+
 // The next probe may start alongside the running ones once all of them (the NULL wait
-// included) are connected and have had no matching answer for parallel_after.
+// included) are connected and have had no matching answer for parallel_after, and no retry
+// is pending (a peer that just refused a connection gets no more at once).
 std::optional<TimePoint> PortDetector::widenTime() const {
-  if (done_ || plan_exhausted_ || connections_.empty()) return std::nullopt;
+  if (done_ || plan_exhausted_ || connections_.empty() || !retries_.empty()) return std::nullopt;
   int probes = 0;
   TimePoint youngest = TimePoint::min();
   for (const auto& c : connections_) {
@@ -160,13 +194,16 @@ void PortDetector::finishConnection(std::uint32_t id, bool peer_closed, TimePoin
     if (!soft_) soft_.emplace(*c.match, c.probe);
   } else if (c.is_null && peer_closed && !c.got_data && c.connected &&
              now - c.connected_at <= Millis(db_.probes[c.probe].tcp_wrapped_ms)) {
+    // Once more on a fresh connection: a daemon at its connection limit closes at once too.
+    if (!null_retried_) {
+      null_retried_ = true;
+      if (retryLater(c.probe, now)) return;
+    }
     result_.tcpwrapped = true;
     finish();
     return;
   }
-  bool probe_running = std::any_of(connections_.begin(), connections_.end(),
-                                   [](const Connection& other) { return !other.is_null; });
-  if (!probe_running) startNextProbe(now);
+  if (!probeRunning()) startNextProbe(now);
 }
 
 void PortDetector::acceptHardMatch(const ServiceMatch& match, std::size_t sent_probe,
@@ -184,6 +221,7 @@ void PortDetector::acceptHardMatch(const ServiceMatch& match, std::size_t sent_p
 void PortDetector::switchToTls(const ServiceMatch& ssl_match, TimePoint now) {
   (void)ssl_match;
   closeAll();
+  retries_.clear();
   query_.tunnel = Tunnel::kSsl;
   planner_.emplace(db_, query_);
   soft_.reset();
@@ -229,6 +267,7 @@ DetectActions PortDetector::takeActions() {
     for (const auto& c : connections_) {
       wake = std::min(wake, c.linger_until.value_or(c.deadline));
     }
+    for (const auto& r : retries_) wake = std::min(wake, r.at);
     if (wake != TimePoint::max()) {
       pending_.push_back({.kind = DetectAction::Kind::kWaitUntil, .until = wake});
     }

@@ -16,16 +16,27 @@
 //  - an answer is matched when it arrives, again when it has doubled (and a few times after a
 //    pause while small), and at its end, so a peer sending one byte at a time cannot make the
 //    matcher rescan the buffer per byte; a hard match with a version ends detection at once;
-//    a match without version (or a soft one) waits `linger` for more bytes (multi-part
-//    answers), bounded by the probe's own deadline;
+//    a match without version (or a soft one) waits for more bytes (multi-part answers; see
+//    `linger` below), bounded by the probe's own deadline;
 //  - a soft match narrows the rest of the plan; the first soft match is the answer when no
 //    hard match follows;
-//  - a NULL connection the peer closes without data within `tcpwrappedms` is tcpwrapped;
+//  - a NULL connection the peer closes without data within `tcpwrappedms` (twice, see
+//    below) is tcpwrapped;
 //  - a hard match for "ssl" restarts the plan inside TLS (once): kConnect with Tunnel::kSsl
 //    means "connect and complete a TLS handshake, then report onConnected";
 //  - answers are buffered up to kMaxResponseBytes per probe; more is not needed to match;
 //  - kConnect: the runner applies its own connect (and TLS handshake) timeout and reports
-//    onConnectFailed; two failures in a row end detection.
+//    onConnectFailed; the same probe is tried again on a fresh connection after
+//    `retry_after` (doubling), at most `max_retries` times per port (no widening meanwhile),
+//    then the probe is lost and, with nothing else running, detection ends.
+//    A busy daemon (sshd's MaxStartups, a login-process limit, a full accept queue) refuses
+//    or drops part of many concurrent connections; one failure must not lose the port;
+//  - a NULL connection closed without data within `tcpwrappedms` is tried once more (same
+//    budget) before the port is called tcpwrapped: a daemon at its limit closes at once too,
+//    and a real tcpwrapped costs one more connection and `retry_after`, never a loop;
+//  - a match without version waits `linger` (`soft_linger` after a soft match: a loaded
+//    Mosquitto sent its version over 150 ms after its CONNACK), at least twice the time the
+//    answer took (a loaded server sends the rest as late as the start), within the deadline.
 #pragma once
 
 #include <chrono>
@@ -51,7 +62,10 @@ inline constexpr std::size_t kMaxResponseBytes = std::size_t{32} * 1024;
 struct DetectTiming {
   Millis parallel_after{300};   // silence before the next probe starts alongside
   Millis linger{150};           // wait for more bytes after a match without version
+  Millis soft_linger{1000};     // the same after a soft match (the rest names the product)
   int max_parallel_probes = 3;  // probe connections at once, besides the NULL wait
+  Millis retry_after{250};      // before the first retry on a fresh connection; doubles
+  int max_retries = 3;          // fresh connections after failures, per port
 };
 
 struct DetectAction {
@@ -87,6 +101,7 @@ class PortDetector {
     bool connected = false;
     bool got_data = false;
     TimePoint connected_at{};
+    TimePoint first_data_at{};
     TimePoint deadline = TimePoint::max();
     std::optional<TimePoint> linger_until;
     std::string response;
@@ -99,12 +114,20 @@ class PortDetector {
   static constexpr Millis kRematchInterval{20};
   static constexpr int kTimedRematches = 8;
   static constexpr std::size_t kTimedRematchBytes = 4096;
-  static constexpr int kMaxConnectFailures = 2;
+  // A probe waiting to be tried again on a fresh connection (see retryLater).
+  struct Retry {
+    TimePoint at{};
+    std::size_t probe = 0;
+  };
 
   Connection* find(std::uint32_t id);
   void rematch(Connection& c, TimePoint now);
   void startPlan(TimePoint now);
   void startNextProbe(TimePoint now);
+  void connect(std::size_t probe);
+  bool retryLater(std::size_t probe, TimePoint now);
+  void startDueRetries(TimePoint now);
+  bool probeRunning() const;
   std::optional<TimePoint> widenTime() const;
   void widen(TimePoint now);
   void finishConnection(std::uint32_t id, bool peer_closed, TimePoint now);
@@ -125,7 +148,9 @@ class PortDetector {
   std::uint32_t next_id_ = 1;
   std::optional<std::pair<ServiceMatch, std::size_t>> soft_;  // the match and the probe sent
   std::optional<std::pair<ServiceMatch, std::size_t>> ssl_match_;
-  int connect_failures_ = 0;
+  std::vector<Retry> retries_;  // due retries, by time of arrival
+  int retries_used_ = 0;
+  bool null_retried_ = false;
   bool plan_exhausted_ = false;
   ServiceResult result_;
   bool done_ = false;

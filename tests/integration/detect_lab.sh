@@ -5,6 +5,7 @@
 #   detect_lab.sh [PATH_TO_PORTLENS]
 # nmap -sV proves the lab and the truth right; then `portlens scan -sV` must name the same
 # ports as the truth (our probe file), and with nmap's probe file the same products as nmap.
+# Over IPv6 too: a few of the daemons also serve 2001:2:0:1::20, named by Portlens alone.
 # Environment: DETECT_TIMING=FILE appends "nmap_real_seconds<TAB>N" (used by reports).
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
@@ -12,6 +13,7 @@ source "$(dirname "$0")/lib.sh"
 DAEMONS_SH="$INTEGRATION_DIR/../lab/daemons.sh"
 SERVICE_CHECK="$INTEGRATION_DIR/../lab/service_check.py"
 HOST=198.19.0.20
+HOST6=2001:2:0:1::20  # daemons.sh's IPv6 host: sshd, nginx (plain, TLS), imap, postgresql, redis
 PORTLENS=${1:-}
 
 require_lab_tools nmap openssl setpriv nsenter ss
@@ -43,9 +45,14 @@ sed 's/\t/  /g' "$WORK_DIR/services.tsv" >&2
 # The daemons must not be reachable from the machine's own namespace: nothing of ours
 # listens there (the target namespace is the only place the lab address exists).
 if ss -Htln | awk '{ print $4 }' | grep -q "^$HOST:"; then die "$HOST listens outside the lab"; fi
+if ss -Htln | awk '{ print $4 }' | grep -qF "[$HOST6]:"; then die "$HOST6 listens outside the lab"; fi
 
-real_ports=$(awk -F'\t' '!/^#/ && $5 != "-" { print $2 }' "$WORK_DIR/services.tsv" | paste -sd,)
-fake_ports=$(awk -F'\t' '!/^#/ && $5 == "-" { print $2 }' "$WORK_DIR/services.tsv" | paste -sd,)
+real_ports=$(awk -F'\t' '!/^#/ && $1 == "'$HOST'" && $5 != "-" { print $2 }' "$WORK_DIR/services.tsv" |
+  paste -sd,)
+fake_ports=$(awk -F'\t' '!/^#/ && $1 == "'$HOST'" && $5 == "-" { print $2 }' "$WORK_DIR/services.tsv" |
+  paste -sd,)
+v6_ports=$(awk -F'\t' '!/^#/ && $1 == "'$HOST6'" { print $2 }' "$WORK_DIR/services.tsv" | paste -sd,)
+[ -n "$v6_ports" ] || die "the truth has no service on $HOST6"
 
 # The hostile fakes take nmap minutes (the trickling peer answers every probe a byte at a
 # time): scanned in parallel with the real daemons, whose time is what gets compared.
@@ -90,6 +97,8 @@ print(s.recv(4).hex())') || die "no MQTT answer on 1883"
 [ "$connack" = 20020000 ] || die "1883 did not accept an MQTT CONNECT: $connack"
 
 # ---- Portlens -sV: the same ports, named as the truth says ------------------------------
+# IPv6 first: the same daemons on $HOST6 (no nmap run here: the IPv4 run proved the truth, and
+# nmap -6 -sV would add about 15 s to the test).
 [ -n "$PORTLENS" ] || die "usage: detect_lab.sh PATH_TO_PORTLENS"
 started=$(date +%s.%N)
 in_lab 300 "$PORTLENS" scan --connect -sV -q -p "$real_ports" --format ndjson \
@@ -97,6 +106,11 @@ in_lab 300 "$PORTLENS" scan --connect -sV -q -p "$real_ports" --format ndjson \
 portlens_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
 say "portlens -sV on the same real services: ${portlens_seconds} s (nmap ${nmap_seconds} s)"
 [ -z "${DETECT_TIMING:-}" ] || printf 'portlens_real_seconds\t%s\n' "$portlens_seconds" >>"$DETECT_TIMING"
+in_lab 120 "$PORTLENS" scan --connect -sV -q -p "$v6_ports" --format ndjson \
+  -o "$WORK_DIR/portlens-v6.ndjson" "$HOST6" || die "portlens scan -sV failed on $HOST6"
+say "portlens -sV vs the truth (IPv6, $HOST6):"
+python3 "$SERVICE_CHECK" --truth "$WORK_DIR/services.tsv" --ndjson "$WORK_DIR/portlens-v6.ndjson" \
+  --host "$HOST6" --ports "$v6_ports" || die "portlens -sV disagrees with the truth on $HOST6"
 in_lab 300 "$PORTLENS" scan --connect -sV -q -p "$fake_ports" --format ndjson \
   -o "$WORK_DIR/portlens-fakes.ndjson" "$HOST" || die "portlens scan -sV failed on the hostile fakes"
 status=0

@@ -14,14 +14,18 @@
 #                                 debian_version upstream_version (versions read from dpkg now)
 #   daemons.sh ports              the ports, comma-separated (for nmap -p)
 #
-# Host: DAEMONS_HOST (default 198.19.0.20): an IPv4 lab address that truth.tsv does not use
-# (IPv4 only for now: the configs write HOST:PORT).
+# Host: DAEMONS_HOST (default 198.19.0.20): an IPv4 lab address that truth.tsv does not use.
+# IPv6: DAEMONS_HOST6 (default 2001:2:0:1::20, in the lab's IPv6 block, assigned to the target
+# namespace's lo, so daemons bind it like any local address) serves the ports of V6_PORTS
+# too: sshd, nginx (plain and TLS), dovecot's imap, postgresql and redis.
 # Packages: scripts/install-deps.sh installs them without starting them.
 set -euo pipefail
 
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB_SH="$LAB_DIR/lab.sh"
 HOST=${DAEMONS_HOST:-198.19.0.20}
+HOST6=${DAEMONS_HOST6:-2001:2:0:1::20}
+V6_PORTS="22 80 443 143 5432 6379"
 MARKER=.portlens-daemons
 PG_BIN=$(find /usr/lib/postgresql -maxdepth 3 -name postgres -path '*/bin/*' 2>/dev/null |
   sort -V | tail -n 1 || true)
@@ -86,7 +90,7 @@ launch() {
 
 make_certificates() {
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=daemons.lab.test" \
-    -addext "subjectAltName=DNS:daemons.lab.test,IP:$HOST" \
+    -addext "subjectAltName=DNS:daemons.lab.test,IP:$HOST,IP:$HOST6" \
     -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" >/dev/null 2>&1
   # An expired self-signed certificate (2020-2021): openssl ca can set both dates.
   local ca="$DIR/tls/expired-ca"
@@ -123,6 +127,7 @@ start_sshd() {
   cat >"$DIR/ssh/sshd_config" <<EOF
 ListenAddress $HOST:22
 ListenAddress $HOST:2222
+ListenAddress [$HOST6]:22
 HostKey $DIR/ssh/ssh_host_ed25519_key
 HostKey $DIR/ssh/ssh_host_ecdsa_key
 PidFile $DIR/ssh/sshd.pid
@@ -159,6 +164,8 @@ http {
     listen $HOST:8888;
     listen $HOST:443 ssl;
     listen $HOST:9443 ssl;
+    listen [$HOST6]:80;
+    listen [$HOST6]:443 ssl;
     ssl_certificate $DIR/tls/cert.pem;
     ssl_certificate_key $DIR/tls/key.pem;
     root $n/html;
@@ -236,7 +243,7 @@ base_dir = $d/run
 state_dir = $d/state
 instance_name = lab-$NAME
 protocols = imap pop3
-listen = $HOST
+listen = $HOST, $HOST6
 log_path = $DIR/log/dovecot.log
 ssl = yes
 ssl_cert = <$DIR/tls/cert.pem
@@ -246,6 +253,18 @@ default_login_user = dovenull
 default_process_limit = 1000
 default_client_limit = 8000
 mail_location = maildir:$d/mail/%u
+# High-performance login mode (Dovecot's own name for it): long-lived login processes that
+# take many clients each, instead of a fork per connection. With --fan this one Dovecot
+# stands for 256 hosts' own; forking it served about 70 connections/s on the 2-CPU bench
+# machine and every scanner's probes of 110/143/993/995 queued past their waits.
+service imap-login {
+  service_count = 0
+  process_min_avail = 2
+}
+service pop3-login {
+  service_count = 0
+  process_min_avail = 2
+}
 passdb {
   driver = passwd-file
   args = $d/users
@@ -285,7 +304,7 @@ start_postgres() {
     "$(dirname "$PG_BIN")/initdb" -D "$p/data" -A trust -U postgres --no-sync \
     >"$DIR/log/postgres-initdb.log" 2>&1 ||
     fail_with_log postgres "$DIR/log/postgres-initdb.log" "initdb failed"
-  launch postgres --as postgres "$PG_BIN" -D "$p/data" -c "listen_addresses=$HOST" \
+  launch postgres --as postgres "$PG_BIN" -D "$p/data" -c "listen_addresses=$HOST,$HOST6" \
     -c port=5432 -c "unix_socket_directories=$p/sock" -c max_connections=300 \
     -c shared_buffers=16MB -c fsync=off
 }
@@ -294,7 +313,7 @@ start_redis() {
   local name=$1 port=$2
   mkdir -p "$DIR/$name"
   chown redis:redis "$DIR/$name"
-  launch "$name" --as redis /usr/bin/redis-server --bind "$HOST" --port "$port" \
+  launch "$name" --as redis /usr/bin/redis-server --bind "$HOST $HOST6" --port "$port" \
     --dir "$DIR/$name" --daemonize no --save '' --appendonly no --protected-mode no \
     --maxclients 8000
 }
@@ -338,6 +357,9 @@ wait_listening() {
     missing=""
     while read -r daemon port _; do
       grep -qx "$HOST:$port" <<<"$listening" || missing+="$daemon:$port "
+      if [[ " $V6_PORTS " == *" $port "* ]] && ! grep -qxF "[$HOST6]:$port" <<<"$listening"; then
+        missing+="$daemon:[$HOST6]:$port "
+      fi
     done <<<"$SERVICES"
     [ -z "$missing" ] && return 0
     for daemon in $(tr ' ' '\n' <<<"$missing" | cut -d: -f1 | sort -u); do
@@ -401,12 +423,17 @@ cmd_start() {
   touch "$DIR/$MARKER"
   echo "$NAME" >"$DIR/lab"
   echo "$HOST" >"$DIR/host"
+  [[ $HOST6 =~ ^2001:2:0:1:[0-9a-f:]+$ ]] ||
+    fail "DAEMONS_HOST6 must be an IPv6 address of the lab block 2001:2:0:1::/64, got '$HOST6'"
+  echo "$HOST6" >"$DIR/host6"
   chmod 755 "$DIR"  # the daemons' own users must reach their subfolders
   setpriv --reuid nobody --regid nogroup --clear-groups -- test -x "$DIR" ||
     fail "$DIR is not reachable by unprivileged users (a parent folder lacks o+x)"
   mkdir -p "$DIR/pids" "$DIR/log" "$DIR/tls"
   # A start that fails half-way stops what it started (DIR and its logs stay for the caller).
   trap start_exit EXIT
+  # Assigned, not only AnyIP-routed: IPv6 bind() accepts only assigned addresses.
+  in_target ip -6 addr replace "$HOST6/128" dev lo nodad
   make_certificates
   start_sshd
   start_nginx
@@ -463,6 +490,7 @@ cmd_stop() {
   if [ -e "/run/netns/$TARGET_NS" ]; then
     kill_ours
     in_target nft delete table ip daemons_fan 2>/dev/null || true
+    [ ! -s "$DIR/host6" ] || in_target ip -6 addr del "$(cat "$DIR/host6")/128" dev lo 2>/dev/null || true
   fi
   rm -rf "$DIR"
   log "daemons of lab $NAME stopped"
@@ -479,6 +507,8 @@ cmd_truth() {
   [ -s "$DIR/host" ] || fail "usage: daemons.sh truth DIR (a DIR given to start)"
   local hosts host
   hosts=$(cat "$DIR/host")
+  local host6=""
+  [ ! -s "$DIR/host6" ] || host6=$(cat "$DIR/host6")
   if [ -s "$DIR/fan" ]; then
     hosts+=" $(python3 -c 'import ipaddress, sys; print(" ".join(map(str, ipaddress.ip_network(sys.argv[1]))))' "$(cat "$DIR/fan")")"
   fi
@@ -497,7 +527,9 @@ cmd_truth() {
     fi
     local plain=-
     [ "$version" = - ] || plain=$(upstream "$version")
-    for host in $hosts; do
+    local port_hosts=$hosts
+    if [ -n "$host6" ] && [[ " $V6_PORTS " == *" $port "* ]]; then port_hosts+=" $host6"; fi
+    for host in $port_hosts; do
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$host" "$port" "$service" "$product" "$package" \
         "$version" "$plain"
     done

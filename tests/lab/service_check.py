@@ -156,7 +156,11 @@ def main():
 
     rows, counts = [], {"ports": 0, "ok": 0, "allowed": 0, "failed": 0,
                         "versions": 0, "versions_exact": 0}
-    for key in sorted(truth, key=lambda k: (ipaddress.ip_address(k[0]), k[1])):
+    def order(key):  # IPv4 hosts first, then IPv6 (addresses of two versions do not compare)
+        address = ipaddress.ip_address(key[0])
+        return address.version, address, key[1]
+
+    for key in sorted(truth, key=order):
         address = ipaddress.ip_address(key[0])
         if networks and not any(address in network for network in networks):
             continue

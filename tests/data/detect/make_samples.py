@@ -100,6 +100,16 @@ sample("kubernetes_api", "GetRequest",
             b'"Failure",\n  "message": "forbidden: User \\"system:anonymous\\" cannot get path '
             b'\\"/\\"",\n  "reason": "Forbidden",\n  "details": {},\n  "code": 403\n}'),
        "http", product="Kubernetes API server", info="anonymous: Forbidden")
+sample("kubernetes_version", "KubernetesVersion",
+       http(b"200 OK", [b"Audit-Id: 0c4b8f4e-2f5e-4a8e-9d1b-6a1f3e0b7c21",
+                        b"Cache-Control: no-cache, private", b"Content-Type: application/json",
+                        b"X-Kubernetes-Pf-Flowschema-Uid: 5c1b1f8e-1b7a-4c55-8c0e-1f0f8c9d2a10",
+                        b"Date: Wed, 02 Dec 2026 03:41:43 GMT", b"Content-Length: 263"],
+            b'{\n  "major": "1",\n  "minor": "28",\n  "gitVersion": "v1.28.2",\n'
+            b'  "gitCommit": "89a4ea3e1e4ddd7f7572286090359983e0387b2f",\n'
+            b'  "gitTreeState": "clean",\n  "buildDate": "2023-09-13T09:29:07Z",\n'
+            b'  "goVersion": "go1.20.8",\n  "compiler": "gc",\n  "platform": "linux/amd64"\n}'),
+       "http", product="Kubernetes API server", version="1.28.2", info="linux/amd64")
 sample("elasticsearch", "GetRequest",
        http(b"200 OK", [b"X-elastic-product: Elasticsearch",
                         b"content-type: application/json", b"content-length: 540"],

@@ -28,6 +28,8 @@ struct Behaviour {
   std::map<std::string, std::vector<std::pair<Millis, std::string>>> answers{};  // by payload
   bool close_at_once = false;
   bool close_after_answer = false;
+  int refuse_first = 0;  // the first N connections fail (a full accept queue, RST)
+  int close_first = 0;   // the next N close at once without data (sshd's MaxStartups)
 };
 
 class FakeNetwork {
@@ -58,11 +60,12 @@ class FakeNetwork {
   Millis elapsed() const { return std::chrono::duration_cast<Millis>(now_ - start_); }
   int connects() const { return connects_; }
   int closes() const { return closes_; }
+  int refused() const { return refused_; }
   std::vector<std::string> sent;
 
  private:
   struct Event {
-    enum class Kind { kConnected, kData, kClosed } kind = Kind::kConnected;
+    enum class Kind { kConnected, kConnectFailed, kData, kClosed } kind = Kind::kConnected;
     std::uint32_t connection = 0;
     std::string bytes{};
   };
@@ -76,8 +79,12 @@ class FakeNetwork {
           ++connects_;
           tunnel_[action.connection] = action.tunnel;
           const Behaviour& b = behaviour(action.connection);
+          if (connects_ <= b.refuse_first) {
+            at(Millis(1), {Event::Kind::kConnectFailed, action.connection, {}});
+            break;
+          }
           at(Millis(1), {Event::Kind::kConnected, action.connection, {}});
-          if (b.close_at_once) {
+          if (b.close_at_once || connects_ <= b.refuse_first + b.close_first) {
             at(Millis(2), {Event::Kind::kClosed, action.connection, {}});
           } else if (!b.banner.empty()) {
             scheduleBanner(action.connection, b);
@@ -132,6 +139,11 @@ class FakeNetwork {
       case Event::Kind::kConnected:
         apply(detector_.onConnected(event.connection, now_));
         break;
+      case Event::Kind::kConnectFailed:
+        ++refused_;
+        closed_.insert(event.connection);
+        apply(detector_.onConnectFailed(event.connection, now_));
+        break;
       case Event::Kind::kData:
         apply(detector_.onData(event.connection, event.bytes, now_));
         break;
@@ -152,6 +164,7 @@ class FakeNetwork {
   std::set<std::uint32_t> closed_;
   int connects_ = 0;
   int closes_ = 0;
+  int refused_ = 0;
 };
 
 class PortDetectorTest : public ::testing::Test {
@@ -167,8 +180,9 @@ class PortDetectorTest : public ::testing::Test {
     FakeNetwork net(detector, std::move(plain), std::move(tls));
     net.run();
     EXPECT_TRUE(detector.done());
-    EXPECT_EQ(net.connects(), net.closes()) << "every connection is closed at the end";
+    EXPECT_EQ(net.connects(), net.closes() + net.refused()) << "every connection is closed";
     if (elapsed) *elapsed = net.elapsed();
+    connects_ = net.connects();
     sent_ = net.sent;
     return detector.result();
   }
@@ -181,6 +195,7 @@ class PortDetectorTest : public ::testing::Test {
   std::unique_ptr<PatternSet> patterns_;
   std::unique_ptr<MatchScratch> scratch_;
   std::vector<std::string> sent_;
+  int connects_ = 0;
 };
 
 const std::string kNginxOk = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n<html>";
@@ -222,11 +237,37 @@ TEST_F(PortDetectorTest, PortSpecificProbeComesFirst) {
   EXPECT_LT(elapsed, Millis(400));
 }
 
+// A real tcpwrapped costs one more connection and the first retry delay, never a loop.
 TEST_F(PortDetectorTest, PeerClosingAtOnceIsTcpwrapped) {
-  auto result = detect(2000, {.close_at_once = true});
+  Millis elapsed;
+  auto result = detect(2000, {.close_at_once = true}, {}, &elapsed);
   EXPECT_TRUE(result.tcpwrapped);
   EXPECT_FALSE(result.identified);
   EXPECT_TRUE(sent_.empty());
+  EXPECT_EQ(connects_, 2);
+  EXPECT_EQ(elapsed, Millis(2) + DetectTiming{}.retry_after + Millis(2));
+}
+
+// sshd at MaxStartups closes a new connection at once; the next one gets the banner.
+TEST_F(PortDetectorTest, DaemonAtItsLimitClosingOnceIsNotTcpwrapped) {
+  auto result =
+      detect(22, {.banner = "SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n", .close_first = 1});
+  EXPECT_FALSE(result.tcpwrapped);
+  EXPECT_EQ(result.service, "ssh");
+  EXPECT_EQ(result.version, "9.2p1 Debian 2+deb12u3");
+  EXPECT_EQ(connects_, 2);
+}
+
+// A full accept queue or a reset: the same probe again on a fresh connection, later.
+TEST_F(PortDetectorTest, RefusedConnectionsAreRetriedWithinTheBudget) {
+  Millis elapsed;
+  Behaviour redis{.answers = {{payload("RedisInfo"),
+                               {{Millis(1), "$40\r\n# Server\r\nredis_version:7.0.15\r\n"}}}},
+                  .refuse_first = 2};
+  auto result = detect(6379, redis, {}, &elapsed);
+  EXPECT_EQ(result.version, "7.0.15");
+  EXPECT_EQ(connects_, 2 + 2);  // NULL and RedisInfo each refused once (250 ms, then 500 ms)
+  EXPECT_LT(elapsed, Millis(1500));
 }
 
 TEST_F(PortDetectorTest, ExcludedPortIsNotTouched) {
@@ -258,6 +299,28 @@ TEST_F(PortDetectorTest, TlsWithNothingInsideStaysSsl) {
   EXPECT_EQ(result.tunnel, Tunnel::kSsl);
   EXPECT_EQ(result.service, "ssl");
   EXPECT_TRUE(result.identified);
+}
+
+// A Kubernetes API server on 6443: TLS first, then GET /version inside names the version
+// (before GET /, whose 403 for system:anonymous would end detection without one).
+TEST_F(PortDetectorTest, KubernetesApiServerIsAskedForItsVersionInsideTls) {
+  std::string hello =
+      std::string("\x16\x03\x03\x00\x31\x02\x00\x00\x2d\x03\x03", 11) + std::string(40, 'r');
+  Behaviour plain{.answers = {{payload("TLSSessionReq"), {{Millis(1), hello}}}}};
+  Behaviour inside{
+      .answers = {{payload("KubernetesVersion"),
+                   {{Millis(1),
+                     "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n{\n  \"major\": "
+                     "\"1\",\n  \"minor\": \"28\",\n  \"gitVersion\": \"v1.28.2+k3s1\",\n  "
+                     "\"goVersion\": \"go1.20.8\",\n  \"platform\": \"linux/arm64\"\n}"}}}},
+      .close_after_answer = true};
+  auto result = detect(6443, plain, inside);
+  EXPECT_EQ(result.tunnel, Tunnel::kSsl);
+  EXPECT_EQ(result.service, "http");
+  EXPECT_EQ(result.product, "Kubernetes API server");
+  EXPECT_EQ(result.version, "1.28.2+k3s1");
+  EXPECT_EQ(result.info, "linux/arm64");
+  EXPECT_EQ(result.probe, "KubernetesVersion");
 }
 
 // MQTT's CONNACK arrives before the version: the soft match waits briefly for more bytes.
@@ -327,16 +390,39 @@ TEST_F(PortDetectorTest, SilentServiceTriesThePlanThenGivesUp) {
               static_cast<long long>(elapsed.count()));
 }
 
-TEST_F(PortDetectorTest, ConnectFailuresEndDetection) {
+// Every connect fails: retried after 250, 500 and 1000 ms, then the port is given up.
+TEST_F(PortDetectorTest, ConnectFailuresEndDetectionWhenTheBudgetIsSpent) {
   PortDetector detector(db_, *patterns_, *scratch_, {.port = 80});
   TimePoint now{};
   auto actions = detector.start(now);
+  const DetectTiming timing;
+  for (int retry = 0; retry < timing.max_retries; ++retry) {
+    ASSERT_EQ(actions.at(0).kind, DetectAction::Kind::kConnect);
+    actions = detector.onConnectFailed(actions[0].connection, now);
+    ASSERT_EQ(actions.size(), 1u);
+    ASSERT_EQ(actions[0].kind, DetectAction::Kind::kWaitUntil);
+    EXPECT_EQ(actions[0].until, now + timing.retry_after * (1 << retry));
+    now = actions[0].until;
+    actions = detector.onTimeout(now);
+  }
   ASSERT_EQ(actions.at(0).kind, DetectAction::Kind::kConnect);
-  actions = detector.onConnectFailed(actions[0].connection, now);
-  ASSERT_EQ(actions.at(0).kind, DetectAction::Kind::kConnect);
-  actions = detector.onConnectFailed(actions[0].connection, now);
+  detector.onConnectFailed(actions[0].connection, now);
   EXPECT_TRUE(detector.done());
   EXPECT_FALSE(detector.result().identified);
+  EXPECT_EQ(detector.result().probes_sent, 0);
+}
+
+// A loaded broker sends its CONNACK late and the version later still: the wait for the rest
+// scales with how long the first part took.
+TEST_F(PortDetectorTest, LateAnswerGetsALongerWaitForTheRest) {
+  std::string publish =
+      std::string("\x31\x2d\x00\x13", 4) + "$SYS/broker/version" + "mosquitto version 2.0.11";
+  Behaviour mqtt{.answers = {{payload("MQTTConnect"),
+                              {{Millis(200), std::string("\x20\x02\x00\x00", 4)},
+                               {Millis(500), std::string("\x90\x03\x00\x01\x00", 5) + publish}}}}};
+  auto result = detect(1883, mqtt);
+  EXPECT_FALSE(result.soft);
+  EXPECT_EQ(result.version, "2.0.11");
 }
 
 }  // namespace
