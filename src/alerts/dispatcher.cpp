@@ -89,6 +89,7 @@ PassResult AlertDispatcher::passOnce(AlertOutbox& outbox) {
   outbox.enqueueNewEvents(wallMs(clock_));
   const auto rows = outbox.due(wallMs(clock_), settings_.batch);
   for (const auto& row : rows) attempt(outbox, row, result);
+  refreshAlertmanager(outbox);
   if (rows.size() == settings_.batch) return result;  // more may be due: wait 0
   result.wait = settings_.poll;
   if (const auto next = outbox.nextAttemptMs()) {
@@ -96,6 +97,25 @@ PassResult AlertDispatcher::passOnce(AlertOutbox& outbox) {
     result.wait = std::min(result.wait, until);
   }
   return result;
+}
+
+void AlertDispatcher::refreshAlertmanager(AlertOutbox& outbox) {
+  const auto now = clock_.now();
+  if (!last_refresh_) last_refresh_ = now;  // the first sends are the deliveries themselves
+  if (now - *last_refresh_ < settings_.alertmanager_refresh) return;
+  last_refresh_ = now;
+  // No retry and no state: a refresh that fails is simply the next one's to do.
+  for (const auto& row : outbox.firingAlertmanagerAlerts()) {
+    try {
+      const auto spec = nlohmann::json::parse(row.spec_json, nullptr, false);
+      deliverer_.deliver(row.event, parseDestination(spec),
+                         deliveryId(row.event.id, row.destination));
+    } catch (const std::exception& e) {
+      if (metrics_ != nullptr) metrics_->alert_failures.with({"alertmanager"}).inc();
+      fmt::print(stderr, "portlens serve: alertmanager refresh of {} failed: {}\n",
+                 deliveryId(row.event.id, row.destination), e.what());
+    }
+  }
 }
 
 void AlertDispatcher::loop() {

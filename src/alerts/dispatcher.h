@@ -14,6 +14,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -29,6 +30,9 @@ struct DispatcherSettings {
   RetryPolicy retry;
   std::chrono::milliseconds poll{250};
   std::size_t batch = 32;
+  // Firing alerts of still-open findings are sent to Alertmanager again this often (its
+  // resolve_timeout, 5 min by default, must be longer); see AlertOutbox::firingAlertmanagerAlerts.
+  std::chrono::milliseconds alertmanager_refresh{60'000};
 };
 
 struct PassResult {
@@ -59,12 +63,15 @@ class AlertDispatcher {
  private:
   void loop();
   void attempt(AlertOutbox& outbox, const PendingDelivery& row, PassResult& result);
+  // Sends the firing alerts again when alertmanager_refresh has passed since the last time.
+  void refreshAlertmanager(AlertOutbox& outbox);
 
   std::string db_path_;
   Deliverer& deliverer_;
   core::Clock& clock_;
   DispatcherSettings settings_;
   metrics::PortlensMetrics* metrics_;
+  std::optional<core::Clock::SteadyTime> last_refresh_;  // passOnce's thread only
   std::mutex mutex_;
   std::condition_variable wakeup_;
   bool stopping_ = false;

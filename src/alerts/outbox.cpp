@@ -54,6 +54,30 @@ std::string deliveryId(std::int64_t event_id, int destination) {
 
 AlertOutbox::AlertOutbox(store::Database& db) : db_(db) { db_.exec(kSchema); }
 
+// Rows of the column list that due() and firingAlertmanagerAlerts() select.
+std::vector<PendingDelivery> AlertOutbox::readDeliveries(store::Statement& st) {
+  std::vector<PendingDelivery> out;
+  while (st.step()) {
+    PendingDelivery row;
+    row.id = st.integer(0);
+    row.destination = static_cast<int>(st.integer(1));
+    row.spec_json = st.text(2);
+    row.attempts = static_cast<int>(st.integer(3));
+    if (!st.isNull(4)) {
+      row.event.id = st.integer(4);
+      row.event.monitor_id = st.integer(5);
+      row.event.finding_id = st.integer(6);
+      row.event.event = st.text(7);
+      if (!st.isNull(8)) row.event.scan_id = st.integer(8);
+      row.event.at_ms = st.integer(9);
+      row.event.finding_json = st.text(10);
+      row.event.monitor_json = st.text(11);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
 bool AlertOutbox::tableExists(std::string_view name) {
   auto st = db_.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
   st.bind(1, name);
@@ -119,26 +143,19 @@ std::vector<PendingDelivery> AlertOutbox::due(std::int64_t now_ms, std::size_t l
       "WHERE d.state = 'pending' AND d.next_attempt_ms <= ? "
       "ORDER BY d.next_attempt_ms, d.id LIMIT ?");
   st.bind(1, now_ms).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<PendingDelivery> out;
-  while (st.step()) {
-    PendingDelivery row;
-    row.id = st.integer(0);
-    row.destination = static_cast<int>(st.integer(1));
-    row.spec_json = st.text(2);
-    row.attempts = static_cast<int>(st.integer(3));
-    if (!st.isNull(4)) {
-      row.event.id = st.integer(4);
-      row.event.monitor_id = st.integer(5);
-      row.event.finding_id = st.integer(6);
-      row.event.event = st.text(7);
-      if (!st.isNull(8)) row.event.scan_id = st.integer(8);
-      row.event.at_ms = st.integer(9);
-      row.event.finding_json = st.text(10);
-      row.event.monitor_json = st.text(11);
-    }
-    out.push_back(std::move(row));
-  }
-  return out;
+  return readDeliveries(st);
+}
+
+std::vector<PendingDelivery> AlertOutbox::firingAlertmanagerAlerts() {
+  if (!eventsTableExists() || !tableExists("findings")) return {};
+  auto st = db_.prepare(
+      "SELECT d.id, d.destination, d.spec_json, d.attempts, e.id, e.monitor_id, e.finding_id, "
+      "e.event, e.scan_id, e.at_ms, e.finding_json, e.monitor_json "
+      "FROM alert_deliveries d JOIN finding_events e ON e.id = d.event_id "
+      "JOIN findings f ON f.id = e.finding_id "
+      "WHERE d.type = 'alertmanager' AND d.state = 'delivered' AND e.event = 'finding_opened' "
+      "AND f.resolved_ms = 0 ORDER BY d.id");
+  return readDeliveries(st);
 }
 
 void AlertOutbox::markDelivered(std::int64_t id, std::int64_t now_ms) {

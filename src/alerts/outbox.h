@@ -59,12 +59,19 @@ class AlertOutbox {
   // retry_at_ms: when to try again; nullopt = give up (state `failed`).
   void markFailed(std::int64_t id, const std::string& error,
                   std::optional<std::int64_t> retry_at_ms);
+  // Alertmanager deliveries to send again: each delivered `finding_opened` to an alertmanager
+  // destination whose finding is still open. Alertmanager resolves an alert by itself when it
+  // has not been sent for its resolve_timeout (5 min by default), so clients re-send firing
+  // alerts (as Prometheus does); the rows come back with the spec the first delivery used.
+  std::vector<PendingDelivery> firingAlertmanagerAlerts();
+
   // The earliest next attempt of a pending row, nullopt when none is pending.
   std::optional<std::int64_t> nextAttemptMs();
   // Rows and failed attempts by destination type and state (for metrics and tests).
   std::vector<DeliveryCount> counts();
 
  private:
+  static std::vector<PendingDelivery> readDeliveries(store::Statement& st);
   bool tableExists(std::string_view name);
   bool eventsTableExists();
   store::Database& db_;

@@ -246,5 +246,30 @@ TEST_F(DispatcherTest, TheThreadDeliversOnWake) {
   EXPECT_EQ(deliverer_.attempts.size(), 1u);
 }
 
+// Alertmanager resolves an alert it has not heard of for resolve_timeout: firing alerts of open
+// findings are sent again every alertmanager_refresh, and stop once the finding is resolved.
+TEST_F(DispatcherTest, FiringAlertsAreSentAgainToAlertmanagerWhileOpen) {
+  db_->exec("CREATE TABLE findings(id INTEGER PRIMARY KEY, resolved_ms INTEGER NOT NULL)");
+  db_->exec("INSERT INTO findings VALUES (41, 0)");
+  AlertDispatcher dispatcher(path_, deliverer_, clock_);
+  addEvent("finding_opened",
+           R"([{"type":"alertmanager","url":"http://127.0.0.1:1"},{"type":"syslog"}])");
+  dispatcher.passOnce(*outbox_);
+  ASSERT_EQ(deliverer_.attempts.size(), 2u);
+  clock_.advance(std::chrono::seconds(59));
+  dispatcher.passOnce(*outbox_);
+  EXPECT_EQ(deliverer_.attempts.size(), 2u) << "not before a minute";
+  clock_.advance(std::chrono::seconds(1));
+  dispatcher.passOnce(*outbox_);
+  ASSERT_EQ(deliverer_.attempts.size(), 3u);
+  EXPECT_EQ(deliverer_.attempts[2].type, DestinationType::kAlertmanager) << "syslog is not";
+  EXPECT_EQ(deliverer_.attempts[2].event, "finding_opened");
+  EXPECT_EQ(deliverer_.attempts[2].delivery_id, "e1-d0");
+  db_->exec("UPDATE findings SET resolved_ms = 1 WHERE id = 41");
+  clock_.advance(std::chrono::seconds(60));
+  dispatcher.passOnce(*outbox_);
+  EXPECT_EQ(deliverer_.attempts.size(), 3u) << "a resolved finding is not sent as firing";
+}
+
 }  // namespace
 }  // namespace portlens::alerts
