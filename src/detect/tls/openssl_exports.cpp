@@ -40,7 +40,9 @@ Function resolved(const char* name) {
 PORTLENS_FORWARD(long, BIO_ctrl, (BIO* bp, int cmd, long larg, void* parg), (bp, cmd, larg, parg))
 PORTLENS_FORWARD(size_t, BIO_ctrl_pending, (BIO* b), (b))
 PORTLENS_FORWARD(int, BIO_free, (BIO* a), (a))
-PORTLENS_FORWARD(int, BIO_new_bio_pair, (BIO** bio1, size_t writebuf1, BIO** bio2, size_t writebuf2), (bio1, writebuf1, bio2, writebuf2))
+PORTLENS_FORWARD(int, BIO_new_bio_pair,
+                 (BIO** bio1, size_t writebuf1, BIO** bio2, size_t writebuf2),
+                 (bio1, writebuf1, bio2, writebuf2))
 PORTLENS_FORWARD(int, BIO_read, (BIO* b, void* data, int dlen), (b, data, dlen))
 PORTLENS_FORWARD(int, BIO_write, (BIO* b, const void* data, int dlen), (b, data, dlen))
 PORTLENS_FORWARD(void, ERR_clear_error, (void), ())
@@ -51,7 +53,8 @@ PORTLENS_FORWARD(unsigned long, ERR_peek_last_error, (void), ())
 PORTLENS_FORWARD(const char*, ERR_reason_error_string, (unsigned long e), (e))
 PORTLENS_FORWARD(const EVP_MD*, EVP_sha256, (void), ())
 PORTLENS_FORWARD(int, SSL_CTX_check_private_key, (const SSL_CTX* ctx), (ctx))
-PORTLENS_FORWARD(long, SSL_CTX_ctrl, (SSL_CTX* ctx, int cmd, long larg, void* parg), (ctx, cmd, larg, parg))
+PORTLENS_FORWARD(long, SSL_CTX_ctrl, (SSL_CTX* ctx, int cmd, long larg, void* parg),
+                 (ctx, cmd, larg, parg))
 PORTLENS_FORWARD(void, SSL_CTX_free, (SSL_CTX* ctx), (ctx))
 PORTLENS_FORWARD(X509*, SSL_CTX_get0_certificate, (const SSL_CTX* ctx), (ctx))
 PORTLENS_FORWARD(void*, SSL_CTX_get_default_passwd_cb_userdata, (SSL_CTX* ctx), (ctx))
@@ -60,8 +63,10 @@ PORTLENS_FORWARD(SSL_CTX*, SSL_CTX_new, (const SSL_METHOD* meth), (meth))
 PORTLENS_FORWARD(void, SSL_CTX_set_default_passwd_cb_userdata, (SSL_CTX* ctx, void* u), (ctx, u))
 PORTLENS_FORWARD(int, SSL_CTX_set_ex_data, (SSL_CTX* ssl, int idx, void* data), (ssl, idx, data))
 PORTLENS_FORWARD(uint64_t, SSL_CTX_set_options, (SSL_CTX* ctx, uint64_t op), (ctx, op))
-PORTLENS_FORWARD(int, SSL_CTX_use_PrivateKey_file, (SSL_CTX* ctx, const char* file, int type), (ctx, file, type))
-PORTLENS_FORWARD(int, SSL_CTX_use_certificate_chain_file, (SSL_CTX* ctx, const char* file), (ctx, file))
+PORTLENS_FORWARD(int, SSL_CTX_use_PrivateKey_file, (SSL_CTX* ctx, const char* file, int type),
+                 (ctx, file, type))
+PORTLENS_FORWARD(int, SSL_CTX_use_certificate_chain_file, (SSL_CTX* ctx, const char* file),
+                 (ctx, file))
 PORTLENS_FORWARD(int, SSL_accept, (SSL* ssl), (ssl))
 PORTLENS_FORWARD(int, SSL_connect, (SSL* ssl), (ssl))
 PORTLENS_FORWARD(long, SSL_ctrl, (SSL* ssl, int cmd, long larg, void* parg), (ssl, cmd, larg, parg))
@@ -78,7 +83,9 @@ PORTLENS_FORWARD(int, SSL_write, (SSL* ssl, const void* buf, int num), (ssl, buf
 PORTLENS_FORWARD(const SSL_METHOD*, TLS_client_method, (void), ())
 PORTLENS_FORWARD(const SSL_METHOD*, TLS_method, (void), ())
 PORTLENS_FORWARD(const SSL_METHOD*, TLS_server_method, (void), ())
-PORTLENS_FORWARD(int, X509_digest, (const X509* data, const EVP_MD* type, unsigned char* md, unsigned int* len), (data, type, md, len))
+PORTLENS_FORWARD(int, X509_digest,
+                 (const X509* data, const EVP_MD* type, unsigned char* md, unsigned int* len),
+                 (data, type, md, len))
 
 #undef PORTLENS_FORWARD
 // NOLINTEND(bugprone-macro-parentheses)
