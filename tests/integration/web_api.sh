@@ -28,13 +28,6 @@ ADMIN=$(token_create boss --admin)
 serve_start
 
 fails=0
-expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
-  local what=$1 want=$2 text=${3:-}
-  if [ "$HTTP_STATUS" != "$want" ] || { [ -n "$text" ] && ! grep -qF -- "$text" "$WORK_DIR/body"; }; then
-    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing \"$text\"}" >&2
-    fails=$((fails + 1))
-  fi
-}
 
 # --- 1. full-range scans match the truth -------------------------------------------------
 scan_full() {  # scan_full TARGETS [MODE] -> id

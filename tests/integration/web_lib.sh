@@ -73,3 +73,13 @@ wait_final() {
   done
   echo "$status"
 }
+
+# Counts a failed check of the last request (HTTP_STATUS and $WORK_DIR/body) in `fails`, which
+# the calling test sets to 0 and reads at its end.
+expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
+  local what=$1 want=$2 text=${3:-}
+  if [ "$HTTP_STATUS" != "$want" ] || { [ -n "$text" ] && ! grep -qF -- "$text" "$WORK_DIR/body"; }; then
+    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing \"$text\"}" >&2
+    fails=$((fails + 1))
+  fi
+}

@@ -26,13 +26,6 @@ PLAIN=$(token_create plain)
 serve_start
 
 fails=0
-expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
-  local what=$1 want=$2 text=${3:-}
-  if [ "$HTTP_STATUS" != "$want" ] || { [ -n "$text" ] && ! grep -qF -- "$text" "$WORK_DIR/body"; }; then
-    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing \"$text\"}" >&2
-    fails=$((fails + 1))
-  fi
-}
 
 # The outbox as "event kind port" lines, in order (python's sqlite3: no extra package).
 events() {

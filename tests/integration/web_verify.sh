@@ -46,13 +46,6 @@ TOKEN=$(token_create holder)
 serve_start
 
 fails=0
-expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
-  local what=$1 want=$2 text=${3:-}
-  if [ "$HTTP_STATUS" != "$want" ] || { [ -n "$text" ] && ! grep -qF -- "$text" "$WORK_DIR/body"; }; then
-    echo "FAIL: $what: got $HTTP_STATUS $(cat "$WORK_DIR/body"), want $want ${text:+containing \"$text\"}" >&2
-    fails=$((fails + 1))
-  fi
-}
 field() { json_field "$1" <"$WORK_DIR/body"; }
 
 # Challenges first: their tokens go into the daemons' configs.
