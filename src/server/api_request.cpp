@@ -10,8 +10,6 @@
 namespace portlens::server {
 namespace {
 
-constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
-
 core::PortSet topPorts(const registry::PortRegistry& registry, std::size_t count) {
   core::PortSet set;
   for (auto port : registry.topPorts(count)) set.add(port);
@@ -67,16 +65,17 @@ std::string decode(std::string_view s) {
 
 }  // namespace
 
+nlohmann::json parseJsonObject(std::string_view body, std::size_t max_bytes) {
+  if (body.size() > max_bytes) throw ApiError(413, "body_too_large", "request body too large");
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded()) throw ApiError(400, "invalid_json", "the request body is not valid JSON");
+  if (!doc.is_object()) throw ApiError(400, "invalid_json", "the request body must be an object");
+  return doc;
+}
+
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
                              bool syn_available) {
-  if (body.size() > kMaxBody) throw ApiError(413, "body_too_large", "request body too large");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception&) {
-    throw ApiError(400, "invalid_json", "the request body is not valid JSON");
-  }
-  if (!doc.is_object()) throw ApiError(400, "invalid_json", "the request body must be an object");
+  const auto doc = parseJsonObject(body);
   auto field = [&](const char* name) -> std::string {
     auto it = doc.find(name);
     if (it == doc.end() || it->is_null()) return {};

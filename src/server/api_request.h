@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +25,11 @@ struct ScanRequest {
   std::string ports_label;         // "top100", "top1000", "all" or the spec as typed (<= 100 bytes)
   bool service_detection = false;  // probe open ports and name their services (-sV)
 };
+
+// A request body as a JSON object: 413 body_too_large above `max_bytes`, 400 invalid_json when
+// it is not JSON or not an object. Every JSON body of the API is read through it.
+inline constexpr std::size_t kMaxJsonBody = std::size_t{64} * 1024;
+nlohmann::json parseJsonObject(std::string_view body, std::size_t max_bytes = kMaxJsonBody);
 
 // {"targets": "198.19.0.7 example.org", "ports": "top100"|"top1000"|"all"|SPEC,
 //  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000),

@@ -22,15 +22,6 @@ namespace {
 
 constexpr std::size_t kMaxPageSize = 200;
 
-HttpResponse json(int status, const Json& body) {
-  HttpResponse r;
-  r.status = status;
-  // A diff carries products and versions a peer's bytes filled in: bytes that are not UTF-8
-  // become U+FFFD instead of an exception (output::dumpJson's rule for records).
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
-
 std::optional<std::string> param(const std::map<std::string, std::string>& q, const char* key) {
   auto it = q.find(key);
   return it == q.end() ? std::nullopt : std::optional<std::string>(it->second);
@@ -72,7 +63,7 @@ HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {
   Json body;
   body["error"] = {{"code", code}, {"message", message}};
-  auto r = json(status, body);
+  auto r = jsonResponse(status, body);
   if (retry_after > 0) r.headers.emplace_back("Retry-After", std::to_string(retry_after));
   return r;
 }
@@ -93,7 +84,7 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
   const bool post = request.method == "POST";
   if (path == "/healthz") {
     if (!get) throw ApiError(405, "method_not_allowed", "use GET");
-    return json(200, {{"status", "ok"}});
+    return jsonResponse(200, {{"status", "ok"}});
   }
   if (path.rfind("/api/", 0) != 0) {
     if (!get) throw ApiError(405, "method_not_allowed", "use GET");
@@ -124,7 +115,7 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
     auto [status, body] = verifications_.handle(
         request.method, std::vector<std::string>(parts.begin() + 3, parts.end()), caller.owner,
         request.body);
-    auto r = json(status, body);
+    auto r = jsonResponse(status, body);
     if (status == 201) r.headers.emplace_back("Location", body["url"].get<std::string>());
     return r;
   }
@@ -248,8 +239,8 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   scan.service_detection = scan_request.service_detection;
   const auto id = store->insertScan(scan);
   jobs_.wake();
-  auto r =
-      json(202, {{"id", id}, {"status", "queued"}, {"url", "/api/v1/scans/" + std::to_string(id)}});
+  auto r = jsonResponse(
+      202, {{"id", id}, {"status", "queued"}, {"url", "/api/v1/scans/" + std::to_string(id)}});
   r.headers.emplace_back("Location", "/api/v1/scans/" + std::to_string(id));
   return r;
 }
@@ -275,13 +266,13 @@ HttpResponse ApiRoutes::listScans(const HttpRequest& request) {
     body["scans"].push_back(scanJson(rows[i]));
   }
   body["next_before"] = rows.size() > limit ? Json(rows[limit - 1].id) : Json(nullptr);
-  return json(200, body);
+  return jsonResponse(200, body);
 }
 
 HttpResponse ApiRoutes::getScan(const HttpRequest& request, std::int64_t id) {
   auto caller = authenticate(request);
   auto store = pool_.take();
-  return json(200, scanJson(visibleScan(*store, caller, id)));
+  return jsonResponse(200, scanJson(visibleScan(*store, caller, id)));
 }
 
 HttpResponse ApiRoutes::getResults(const HttpRequest& request, std::int64_t id) {
@@ -336,7 +327,7 @@ HttpResponse ApiRoutes::cancelScan(const HttpRequest& request, std::int64_t id) 
     throw ApiError(409, "already_finished", "the scan has already finished");
   }
   jobs_.cancel(id);
-  return json(202, scanJson(*store->scan(id)));
+  return jsonResponse(202, scanJson(*store->scan(id)));
 }
 
 HttpResponse ApiRoutes::diff(const HttpRequest& request, std::int64_t a, std::int64_t b) {
@@ -352,7 +343,7 @@ HttpResponse ApiRoutes::diff(const HttpRequest& request, std::int64_t a, std::in
     }
     return out;
   };
-  return json(200, diffJson(row_a, row_b, diffScans(load(a), load(b)), registry_));
+  return jsonResponse(200, diffJson(row_a, row_b, diffScans(load(a), load(b)), registry_));
 }
 
 HttpResponse ApiRoutes::explainPort(const std::string& what) {
@@ -369,14 +360,14 @@ HttpResponse ApiRoutes::explainPort(const std::string& what) {
   for (auto port : ports) {
     list.push_back(registry::toJson(registry::explainPort(registry_, port, std::nullopt)));
   }
-  return json(200, ports.size() == 1 ? list[0] : Json{{"ports", list}});
+  return jsonResponse(200, ports.size() == 1 ? list[0] : Json{{"ports", list}});
 }
 
 HttpResponse ApiRoutes::whoami(const HttpRequest& request) {
   auto caller = authenticate(request);
-  return json(200, {{"address", caller.address.toString()},
-                    {"token", caller.anonymous ? Json(nullptr) : Json(caller.name)},
-                    {"admin", caller.admin}});
+  return jsonResponse(200, {{"address", caller.address.toString()},
+                            {"token", caller.anonymous ? Json(nullptr) : Json(caller.name)},
+                            {"admin", caller.admin}});
 }
 
 HttpResponse ApiRoutes::asset(const std::string& path) {

@@ -10,8 +10,6 @@
 namespace portlens::server {
 namespace {
 
-constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
-
 ApiError invalid(const std::string& message) { return ApiError(400, "invalid_field", message); }
 
 std::string stringField(const nlohmann::json& doc, const char* key, bool required) {
@@ -43,14 +41,6 @@ std::string parseAlerts(const nlohmann::json& doc) {
 }
 
 }  // namespace
-
-nlohmann::json parseJsonObject(std::string_view body) {
-  if (body.size() > kMaxBody) throw ApiError(413, "body_too_large", "request body too large");
-  auto doc = nlohmann::json::parse(body, nullptr, false);
-  if (doc.is_discarded()) throw ApiError(400, "invalid_json", "the request body is not valid JSON");
-  if (!doc.is_object()) throw ApiError(400, "invalid_json", "the request body must be an object");
-  return doc;
-}
 
 MonitorRequest parseMonitorRequest(const nlohmann::json& doc,
                                    const registry::PortRegistry& registry, bool syn_available) {

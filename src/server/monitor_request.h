@@ -33,7 +33,4 @@ struct MonitorRequest {
 MonitorRequest parseMonitorRequest(const nlohmann::json& doc,
                                    const registry::PortRegistry& registry, bool syn_available);
 
-// The body as a JSON object (400 invalid_json otherwise, 413 above 64 KiB).
-nlohmann::json parseJsonObject(std::string_view body);
-
 }  // namespace portlens::server

@@ -9,6 +9,7 @@
 #include "server/api_routes.h"
 #include "server/monitor_request.h"
 #include "server/monitor_views.h"
+#include "server/scan_views.h"
 #include "store/monitor_store.h"
 #include "target_policy/target_policy.h"
 
@@ -16,13 +17,6 @@ namespace portlens::server {
 namespace {
 
 constexpr std::size_t kMaxPageSize = 200;
-
-HttpResponse json(int status, const Json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return r;
-}
 
 std::int64_t wallMs(core::Clock& clock) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wallNow().time_since_epoch())
@@ -172,7 +166,7 @@ HttpResponse MonitorRoutes::create(const HttpRequest& request, const Caller& cal
   auto store = pool_.take();
   store::MonitorStore monitors(*store);
   row.id = monitors.insertMonitor(row);
-  auto r = json(201, monitorJson(*monitors.monitor(row.id), std::nullopt, 0));
+  auto r = jsonResponse(201, monitorJson(*monitors.monitor(row.id), std::nullopt, 0));
   r.headers.emplace_back("Location", "/api/v1/monitors/" + std::to_string(row.id));
   return r;
 }
@@ -186,7 +180,7 @@ HttpResponse MonitorRoutes::list(const Caller& caller) {
     auto last = m.last_scan_id ? store->scan(m.last_scan_id) : std::nullopt;
     body["monitors"].push_back(monitorJson(m, last, monitors.countOpenFindings(m.id)));
   }
-  return json(200, body);
+  return jsonResponse(200, body);
 }
 
 HttpResponse MonitorRoutes::get(const Caller& caller, std::int64_t id) {
@@ -194,7 +188,7 @@ HttpResponse MonitorRoutes::get(const Caller& caller, std::int64_t id) {
   store::MonitorStore monitors(*store);
   auto m = visibleMonitor(monitors, caller, id);
   auto last = m.last_scan_id ? store->scan(m.last_scan_id) : std::nullopt;
-  return json(200, monitorJson(m, last, monitors.countOpenFindings(id)));
+  return jsonResponse(200, monitorJson(m, last, monitors.countOpenFindings(id)));
 }
 
 HttpResponse MonitorRoutes::patch(const HttpRequest& request, const Caller& caller,
@@ -219,7 +213,8 @@ HttpResponse MonitorRoutes::patch(const HttpRequest& request, const Caller& call
   if (resumed || rescheduled) row.next_run_ms = wallMs(clock_);  // due now, then on schedule
   monitors.updateMonitor(row);
   auto last = row.last_scan_id ? store->scan(row.last_scan_id) : std::nullopt;
-  return json(200, monitorJson(*monitors.monitor(id), last, monitors.countOpenFindings(id)));
+  return jsonResponse(200,
+                      monitorJson(*monitors.monitor(id), last, monitors.countOpenFindings(id)));
 }
 
 HttpResponse MonitorRoutes::remove(const Caller& caller, std::int64_t id) {
@@ -227,7 +222,7 @@ HttpResponse MonitorRoutes::remove(const Caller& caller, std::int64_t id) {
   store::MonitorStore monitors(*store);
   visibleMonitor(monitors, caller, id);
   monitors.deleteMonitor(id);
-  return json(200, {{"deleted", id}});
+  return jsonResponse(200, {{"deleted", id}});
 }
 
 HttpResponse MonitorRoutes::runs(const HttpRequest& request, const Caller& caller,
@@ -252,7 +247,7 @@ HttpResponse MonitorRoutes::runs(const HttpRequest& request, const Caller& calle
     if (auto scan = store->scan(ids[i])) body["runs"].push_back(scanJson(*scan));
   }
   body["next_before"] = ids.size() > limit ? Json(ids[limit - 1]) : Json(nullptr);
-  return json(200, body);
+  return jsonResponse(200, body);
 }
 
 HttpResponse MonitorRoutes::findings(const HttpRequest& request, const Caller& caller) {
@@ -278,7 +273,7 @@ HttpResponse MonitorRoutes::findings(const HttpRequest& request, const Caller& c
   for (const auto& f : monitors.findings(monitor_id, state, ownerFilter(caller), limit)) {
     body["findings"].push_back(findingRowJson(f));
   }
-  return json(200, body);
+  return jsonResponse(200, body);
 }
 
 HttpResponse MonitorRoutes::acknowledge(const Caller& caller, std::int64_t id) {
@@ -288,7 +283,7 @@ HttpResponse MonitorRoutes::acknowledge(const Caller& caller, std::int64_t id) {
   if (!f) throw ApiError(404, "not_found", "no such finding");
   visibleMonitor(monitors, caller, f->monitor_id);
   monitors.acknowledge(id, caller.name);
-  return json(200, findingRowJson(*monitors.finding(id)));
+  return jsonResponse(200, findingRowJson(*monitors.finding(id)));
 }
 
 }  // namespace portlens::server

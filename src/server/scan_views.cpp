@@ -51,6 +51,13 @@ Json changeJson(const PortChange& c, const registry::PortRegistry& registry) {
 
 }  // namespace
 
+HttpResponse jsonResponse(int status, const Json& body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return r;
+}
+
 Json scanJson(const store::ScanRow& row) {
   Json j;
   j["id"] = row.id;

@@ -15,12 +15,18 @@
 
 #include "output/formatter.h"
 #include "registry/port_registry.h"
+#include "server/http_types.h"
 #include "server/scan_diff.h"
 #include "store/scan_store.h"
 
 namespace portlens::server {
 
 using Json = nlohmann::ordered_json;
+
+// The API's JSON answer. Bodies carry text a scanned peer filled in (products, versions,
+// banners): bytes that are not UTF-8 become U+FFFD instead of an exception (output::dumpJson's
+// rule for records).
+HttpResponse jsonResponse(int status, const Json& body);
 
 Json scanJson(const store::ScanRow& row);
 

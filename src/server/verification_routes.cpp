@@ -6,6 +6,7 @@
 #include <random>
 
 #include "server/api_error.h"
+#include "server/api_request.h"
 #include "server/verification_probes.h"
 
 namespace portlens::server {
@@ -45,14 +46,8 @@ std::string httpPath(const Challenge& c) { return "/.well-known/portlens-challen
 std::string dnsName(const Challenge& c) { return "_portlens-challenge." + c.target.name; }
 
 std::string targetField(const std::string& body) {
-  if (body.size() > kMaxBody) throw ApiError(413, "body_too_large", "request body too large");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(body);
-  } catch (const nlohmann::json::exception&) {
-    throw ApiError(400, "invalid_json", "the request body is not valid JSON");
-  }
-  if (!doc.is_object() || !doc.contains("target") || !doc["target"].is_string()) {
+  const auto doc = parseJsonObject(body, kMaxBody);
+  if (!doc.contains("target") || !doc["target"].is_string()) {
     throw ApiError(400, "invalid_field", "'target' (a hostname, address or CIDR) is required");
   }
   return doc["target"].get<std::string>();
