@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "alerts/delivery_error.h"
 #include "core/unique_fd.h"
@@ -21,7 +22,8 @@ void waitFor(int fd, short events, std::chrono::milliseconds timeout, const char
   pollfd entry{fd, events, 0};
   const int ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
   if (ready == 0) throw DeliveryError(std::string("SMTP: timeout while ") + what);
-  if (ready < 0) throw DeliveryError(std::string("SMTP: poll: ") + std::strerror(errno));
+  if (ready < 0)
+    throw DeliveryError(std::string("SMTP: poll: ") + std::generic_category().message(errno));
 }
 
 class TcpSmtpChannel final : public SmtpChannel {
@@ -42,7 +44,7 @@ class TcpSmtpChannel final : public SmtpChannel {
       const ssize_t got = ::recv(fd_.get(), chunk, sizeof chunk, 0);
       if (got == 0) throw DeliveryError("SMTP: the relay closed the connection");
       if (got < 0 && errno != EAGAIN && errno != EINTR) {
-        throw DeliveryError(std::string("SMTP: recv: ") + std::strerror(errno));
+        throw DeliveryError(std::string("SMTP: recv: ") + std::generic_category().message(errno));
       }
       if (got > 0) buffer_.append(chunk, static_cast<std::size_t>(got));
     }
@@ -53,7 +55,7 @@ class TcpSmtpChannel final : public SmtpChannel {
       waitFor(fd_.get(), POLLOUT, timeout_, "sending");
       const ssize_t sent = ::send(fd_.get(), data.data(), data.size(), MSG_NOSIGNAL);
       if (sent < 0 && errno != EAGAIN && errno != EINTR) {
-        throw DeliveryError(std::string("SMTP: send: ") + std::strerror(errno));
+        throw DeliveryError(std::string("SMTP: send: ") + std::generic_category().message(errno));
       }
       if (sent > 0) data.remove_prefix(static_cast<std::size_t>(sent));
     }
@@ -67,15 +69,17 @@ class TcpSmtpChannel final : public SmtpChannel {
 
 core::UniqueFd connectOne(const addrinfo& address, std::chrono::milliseconds timeout) {
   core::UniqueFd fd(::socket(address.ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
-  if (!fd.valid()) throw DeliveryError(std::string("SMTP: socket: ") + std::strerror(errno));
+  if (!fd.valid())
+    throw DeliveryError(std::string("SMTP: socket: ") + std::generic_category().message(errno));
   if (::connect(fd.get(), address.ai_addr, address.ai_addrlen) != 0 && errno != EINPROGRESS) {
-    throw DeliveryError(std::string("SMTP: connect: ") + std::strerror(errno));
+    throw DeliveryError(std::string("SMTP: connect: ") + std::generic_category().message(errno));
   }
   waitFor(fd.get(), POLLOUT, timeout, "connecting");
   int error = 0;
   socklen_t size = sizeof error;
   ::getsockopt(fd.get(), SOL_SOCKET, SO_ERROR, &error, &size);
-  if (error != 0) throw DeliveryError(std::string("SMTP: connect: ") + std::strerror(error));
+  if (error != 0)
+    throw DeliveryError(std::string("SMTP: connect: ") + std::generic_category().message(error));
   return fd;
 }
 

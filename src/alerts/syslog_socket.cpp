@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <system_error>
 
 #include "alerts/delivery_error.h"
 #include "core/unique_fd.h"
@@ -19,11 +20,12 @@ void sendSyslogDatagram(const std::string& socket_path, std::string_view message
   }
   std::memcpy(address.sun_path, socket_path.c_str(), socket_path.size() + 1);
   core::UniqueFd fd(::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
-  if (!fd.valid()) throw DeliveryError(std::string("syslog: socket: ") + std::strerror(errno));
+  if (!fd.valid())
+    throw DeliveryError(std::string("syslog: socket: ") + std::generic_category().message(errno));
   const ssize_t sent = ::sendto(fd.get(), message.data(), message.size(), MSG_NOSIGNAL,
                                 reinterpret_cast<const sockaddr*>(&address), sizeof address);
   if (sent < 0) {
-    throw DeliveryError("syslog: " + socket_path + ": " + std::strerror(errno));
+    throw DeliveryError("syslog: " + socket_path + ": " + std::generic_category().message(errno));
   }
 }
 

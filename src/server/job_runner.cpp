@@ -16,7 +16,7 @@ JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings sett
                      core::Clock& clock, metrics::PortlensMetrics* metrics)
     : db_path_(std::move(db_path)),
       max_running_(max_running == 0 ? 1 : max_running),
-      settings_(settings),
+      settings_(std::move(settings)),
       clock_(clock),
       metrics_(metrics) {}
 

@@ -90,6 +90,7 @@ std::vector<Finding> nextDiffFindings(const std::vector<Finding>& open, const Sc
     wanted[{f.kind, at}] = f;
   }
   std::vector<Finding> out;
+  out.reserve(wanted.size());
   for (auto& [key, f] : wanted) out.push_back(std::move(f));
   return out;
 }

@@ -79,7 +79,7 @@ std::int64_t nextCron(const CronSpec& cron, std::int64_t now_ms) {
   // Five years covers every valid day/month combination (29 February within four).
   for (int i = 0; i < 5 * 366; ++i, day += days(1), first_minute = 0) {
     if (!dayMatches(cron, day)) continue;
-    for (auto m = first_minute; m < 24 * 60; ++m) {
+    for (auto m = first_minute; m < std::int64_t{24} * 60; ++m) {
       if (cron.hours.test(static_cast<std::size_t>(m / 60)) &&
           cron.minutes.test(static_cast<std::size_t>(m % 60))) {
         return duration_cast<milliseconds>((day + minutes(m)).time_since_epoch()).count();

@@ -66,7 +66,7 @@ void checkSpecialRanges(const core::TargetSet& set, const std::vector<Cidr>& all
 }
 
 // Rule 2b: what is neither allowed nor proved is refused.
-void checkVerified(const core::TargetSet& set, std::vector<Cidr> open) {
+void checkVerified(const core::TargetSet& set, const std::vector<Cidr>& open) {
   auto v4 = set.v4();
   v4.subtract(allowedBlocks<std::uint32_t>(open, true));
   for (const auto& part : v4.intervals()) {
@@ -128,7 +128,7 @@ core::TargetSet checkTargets(const TargetPolicy& policy, std::string_view target
   if (policy.require_verified) {
     auto open = policy.allowed;
     open.insert(open.end(), policy.verified.begin(), policy.verified.end());
-    checkVerified(set, std::move(open));
+    checkVerified(set, open);
   }
   return set;
 }
