@@ -12,10 +12,12 @@ packages=(
   liburing-dev libpcap-dev libcap-dev
   # service detection: match patterns (PCRE2 with JIT)
   libpcre2-dev
-  # portlens.toml (the web service's config file)
-  libtomlplusplus-dev
+  # portlens.toml (the web service's config file); the port policy (YAML)
+  libtomlplusplus-dev libyaml-cpp-dev
   # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
   libboost1.81-dev libsqlite3-dev libssl-dev
+  # the PostgreSQL store (--db postgresql://...): libpq; tests run initdb from postgresql-15
+  libpq-dev
   # fuzzing (libFuzzer runtime for clang)
   libclang-rt-14-dev
   # lab and integration tests
