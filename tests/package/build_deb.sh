@@ -29,14 +29,17 @@ echo "Recommends: $(dpkg-deb --field "$deb" Recommends)"
 for needed in libc6 libssl3; do
   grep -qE "(^|, )$needed( |,|$)" <<<"$depends" || fail "Depends lacks $needed"
 done
-dpkg-deb --field "$deb" Recommends | grep -q libpcap0.8 || fail "Recommends lacks libpcap0.8"
+grep -q libpcap0.8 <<<"$(dpkg-deb --field "$deb" Recommends)" || fail "Recommends lacks libpcap0.8"
 # Every shared library the binary links comes from a package in Depends.
 dpkg-deb --extract "$deb" "$out_dir/tree"
 for library in $(objdump -p "$out_dir/tree/usr/bin/portlens" | awk '/NEEDED/ { print $2 }'); do
-  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ { print $NF; exit }')
+  # awk reads to the end: an early exit would kill ldconfig with SIGPIPE, and pipefail would
+  # end this script without a word (seen in CI once the machine had many libraries).
+  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ && !found { found = $NF }
+    END { print found }')
   # Merged /usr: dpkg knows the file under one of its two names.
   owner=$({ dpkg-query --search "$path" || dpkg-query --search "$(realpath "$path")"; } \
-    2>/dev/null | head -n 1 | cut -d: -f1)
+    2>/dev/null | sed -n '1s/:.*//p')
   grep -qE "(^|, )$owner( |,|$)" <<<"$depends" || fail "$library ($owner) is not in Depends"
 done
 rm -rf "$out_dir/tree"
