@@ -297,8 +297,8 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
   }
   auto lease = pool_.take();
   const auto row = rowOf(*done);
-  store::VerificationStore(*lease).markVerified(owner, id, row.method, row.proved,
-                                                row.verified_ms, row.expires_ms);
+  store::VerificationStore(*lease).markVerified(owner, id, row.method, row.proved, row.verified_ms,
+                                                row.expires_ms);
   return {200, toJson(*done)};
 }
 

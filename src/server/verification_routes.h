@@ -76,7 +76,6 @@ class VerificationRoutes {
   // A failed check's reason, kept (book and store) for the holder's next GET.
   void recordFailure(const std::string& owner, const std::string& id, const std::string& why);
 
-
   const ServerConfig& config_;
   StorePool& pool_;
   core::Clock& clock_;

@@ -5,8 +5,8 @@
 
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
-#include "store/verification_store.h"
 #include "store/service_codec.h"
+#include "store/verification_store.h"
 
 namespace portlens::store {
 namespace {

@@ -106,8 +106,8 @@ bool VerificationStore::markVerified(const std::string& owner, const std::string
 
 void VerificationStore::setLastError(const std::string& owner, const std::string& public_id,
                                      const std::string& error) {
-  auto st = db_.prepare(
-      "UPDATE verifications SET last_error = ?3 WHERE owner = ?1 AND public_id = ?2");
+  auto st =
+      db_.prepare("UPDATE verifications SET last_error = ?3 WHERE owner = ?1 AND public_id = ?2");
   st.bind(1, owner).bind(2, public_id).bind(3, error);
   st.step();
 }

@@ -60,16 +60,16 @@ CREATE INDEX IF NOT EXISTS verifications_owner ON verifications (owner, expires_
 )sql";
 
 struct VerificationRow {
-  std::int64_t id = 0;    // the row's key
-  std::string public_id;  // the id in /api/v1/verifications/{id} (random, URL-safe)
-  std::string owner;      // token name
-  std::string target;     // canonical: "www.example", "5.6.7.0/30"
+  std::int64_t id = 0;             // the row's key
+  std::string public_id;           // the id in /api/v1/verifications/{id} (random, URL-safe)
+  std::string owner;               // token name
+  std::string target;              // canonical: "www.example", "5.6.7.0/30"
   std::string status = "pending";  // "pending" | "verified" (expiry is decided by expires_ms)
   std::string method;              // "" while pending; "dns" | "http"
   std::string token;               // what the proof must contain
   std::int64_t created_ms = 0;
-  std::int64_t verified_ms = 0;  // 0 while pending
-  std::int64_t expires_ms = 0;   // pending: the challenge lapses; verified: the proof does
+  std::int64_t verified_ms = 0;     // 0 while pending
+  std::int64_t expires_ms = 0;      // pending: the challenge lapses; verified: the proof does
   std::vector<std::string> proved;  // CIDR blocks the proof covers, "1.2.3.4/32"
   std::string last_error;           // why the last check failed
 };

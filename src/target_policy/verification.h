@@ -59,7 +59,7 @@ struct Challenge {
   VerificationTarget target;
   std::string token;  // random, what the proof must contain
   WallTime created;
-  WallTime expires;  // pending: when the challenge lapses; verified: the proof
+  WallTime expires;     // pending: when the challenge lapses; verified: the proof
   WallTime verified{};  // when it was proved
   ChallengeStatus status = ChallengeStatus::kPending;
   std::string method;        // "dns" or "http" once verified

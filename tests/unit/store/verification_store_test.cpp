@@ -47,8 +47,8 @@ TEST_F(VerificationStoreTest, RowsSurviveReopening) {
     EXPECT_GT(store.insert(pending("alice", "a1", 100)), 0);
     store.insert(pending("alice", "a2", 200));
     store.setLastError("alice", "a2", "no TXT record at _portlens-challenge.www.example");
-    ASSERT_TRUE(store.markVerified("alice", "a1", "dns", {"1.2.3.4/32", "2001:db8::1/128"}, 300,
-                                   5000));
+    ASSERT_TRUE(
+        store.markVerified("alice", "a1", "dns", {"1.2.3.4/32", "2001:db8::1/128"}, 300, 5000));
   }
   ScanStore scans(path_, clock_);  // the restart: a new connection to the same file
   VerificationStore store(scans);
