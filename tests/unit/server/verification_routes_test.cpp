@@ -186,6 +186,7 @@ TEST_F(VerificationRoutesTest, ProofsAndChallengesSurviveARestart) {
   net_.files["1.2.3.4 /.well-known/portlens-challenge/" + proved["token"].get<std::string>()] =
       proved["token"].get<std::string>();
   ASSERT_EQ(call("POST", proved["check_url"]).status, 200);
+  store_.clock().advance(1s);  // "newest first" needs distinct creation times
   net_.a["pending.example"] = {"5.5.5.5"};
   auto waiting = create("pending.example");
   EXPECT_EQ(call("POST", waiting["check_url"]).status, 422);
@@ -226,8 +227,8 @@ TEST_F(VerificationRoutesTest, ProofsAndChallengesSurviveARestart) {
   ASSERT_EQ(call2("POST", waiting["check_url"]).status, 200) << "the old challenge proves";
   EXPECT_EQ(scan2("5.5.5.5", "secret-alice"), 202);
 
-  store_.clock().advance(
-      50min);  // verification_ttl (1 h) after the first proof, 50 min after the second
+  // Just past verification_ttl (1 h) after the first proof, 50 min after the second.
+  store_.clock().advance(50min);
   EXPECT_EQ(scan2("1.2.3.4", "secret-alice"), 403) << "expired: opens nothing";
   EXPECT_EQ(scan2("5.5.5.5", "secret-alice"), 202) << "proved 10 min later: still valid";
   StorePool pool3{store_.path(), store_.clock()};
