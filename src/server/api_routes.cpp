@@ -57,7 +57,7 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
                 [this](target_policy::TargetPolicy& policy, const std::string& owner) {
                   verifications_.restrictToVerified(policy, owner);
                 }),
-      verifications_(config, clock, std::move(probes)) {}
+      verifications_(config, pool, clock, std::move(probes)) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
                                       const std::string& message, int retry_after) {

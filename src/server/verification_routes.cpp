@@ -8,6 +8,7 @@
 #include "server/api_error.h"
 #include "server/api_request.h"
 #include "server/verification_probes.h"
+#include "store/verification_store.h"
 
 namespace portlens::server {
 namespace {
@@ -67,6 +68,58 @@ core::IpAddress firstHost(const target_policy::Cidr& block) {
                             : core::IpAddress::fromV6(block.first.v6() + 1);
 }
 
+std::int64_t msOf(target_policy::WallTime time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
+target_policy::WallTime timeOf(std::int64_t ms) {
+  return target_policy::WallTime(std::chrono::milliseconds(ms));
+}
+
+store::VerificationRow rowOf(const Challenge& c) {
+  store::VerificationRow row;
+  row.public_id = c.id;
+  row.owner = c.owner;
+  row.target = c.target.toString();
+  row.status = c.status == target_policy::ChallengeStatus::kVerified ? "verified" : "pending";
+  row.method = c.method;
+  row.token = c.token;
+  row.created_ms = msOf(c.created);
+  row.verified_ms = c.verified == target_policy::WallTime{} ? 0 : msOf(c.verified);
+  row.expires_ms = msOf(c.expires);
+  for (const auto& block : c.proved) row.proved.push_back(block.toString());
+  row.last_error = c.last_error;
+  return row;
+}
+
+// A stored row as a challenge; nullopt when the current policy refuses its target (a test-only
+// public range no longer configured, say) or a field does not parse: such a row opens nothing.
+std::optional<Challenge> challengeOf(const store::VerificationRow& row,
+                                     const std::vector<target_policy::Cidr>& treat_as_public) {
+  Challenge c;
+  try {
+    c.target = target_policy::parseVerificationTarget(row.target, treat_as_public);
+  } catch (const target_policy::PolicyError&) {
+    return std::nullopt;
+  }
+  for (const auto& text : row.proved) {
+    auto block = target_policy::parseCidr(text);
+    if (!block) return std::nullopt;
+    c.proved.push_back(*block);
+  }
+  c.id = row.public_id;
+  c.owner = row.owner;
+  c.token = row.token;
+  c.status = row.status == "verified" ? target_policy::ChallengeStatus::kVerified
+                                      : target_policy::ChallengeStatus::kPending;
+  c.method = row.method;
+  c.created = timeOf(row.created_ms);
+  c.verified = row.verified_ms == 0 ? target_policy::WallTime{} : timeOf(row.verified_ms);
+  c.expires = timeOf(row.expires_ms);
+  c.last_error = row.last_error;
+  return c;
+}
+
 }  // namespace
 
 VerificationProbes networkProbes(const ServerConfig& config, core::Clock& clock) {
@@ -83,12 +136,26 @@ VerificationProbes networkProbes(const ServerConfig& config, core::Clock& clock)
   return probes;
 }
 
-VerificationRoutes::VerificationRoutes(const ServerConfig& config, core::Clock& clock,
-                                       VerificationProbes probes)
+VerificationRoutes::VerificationRoutes(const ServerConfig& config, StorePool& pool,
+                                       core::Clock& clock, VerificationProbes probes)
     : config_(config),
+      pool_(pool),
       clock_(clock),
       probes_(probes.dns ? std::move(probes) : networkProbes(config, clock)),
-      book_(kChallengeTtl, config.verification_ttl) {}
+      book_(kChallengeTtl, config.verification_ttl) {
+  restoreFromStore();
+}
+
+void VerificationRoutes::restoreFromStore() {
+  const auto now = clock_.wallNow();
+  auto lease = pool_.take();
+  store::VerificationStore rows(*lease);
+  // The book lists an ended challenge for one challenge lifetime; rows older than that go.
+  rows.deleteEndedBefore(msOf(now - kChallengeTtl));
+  for (const auto& row : rows.all()) {
+    if (auto c = challengeOf(row, config_.unsafe_test_public_ranges)) book_.restore(*c, now);
+  }
+}
 
 std::pair<int, Json> VerificationRoutes::handle(const std::string& method,
                                                 const std::vector<std::string>& parts,
@@ -126,6 +193,8 @@ std::pair<int, Json> VerificationRoutes::create(const std::string& owner, const 
   try {
     auto c = book_.create(owner, std::move(target), randomHex(8), "portlens-" + randomHex(16),
                           clock_.wallNow());
+    auto lease = pool_.take();
+    store::VerificationStore(*lease).insert(rowOf(c));
     return {201, toJson(c)};
   } catch (const target_policy::PolicyError& e) {
     throw ApiError(429, "too_many_verifications", e.what(), 60);
@@ -172,7 +241,14 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
         "this challenge was checked moments ago; retry in " + std::to_string(wait) + " s", wait);
   }
   std::vector<std::string> reasons;
-  const auto addresses = addressesOf(c->target);
+  std::vector<core::IpAddress> addresses;
+  try {
+    addresses = addressesOf(c->target);
+  } catch (const ApiError& e) {
+    // "has no address" and a name pointing inside are the holder's to fix: the card says why.
+    recordFailure(owner, id, e.what());
+    throw;
+  }
   std::string method;
   std::vector<target_policy::Cidr> proved;
   if (!c->target.name.empty()) {
@@ -209,7 +285,7 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
   if (method.empty()) {
     std::string joined;
     for (const auto& r : reasons) joined += (joined.empty() ? "" : "; ") + r;
-    book_.markFailed(owner, id, joined);
+    recordFailure(owner, id, joined);
     throw ApiError(422, "verification_failed", "not proved: " + joined);
   }
   auto done = book_.markProved(owner, id, method, std::move(proved), clock_.wallNow());
@@ -219,7 +295,18 @@ std::pair<int, Json> VerificationRoutes::check(const std::string& owner, const s
     if (now && now->status == target_policy::ChallengeStatus::kVerified) return {200, toJson(*now)};
     throw ApiError(410, "expired", "the challenge expired; ask for a new one");
   }
+  auto lease = pool_.take();
+  const auto row = rowOf(*done);
+  store::VerificationStore(*lease).markVerified(owner, id, row.method, row.proved, row.verified_ms,
+                                                row.expires_ms);
   return {200, toJson(*done)};
+}
+
+void VerificationRoutes::recordFailure(const std::string& owner, const std::string& id,
+                                       const std::string& why) {
+  book_.markFailed(owner, id, why);
+  auto lease = pool_.take();
+  store::VerificationStore(*lease).setLastError(owner, id, why);
 }
 
 std::vector<target_policy::Cidr> VerificationRoutes::verifiedBlocks(const std::string& owner) {
@@ -256,6 +343,7 @@ Json VerificationRoutes::toJson(const Challenge& c) const {
     if (!c.last_error.empty()) out["last_error"] = c.last_error;
   } else if (c.status == target_policy::ChallengeStatus::kVerified) {
     out["method"] = c.method;
+    out["verified_at"] = isoTime(c.verified);
     Json proved = Json::array();
     for (const auto& block : c.proved) proved.push_back(block.toString());
     out["proved"] = proved;

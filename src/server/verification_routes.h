@@ -12,6 +12,8 @@
 // the addresses it concerns (target_policy/verification.h) for `verification_ttl`; every
 // address a name resolves to must be public, or the check fails before any HTTP request.
 // Names resolve through the configured `resolver` (a UDP DNS client, verification_probes.h).
+// Challenges and proofs are written through to the store's `verifications` table
+// (store/verification_store.h) and read back at construction, so a restart keeps them.
 // A check blocks its HTTP thread for at most ~4 s of DNS per lookup and 5 s per HTTP fetch.
 // Errors are ApiError (401 for anonymous callers, 400/403/413 from the target policy).
 #pragma once
@@ -25,6 +27,7 @@
 #include "server/http_types.h"
 #include "server/scan_views.h"
 #include "server/server_config.h"
+#include "server/store_pool.h"
 #include "target_policy/dns_message.h"
 #include "target_policy/target_policy.h"
 #include "target_policy/verification.h"
@@ -44,7 +47,9 @@ VerificationProbes networkProbes(const ServerConfig& config, core::Clock& clock)
 
 class VerificationRoutes {
  public:
-  VerificationRoutes(const ServerConfig& config, core::Clock& clock, VerificationProbes probes);
+  // Restores the book from `pool`'s store (and drops rows long expired).
+  VerificationRoutes(const ServerConfig& config, StorePool& pool, core::Clock& clock,
+                     VerificationProbes probes);
 
   // `parts` are the path segments after /api/v1/verifications; `owner` the token name.
   std::pair<int, Json> handle(const std::string& method, const std::vector<std::string>& parts,
@@ -67,8 +72,12 @@ class VerificationRoutes {
   Json toJson(const target_policy::Challenge& challenge) const;
   // The addresses to fetch from and to open for a challenge's target; throws ApiError.
   std::vector<core::IpAddress> addressesOf(const target_policy::VerificationTarget& target);
+  void restoreFromStore();
+  // A failed check's reason, kept (book and store) for the holder's next GET.
+  void recordFailure(const std::string& owner, const std::string& id, const std::string& why);
 
   const ServerConfig& config_;
+  StorePool& pool_;
   core::Clock& clock_;
   VerificationProbes probes_;
   target_policy::VerificationBook book_;

@@ -6,6 +6,7 @@
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
 #include "store/service_codec.h"
+#include "store/verification_store.h"
 
 namespace portlens::store {
 namespace {
@@ -190,6 +191,7 @@ ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), c
   db_.exec(kSchema);
   addMissingColumns(db_);
   createMonitorSchema(db_);
+  createVerificationSchema(db_);
 }
 
 std::int64_t ScanStore::insertScan(const NewScan& scan) {

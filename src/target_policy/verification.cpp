@@ -140,6 +140,12 @@ Challenge VerificationBook::create(const std::string& owner, VerificationTarget 
   return c;
 }
 
+void VerificationBook::restore(Challenge challenge, WallTime now) {
+  std::lock_guard lock(mutex_);
+  by_id_[challenge.id] = std::move(challenge);
+  expire(now);
+}
+
 std::optional<Challenge> VerificationBook::find(const std::string& owner, const std::string& id,
                                                 WallTime now) {
   std::lock_guard lock(mutex_);
@@ -176,6 +182,7 @@ std::optional<Challenge> VerificationBook::markProved(const std::string& owner,
   c.method = std::move(method);
   c.proved = std::move(proved);
   c.expires = now + verified_ttl_;
+  c.verified = now;
   c.last_error.clear();
   return c;
 }

@@ -9,9 +9,10 @@
 // and every address must be among the proved ones (and outside the special ranges), so a name
 // whose owner points it elsewhere after the proof (DNS rebinding) opens nothing new.
 //
-// VerificationBook is thread-safe (one mutex; the HTTP threads share it) and in memory: a
-// restart forgets challenges and proofs, which only asks the holder to prove again. Its size
-// is bounded (kMaxPerOwner challenges per token, expired ones dropped as they are met).
+// VerificationBook is thread-safe (one mutex; the HTTP threads share it) and in memory; the
+// server writes every change through to the store (store/verification_store) and restores
+// the book from it at start, so a restart keeps challenges and proofs. Its size is bounded
+// (kMaxPerOwner challenges per token, expired ones dropped as they are met).
 #pragma once
 
 #include <chrono>
@@ -58,7 +59,8 @@ struct Challenge {
   VerificationTarget target;
   std::string token;  // random, what the proof must contain
   WallTime created;
-  WallTime expires;  // pending: when the challenge lapses; verified: the proof
+  WallTime expires;     // pending: when the challenge lapses; verified: the proof
+  WallTime verified{};  // when it was proved
   ChallengeStatus status = ChallengeStatus::kPending;
   std::string method;        // "dns" or "http" once verified
   std::vector<Cidr> proved;  // the addresses the proof opened
@@ -78,6 +80,9 @@ class VerificationBook {
   // Throws PolicyError(kTooLarge) when the owner already has kMaxPerOwner live challenges.
   Challenge create(const std::string& owner, VerificationTarget target, std::string id,
                    std::string token, WallTime now);
+  // A challenge read back from the store at start, as it was saved (a verified one with its
+  // proof); its status is brought to `now` like every other's. Not bounded by kMaxPerOwner.
+  void restore(Challenge challenge, WallTime now);
   // The owner's challenge, with its status as of `now`; nullopt for another owner's id.
   std::optional<Challenge> find(const std::string& owner, const std::string& id, WallTime now);
   std::vector<Challenge> list(const std::string& owner, WallTime now);

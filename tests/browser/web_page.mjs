@@ -8,7 +8,9 @@
 // aria-sort. At 1280 px and at a 390 px phone width, no view is wider than the screen and no
 // card's content runs past its edge. The service detection checkbox reaches the API and the
 // scan says so; a TLS port's certificate (a synthetic live record: the lab's target has no
-// TLS) opens from the keyboard in a dialog, hostile certificate text shown as text. Any failed request (network error or HTTP error status,
+// TLS) opens from the keyboard in a dialog, hostile certificate text shown as text. The
+// verified-targets card starts a verification, shows the file to publish and the reason of a
+// failed check (against the real API), and a proof's end date. Any failed request (network error or HTTP error status,
 // but for the one 400 the test provokes on purpose) and any console error fail the test.
 // Screenshots go to $SHOTS.
 // Environment: PORTLENS_URL, TOKEN, SHOTS, LAB_SH, LAB_NAME.
@@ -369,6 +371,57 @@ try {
   await page.waitForFunction(() => document.getElementById('findings-table').textContent.includes('acknowledged by lab'));
   check(acknowledged === 1, 'Acknowledge sends one POST');
   check(await page.evaluate(() => window.__xss === undefined), 'no script from a finding ran');
+  await page.unrouteAll({ behavior: 'ignoreErrors' });
+
+  // Verified targets against the real API: the lab counts as public for this server
+  // (unsafe_test_public_ranges in web_browser.sh). A verification of the lab host shows the
+  // file to publish; Check fetches it from the lab's HTTP service, which answers without the
+  // token, so the row turns to failed with the reason. Then synthetic rows (a proof, and a
+  // reason carrying markup as a hostile peer could send) show as text.
+  await page.goto(url + '#/');
+  await page.reload();
+  await page.waitForFunction(() => document.getElementById('verifications-note').textContent !== '' ||
+                             document.querySelector('#verifications-table tbody tr'));
+  await page.fill('#verify-target', '198.19.0.7');
+  await page.click('#verify-submit');
+  await page.waitForSelector('#verifications-table tbody tr[data-verification]');
+  const pendingRow = await page.$eval('#verifications-table tbody tr[data-verification]', (tr) => ({
+    id: tr.dataset.verification, text: tr.textContent, state: tr.querySelector('.verification-state').textContent }));
+  const stored = await (await fetch(url + 'api/v1/verifications/' + pendingRow.id, { headers: auth })).json();
+  check(pendingRow.state.startsWith('pending until') && stored.status === 'pending',
+        `a new verification is pending ("${pendingRow.state}")`);
+  check(pendingRow.text.includes('http://198.19.0.7/.well-known/portlens-challenge/' + stored.token) &&
+        !pendingRow.text.includes('TXT'), 'the card shows the file to publish (an address: no DNS record)');
+  await checkLayout('9-verification-pending');
+  expectError('POST', 'api/v1/verifications/' + pendingRow.id + '/check', 422);
+  await page.click(`#verifications-table tr[data-verification="${pendingRow.id}"] button.check-verification`);
+  await page.waitForFunction((id) => document.querySelector(`#verifications-table tr[data-verification="${id}"] .verification-state`)
+    .textContent.startsWith('failed:'), pendingRow.id, { timeout: 20000 });
+  const failedState = await page.$eval(`#verifications-table tr[data-verification="${pendingRow.id}"] .verification-state`, (td) => td.textContent);
+  check(failedState.includes('HTTP') && await page.isHidden('#error'),
+        `Check shows why the proof failed in the row ("${failedState}")`);
+  expectError('POST', 'api/v1/verifications', 400);
+  await page.fill('#verify-target', '<img src=x onerror=window.__xss=5>');
+  await page.click('#verify-submit');
+  await page.waitForSelector('#error:not([hidden])');
+  const verifyError = await page.$eval('#error', (e) => ({ text: e.textContent, children: e.children.length }));
+  check(verifyError.text.includes('<img src=x onerror=') && verifyError.children === 0, 'a refused target is echoed as text');
+  const hostileReason = 'HTTP: 404 <img src=x onerror=window.__xss=6>';
+  await page.route(url + 'api/v1/verifications', (route) => route.fulfill({
+    status: 200, contentType: 'application/json', body: JSON.stringify({ verifications: [
+      { ...stored, last_error: hostileReason },
+      { id: 'v2', target: 'scanme.example', status: 'verified', method: 'dns', created_at: '2026-12-01T10:00:00Z',
+        verified_at: '2026-12-01T10:05:00Z', expires_at: '2026-12-08T10:05:00Z', proved: ['203.0.113.7/32'], url: '/api/v1/verifications/v2' },
+    ] }) }));
+  await page.reload();
+  await page.waitForSelector('#verifications-table tr[data-verification="v2"]');
+  const shown = await page.$eval('#verifications-table tbody', (b) => ({ text: b.textContent, markup: b.querySelectorAll('img,script').length,
+    checks: b.querySelectorAll('button.check-verification').length }));
+  check(shown.text.includes('failed: ' + hostileReason) && shown.markup === 0, 'a reason with <img onerror> is shown as text');
+  check(shown.text.includes('verified until ' ) && shown.text.includes('203.0.113.7/32') && shown.checks === 1,
+        'a proof shows until when and what it opens, with no Check button');
+  await checkLayout('9-verifications');
+  check(await page.evaluate(() => window.__xss === undefined), 'no script from a verification ran');
   await page.unrouteAll({ behavior: 'ignoreErrors' });
 
   check(consoleErrors.length === 0, 'no errors in the console' + (consoleErrors.length ? ': ' + consoleErrors.join(' | ') : ''));

@@ -5,7 +5,9 @@
 #  1. a name proved by a DNS TXT record: the token holder may then scan it (and only it);
 #  2. an address proved by the challenge file on nginx;
 #  3. refusals: private ranges whatever is proved, a name that points at loopback (refused
-#     before any HTTP request), an unproved lab host, a wrong file, anonymous callers.
+#     before any HTTP request), an unproved lab host, a wrong file, anonymous callers;
+#  4. a restart of `serve` on the same database: the proofs still open their targets, and a
+#     challenge left pending before it is proved after it (same id, same token).
 # The lab block 198.18.0.0/15 is a special range; the config's unsafe_test_public_ranges
 # makes it "public" for this server only (a knob for tests, never for production).
 #   web_verify.sh PATH_TO_PORTLENS
@@ -158,7 +160,43 @@ expect "anonymous" 401
 api GET /api/v1/verifications "" "$TOKEN" >/dev/null
 expect "list" 200 "\"id\":\"$DNS_ID\""
 
+# --- 4. a restart keeps proofs and pending challenges ------------------------------------------
+# A /31 is fetched from its first address: nginx's, where the file is written only after.
+api POST /api/v1/verifications '{"target":"198.19.80.80/31"}' "$TOKEN" >/dev/null
+expect "create 198.19.80.80/31" 201 '"status":"pending"'
+LATE_ID=$(field '["id"]')
+LATE_TOKEN=$(field '["token"]')
+serve_stop TERM || die "serve did not stop cleanly"
+serve_start
+api GET /api/v1/verifications "" "$TOKEN" >/dev/null
+expect "list after the restart" 200 "\"id\":\"$DNS_ID\""
+python3 - "$WORK_DIR/body" "$DNS_ID" "$WEB_ID" "$LATE_ID" "$LATE_TOKEN" "$BLOCK_ID" <<'PY' ||
+import json, sys
+body, dns_id, web_id, late_id, late_token, block_id = sys.argv[1:]
+by_id = {v["id"]: v for v in json.load(open(body))["verifications"]}
+assert by_id[dns_id]["status"] == "verified", f"FAIL: DNS proof after restart: {by_id.get(dns_id)}"
+assert by_id[dns_id]["proved"] == ["198.19.80.80/32"], by_id[dns_id]
+assert by_id[web_id]["status"] == "verified" and by_id[web_id]["method"] == "http", by_id[web_id]
+assert by_id[late_id]["status"] == "pending" and by_id[late_id]["token"] == late_token, by_id[late_id]
+assert by_id[block_id]["last_error"], f"FAIL: the failed check's reason was lost: {by_id[block_id]}"
+PY
+  { echo "FAIL: verifications after the restart: $(cat "$WORK_DIR/body")" >&2; fails=$((fails + 1)); }
+api POST /api/v1/scans '{"targets":"scanme.lab","ports":"80"}' "$TOKEN" >/dev/null
+expect "scan scanme.lab after the restart" 202
+scan_id=$(field '["id"]')
+[ "$(wait_final "$scan_id" "$TOKEN" 30)" = "done" ] || die "scan $scan_id did not finish"
+api POST /api/v1/scans '{"targets":"198.19.80.81","ports":"80"}' "$TOKEN" >/dev/null
+expect "198.19.80.81 is not proved yet" 403 "not verified"
+echo "$LATE_TOKEN" >"$n/html/.well-known/portlens-challenge/$LATE_TOKEN"
+chmod a+r "$n/html/.well-known/portlens-challenge/$LATE_TOKEN"
+api POST "/api/v1/verifications/$LATE_ID/check" "" "$TOKEN" >/dev/null
+expect "the pending challenge proved after the restart" 200 '"method":"http"'
+api POST /api/v1/scans '{"targets":"198.19.80.81","ports":"80"}' "$TOKEN" >/dev/null
+expect "scan 198.19.80.81 once proved" 202
+scan_id=$(field '["id"]')
+[ "$(wait_final "$scan_id" "$TOKEN" 30)" = "done" ] || die "scan $scan_id did not finish"
+
 stop_daemons
 elapsed=$(python3 -c "import time,sys; print(f'{time.time()-float(sys.argv[1]):.1f}')" "$started")
 [ "$fails" -eq 0 ] || die "$fails check(s) failed"
-say "verified targets: DNS and HTTP proofs, scans and refusals pass (${elapsed} s after lab up)"
+say "verified targets: DNS and HTTP proofs, scans, refusals and a restart pass (${elapsed} s after lab up)"

@@ -2,8 +2,8 @@
 // event_stream.js (SSE parser), latest.js (stale-response guard), table.js (results table),
 // scan_view.js (one scan), service.js (service, version and certificate text),
 // certificate.js (the certificate dialog), diff.js, history.js, form.js, monitors.js (the
-// monitors card and one monitor's findings and timeline; timeline.js), dom.js (text-only
-// DOM helpers).
+// monitors card and one monitor's findings and timeline; timeline.js), verifications.js (the
+// verified-targets card; verification_state.js), dom.js (text-only DOM helpers).
 // The token lives in sessionStorage and goes along as an Authorization header, never as a
 // cookie.
 import { $, showError } from './dom.js';
@@ -14,6 +14,7 @@ import { openDiff } from './diff.js';
 import { createHistory } from './history.js';
 import { wireScanForm } from './form.js';
 import { createMonitors } from './monitors.js';
+import { createVerifications } from './verifications.js';
 
 const token = () => $('token').value.trim();
 const api = createApi(token);
@@ -23,6 +24,7 @@ const goToScan = (id) => { location.hash = '#/scans/' + id; };
 const historyCard = createHistory(api, goToScan);
 const scanView = createScanView(api, () => historyCard.load(true));
 const monitors = createMonitors(api, () => token() !== '');
+const verifications = createVerifications(api, () => token() !== '');
 
 function route() {
   showError('');
@@ -48,6 +50,7 @@ function start() {
     sessionStorage.setItem('portlens-token', token());
     historyCard.load(true);
     monitors.loadCard();
+    verifications.load();
   });
   wireScanForm(api, (id) => { goToScan(id); historyCard.load(true); });
   scanView.wire();
@@ -56,9 +59,11 @@ function start() {
     location.hash = '#/scans/' + $('diff-a').value + '/diff/' + $('diff-b').value;
   });
   monitors.wire((id) => { location.hash = '#/monitors/' + id; });
+  verifications.wire();
   window.addEventListener('hashchange', route);
   historyCard.load(true);
   monitors.loadCard();
+  verifications.load();
   route();
 }
 

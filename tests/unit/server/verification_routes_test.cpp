@@ -179,6 +179,66 @@ TEST_F(VerificationRoutesTest, ChallengeExpiresUnproved) {
   EXPECT_EQ(scan("1.2.3.4"), 403);
 }
 
+// A restart is a new ApiRoutes on the same database: proofs and pending challenges come back
+// from the store, and a proof still stops counting when verification_ttl runs out.
+TEST_F(VerificationRoutesTest, ProofsAndChallengesSurviveARestart) {
+  auto proved = create("1.2.3.4");
+  net_.files["1.2.3.4 /.well-known/portlens-challenge/" + proved["token"].get<std::string>()] =
+      proved["token"].get<std::string>();
+  ASSERT_EQ(call("POST", proved["check_url"]).status, 200);
+  store_.clock().advance(1s);  // "newest first" needs distinct creation times
+  net_.a["pending.example"] = {"5.5.5.5"};
+  auto waiting = create("pending.example");
+  EXPECT_EQ(call("POST", waiting["check_url"]).status, 422);
+  store_.clock().advance(10min);
+
+  StorePool pool{store_.path(), store_.clock()};
+  ApiRoutes restarted{config_, pool, jobs_, registry_, store_.clock(), net_.probes()};
+  const auto call2 = [&](const std::string& method, const std::string& path,
+                         const std::string& body = "", const std::string& token = "secret-alice") {
+    HttpRequest r;
+    r.method = method;
+    r.path = path;
+    r.authorization = "Bearer " + token;
+    r.content_type = "application/json";
+    r.body = body;
+    r.client = core::IpAddress::parse("127.0.0.1").value();
+    return restarted.handle(r);
+  };
+  const auto scan2 = [&](const std::string& targets, const std::string& token) {
+    return call2("POST", "/api/v1/scans", R"({"targets":")" + targets + R"(","ports":"80"})", token)
+        .status;
+  };
+  auto listed = json(call2("GET", "/api/v1/verifications"))["verifications"];
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0]["id"], waiting["id"]) << "newest first";
+  EXPECT_EQ(listed[0]["status"], "pending");
+  EXPECT_EQ(listed[0]["token"], waiting["token"]) << "the holder keeps publishing the same token";
+  EXPECT_FALSE(listed[0]["last_error"].get<std::string>().empty());
+  EXPECT_EQ(listed[1]["status"], "verified");
+  EXPECT_EQ(listed[1]["proved"], nlohmann::json::array({"1.2.3.4/32"}));
+  EXPECT_EQ(listed[1]["expires_at"], json(call("GET", proved["url"]))["expires_at"]);
+  EXPECT_EQ(scan2("1.2.3.4", "secret-alice"), 202) << "still proved after the restart";
+  EXPECT_EQ(scan2("1.2.3.4", "secret-bob"), 403);
+  EXPECT_TRUE(
+      json(call2("GET", "/api/v1/verifications", "", "secret-bob"))["verifications"].empty());
+
+  net_.txt["_portlens-challenge.pending.example"] = {waiting["token"].get<std::string>()};
+  ASSERT_EQ(call2("POST", waiting["check_url"]).status, 200) << "the old challenge proves";
+  EXPECT_EQ(scan2("5.5.5.5", "secret-alice"), 202);
+
+  // Just past verification_ttl (1 h) after the first proof, 50 min after the second.
+  store_.clock().advance(50min);
+  EXPECT_EQ(scan2("1.2.3.4", "secret-alice"), 403) << "expired: opens nothing";
+  EXPECT_EQ(scan2("5.5.5.5", "secret-alice"), 202) << "proved 10 min later: still valid";
+  StorePool pool3{store_.path(), store_.clock()};
+  ApiRoutes again{config_, pool3, jobs_, registry_, store_.clock(), net_.probes()};
+  target_policy::TargetPolicy policy;
+  again.restrictToVerified(policy, "alice");
+  ASSERT_EQ(policy.verified.size(), 1u) << "an expired proof read back opens nothing either";
+  EXPECT_EQ(policy.verified[0].toString(), "5.5.5.5/32");
+}
+
 // Monitors scan on their owner's behalf at every run: they must not open what a scan may not.
 TEST_F(VerificationRoutesTest, MonitorsNeedTheSameProofAsScans) {
   const auto monitor = [this](const std::string& targets, const std::string& token) {

@@ -91,6 +91,34 @@ TEST_F(VerificationBookTest, PendingProvedThenExpired) {
   EXPECT_FALSE(book_.find("alice", "id1", clock_.wallNow())) << "dropped after a while";
 }
 
+// What the server reads back from its store at start: a live proof counts until it expires,
+// one that expired while the server was down opens nothing.
+TEST_F(VerificationBookTest, RestoredProofsKeepTheirExpiry) {
+  Challenge live;
+  live.id = "live";
+  live.owner = "alice";
+  live.target = target_;
+  live.token = "tok1";
+  live.created = clock_.wallNow() - 2h;
+  live.verified = clock_.wallNow() - 1h;
+  live.expires = clock_.wallNow() + 1h;
+  live.status = ChallengeStatus::kVerified;
+  live.method = "http";
+  live.proved = {*target_.block};
+  Challenge lapsed = live;
+  lapsed.id = "lapsed";
+  lapsed.proved = {*parseVerificationTarget("5.6.7.8", {}).block};
+  lapsed.expires = clock_.wallNow() - 1s;
+  book_.restore(live, clock_.wallNow());
+  book_.restore(lapsed, clock_.wallNow());
+  const auto blocks = book_.verifiedBlocks("alice", clock_.wallNow());
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].toString(), "1.2.3.4/32");
+  EXPECT_EQ(book_.find("alice", "lapsed", clock_.wallNow())->status, ChallengeStatus::kExpired);
+  clock_.advance(1h);
+  EXPECT_TRUE(book_.verifiedBlocks("alice", clock_.wallNow()).empty());
+}
+
 TEST_F(VerificationBookTest, ALateProofOpensNothing) {
   book_.create("alice", target_, "id1", "tok1", clock_.wallNow());
   clock_.advance(24h);
