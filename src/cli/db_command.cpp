@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "store/db_maintenance.h"
-#include "store/sqlite_db.h"
+#include "store/database.h"
 
 namespace portlens::cli {
 namespace {
