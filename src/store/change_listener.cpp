@@ -22,8 +22,7 @@ struct ChangeListener::Impl {
   }
   void consume() const {
     if (PQconsumeInput(conn) == 0) {
-      throw StoreError(std::string("PostgreSQL listener connection lost: ") +
-                       PQerrorMessage(conn));
+      throw StoreError(std::string("PostgreSQL listener connection lost: ") + PQerrorMessage(conn));
     }
   }
 };

@@ -23,6 +23,8 @@
 // The portable SQL dialect (write it once, it runs on both):
 // - Placeholders `?1`, `?2`, ... (or bare `?`, numbered in order). For PostgreSQL they are
 //   rewritten to `$1`, `$2`, ... outside string literals, quoted names and comments.
+//   A parameter whose type nothing around it tells (`?1 IS NULL`) is cast:
+//   `CAST(?1 AS TEXT) IS NULL OR owner = ?1` (PostgreSQL cannot type a bare NULL test).
 // - Types: BIGINT for every integer column (PostgreSQL INTEGER is 32-bit and ms timestamps
 //   overflow it), DOUBLE PRECISION for reals, TEXT for text; booleans are BIGINT 0/1 and
 //   conditions compare them (`WHERE paused = 0`, `CASE WHEN ?2 = 1`), never a bare `1`.

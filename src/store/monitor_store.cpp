@@ -84,7 +84,7 @@ std::optional<MonitorRow> MonitorStore::monitor(std::int64_t id) {
 
 std::vector<MonitorRow> MonitorStore::listMonitors(const std::optional<std::string>& owner) {
   auto st = db_.prepare("SELECT " + std::string(kMonitorColumns) +
-                        " FROM monitors WHERE ?1 IS NULL OR owner = ?1 ORDER BY id");
+                        " FROM monitors WHERE CAST(?1 AS TEXT) IS NULL OR owner = ?1 ORDER BY id");
   if (owner) {
     st.bind(1, *owner);
   } else {
@@ -189,7 +189,7 @@ std::vector<FindingRow> MonitorStore::findings(std::int64_t monitor_id, FindingS
   }
   auto st = db_.prepare("SELECT " + columns +
                         " FROM findings f JOIN monitors m ON m.id = f.monitor_id WHERE (?1 = 0 OR "
-                        "f.monitor_id = ?1) AND (?2 IS NULL OR m.owner = ?2) AND " +
+                        "f.monitor_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR m.owner = ?2) AND " +
                         state_clause + " ORDER BY f.id DESC LIMIT ?3");
   st.bind(1, monitor_id);
   if (owner) {

@@ -122,7 +122,8 @@ bool hasColumn(Database& db, const AddedColumn& column) {
 
 void addMissingColumns(Database& db) {
   for (const auto& column : kAddedColumns) {
-    if (hasColumn(db, column)) continue;
+    // A table the file lacks is created whole by version 1.
+    if (!db.tableExists(column.table) || hasColumn(db, column)) continue;
     Transaction tx(db);
     if (!hasColumn(db, column)) {
       db.exec("ALTER TABLE " + std::string(column.table) + " ADD COLUMN " +
@@ -134,8 +135,7 @@ void addMissingColumns(Database& db) {
 
 ScanStore::ScanStore(const std::string& location, core::Clock& clock)
     : db_(location), clock_(clock) {
-  if (db_.backend() == Backend::kSqlite && schemaVersion(db_, "scans") == 0 &&
-      db_.tableExists("scans")) {
+  if (db_.backend() == Backend::kSqlite && schemaVersion(db_, "scans") == 0) {
     addMissingColumns(db_);
   }
   migrate(db_, "scans", scanMigrations());
@@ -206,9 +206,10 @@ std::optional<ScanRow> ScanStore::scan(std::int64_t id) {
 
 std::vector<ScanRow> ScanStore::listScans(const std::optional<std::string>& owner,
                                           std::int64_t before_id, std::size_t limit) {
-  auto st = db_.prepare("SELECT " + std::string(kScanColumns) +
-                        " FROM scans WHERE (?1 IS NULL OR owner = ?1) AND (?2 = 0 OR id < ?2) "
-                        "ORDER BY id DESC LIMIT ?3");
+  auto st = db_.prepare(
+      "SELECT " + std::string(kScanColumns) +
+      " FROM scans WHERE (CAST(?1 AS TEXT) IS NULL OR owner = ?1) AND (?2 = 0 OR id < ?2) "
+      "ORDER BY id DESC LIMIT ?3");
   if (owner) {
     st.bind(1, *owner);
   } else {
