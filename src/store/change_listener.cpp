@@ -22,7 +22,8 @@ struct ChangeListener::Impl {
   }
   void consume() const {
     if (PQconsumeInput(conn) == 0) {
-      throw StoreError(std::string("PostgreSQL listener connection lost: ") + PQerrorMessage(conn));
+      throw ConnectionLost(std::string("PostgreSQL listener connection lost: ") +
+                           PQerrorMessage(conn));
     }
   }
 };
@@ -49,7 +50,7 @@ std::vector<std::string> ChangeListener::wait(std::chrono::milliseconds timeout)
   impl_->drain(out);
   if (!out.empty()) return out;
   pollfd fd{PQsocket(impl_->conn), POLLIN, 0};
-  if (fd.fd < 0) throw StoreError("PostgreSQL listener connection lost");
+  if (fd.fd < 0) throw ConnectionLost("PostgreSQL listener connection lost");
   const int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
   if (ready > 0) {
     impl_->consume();

@@ -14,11 +14,11 @@
 //   transaction: SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN + pg_advisory_xact_lock(kWriterLock).
 //   Either way one write transaction at a time per database, so rows numbered inside one
 //   (results.seq) are numbered in commit order (scan_store.h relies on it).
-// - Errors throw StoreError with the server's message. A lost PostgreSQL connection throws
-//   too, and `healthy()` turns false: the connection is not usable again, the caller drops
-//   the Database (or the store holding it) and opens a new one; a pooled one is not given
-//   back (server/store_pool.h). A statement that failed inside a Transaction leaves it to be
-//   rolled back (PostgreSQL aborts the whole transaction).
+// - Errors throw StoreError with the server's message. A lost PostgreSQL connection (or a
+//   failed connect) throws ConnectionLost (a StoreError), and `healthy()` turns false: the
+//   connection is not usable again, the caller drops the Database (or the store holding it) and
+//   opens a new one; a pooled one is not given back (server/store_pool.h). A statement that failed
+//   inside a Transaction leaves it to be rolled back (PostgreSQL aborts the whole transaction).
 //
 // The portable SQL dialect (write it once, it runs on both):
 // - Placeholders `?1`, `?2`, ... (or bare `?`, numbered in order). For PostgreSQL they are
@@ -54,6 +54,13 @@ namespace portlens::store {
 class StoreError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// The PostgreSQL connection is gone (server restarted, network) or could not be made: the
+// Database is dead, open a new one (possibly after a pause).
+class ConnectionLost : public StoreError {
+ public:
+  using StoreError::StoreError;
 };
 
 enum class Backend { kSqlite, kPostgres };

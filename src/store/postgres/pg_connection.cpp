@@ -107,7 +107,7 @@ PGconn* connectPostgres(const std::string& url) {
     std::string message = conn ? PQerrorMessage(conn) : "out of memory";
     while (!message.empty() && message.back() == '\n') message.pop_back();
     PQfinish(conn);
-    throw StoreError("cannot connect to the PostgreSQL database: " + message);
+    throw ConnectionLost("cannot connect to the PostgreSQL database: " + message);
   }
   // "relation already exists, skipping" and the like: not for the server's stderr.
   PQsetNoticeProcessor(conn, ignoreNotice, nullptr);
@@ -130,7 +130,7 @@ void PgConnection::check(const PGresult* result, std::string_view sql) {
   std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
   while (!message.empty() && message.back() == '\n') message.pop_back();
   if (PQstatus(conn_) != CONNECTION_OK) {
-    throw StoreError("PostgreSQL connection lost (reopen the store): " + message);
+    throw ConnectionLost("PostgreSQL connection lost (reopen the store): " + message);
   }
   throw StoreError(message + " (in: " + std::string(sql.substr(0, 60)) + ")");
 }
