@@ -92,18 +92,20 @@ TEST_F(PgBackendTest, AReaderFollowingSeqSeesEveryRowOfConcurrentWritersOnce) {
   EXPECT_EQ(reader.scan(id)->ports_done, static_cast<std::uint64_t>(2 * kBatches * kPerBatch));
 }
 
+// Other tests of the run notify the same channel (each in its own schema, ids overlap): the
+// listener must see this scan's id, whatever else arrives.
 TEST_F(PgBackendTest, AppendingResultsNotifiesListenersWithTheScanId) {
   ScanStore store(db_->location(), clock_);
   const auto id = newScan(store);
   ChangeListener listener(db_->location(), kResultsChannel);
-  EXPECT_TRUE(listener.wait(std::chrono::milliseconds(20)).empty()) << "nothing yet";
   store.appendResults(id, batch(22, 1), 1, 0, 0);
-  std::vector<std::string> got;
-  for (int i = 0; i < 50 && got.empty(); ++i) got = listener.wait(std::chrono::milliseconds(100));
-  ASSERT_EQ(got.size(), 1u);
-  EXPECT_EQ(got[0], std::to_string(id));
-  store.appendResults(id, batch(22, 1), 1, 0, 0);  // a duplicate stores nothing: no wake-up
-  EXPECT_TRUE(listener.wait(std::chrono::milliseconds(50)).empty());
+  bool woke = false;
+  for (int i = 0; i < 50 && !woke; ++i) {
+    for (const auto& payload : listener.wait(std::chrono::milliseconds(100))) {
+      woke = woke || payload == std::to_string(id);
+    }
+  }
+  EXPECT_TRUE(woke);
 }
 
 TEST_F(PgBackendTest, ALostConnectionThrowsAndIsNotHealthy) {
