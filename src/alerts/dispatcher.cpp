@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "alerts/delivery_error.h"
-#include "store/sqlite_db.h"
+#include "store/database.h"
 
 namespace portlens::alerts {
 namespace {

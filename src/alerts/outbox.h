@@ -1,4 +1,4 @@
-// The persistent outbox of alert deliveries, in the server's SQLite database next to
+// The persistent outbox of alert deliveries, in the server's database next to
 // `finding_events` (written by the monitors, in the transaction of a run's findings):
 //
 //   alert_deliveries(id, event_id, destination, type, spec_json, state, attempts,
@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "alerts/alert_event.h"
-#include "store/sqlite_db.h"
+#include "store/database.h"
 
 namespace portlens::alerts {
 

@@ -8,8 +8,8 @@
 #include <system_error>
 
 #include "core/error.h"
+#include "store/database.h"
 #include "store/db_maintenance.h"
-#include "store/sqlite_db.h"
 
 namespace portlens::cli {
 namespace {
@@ -19,8 +19,14 @@ struct DbOptions {
   std::string backup_file;
 };
 
-// A missing database is a wrong --db, not something to create empty.
+// A missing database is a wrong --db, not something to create empty. PostgreSQL has its own
+// tools for both jobs, which know its storage: we point at them rather than half-do them.
 void requireDatabase(const std::string& path) {
+  if (store::isPostgresUrl(path)) {
+    throw core::UsageError(
+        "'db backup' and 'db vacuum' are for SQLite files; for PostgreSQL use pg_dump "
+        "(backup, consistent while serve runs) and VACUUM / autovacuum (space)");
+  }
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     throw core::UsageError("no database at '" + path + "' (see --db)");
@@ -64,10 +70,12 @@ void addDbCommand(CLI::App& app, CommandContext& context) {
   CLI::App* backup =
       db->add_subcommand("backup", "Copy the database to FILE, consistent while serve runs");
   backup->add_option("FILE", options->backup_file, "Where to write the copy")->required();
-  backup->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  backup->add_option("--db", options->db, "SQLite database file (PostgreSQL: use pg_dump)")
+      ->capture_default_str();
   backup->callback([options, &context] { runBackup(*options, context); });
   CLI::App* vacuum = db->add_subcommand("vacuum", "Rebuild the database file to free space");
-  vacuum->add_option("--db", options->db, "SQLite database file")->capture_default_str();
+  vacuum->add_option("--db", options->db, "SQLite database file (PostgreSQL: autovacuum)")
+      ->capture_default_str();
   vacuum->callback([options, &context] { runVacuum(*options, context); });
 }
 

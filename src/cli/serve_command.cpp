@@ -143,7 +143,8 @@ server::ServerConfig buildServeConfig(const ServeOptions& options) {
 
 void addServeOptions(CLI::App& command, ServeOptions& options) {
   command.add_option("--listen", options.listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
-  command.add_option("--db", options.db, "SQLite database file (default portlens.db)");
+  command.add_option("--db", options.db,
+                     "SQLite database file (default portlens.db) or postgresql:// URL");
   command.add_option("--config", options.config_file, "Config file (portlens.toml)");
   command.add_option("--log-format", options.log_format, "Log lines on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))

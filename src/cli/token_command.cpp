@@ -56,7 +56,8 @@ void addTokenOptions(CLI::App& create, TokenOptions& options) {
   create.add_option("--allow", options.allow,
                     "Comma-separated CIDRs this token may scan despite the default refusals");
   create.add_flag("--admin", options.admin, "May see every scan");
-  create.add_option("--db", options.db, "SQLite database file")->capture_default_str();
+  create.add_option("--db", options.db, "SQLite database file or postgresql:// URL")
+      ->capture_default_str();
 }
 
 void addTokenCommand(CLI::App& app, CommandContext& context) {

@@ -84,13 +84,23 @@ void JobRunner::countRun(const store::ScanRow& row, const JobResult& result, boo
 }
 
 void JobRunner::workerLoop() {
+  // A lost PostgreSQL connection (a restart of the database) is not the end of the worker:
+  // it opens a new one after a pause. A scan it was running stays `running` until the next
+  // start of serve re-queues it.
+  while (!workerPass()) {
+    std::unique_lock lock(mutex_);
+    if (wakeup_.wait_for(lock, std::chrono::seconds(2), [&] { return stopping_; })) return;
+  }
+}
+
+bool JobRunner::workerPass() {
   try {
     store::ScanStore store(db_path_, clock_);
     while (true) {
       std::uint64_t seen_wakes = 0;
       {
         std::lock_guard lock(mutex_);
-        if (stopping_) return;
+        if (stopping_) return true;
         seen_wakes = wake_count_;
       }
       auto row = store.claimNextQueued();
@@ -147,11 +157,15 @@ void JobRunner::workerLoop() {
       if (settings_.after_finish) settings_.after_finish();
       logScanEnd(*row, result, cancelled, clock_.now() - started);
     }
+  } catch (const store::ConnectionLost& e) {
+    fmt::print(stderr, "portlens serve: job worker reconnects: {}\n", e.what());
+    return false;
   } catch (const std::exception& e) {
     // The store itself failed (disk full, database removed): the server keeps answering
     // reads, and the operator sees why no scan progresses.
     fmt::print(stderr, "portlens serve: job worker stopped: {}\n", e.what());
   }
+  return true;
 }
 
 }  // namespace portlens::server

@@ -45,6 +45,8 @@ class JobRunner {
 
  private:
   void workerLoop();
+  // One connection's life: false when it was lost (reconnect), true when done.
+  bool workerPass();
   // The run's outcome as the switch after it finished the scan: done, failed, cancelled or
   // interrupted (stopped without a cancel: the scan went back to the queue).
   void countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,

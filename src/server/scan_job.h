@@ -2,8 +2,8 @@
 // row's mode says), writing every port record to the store as it goes (batched: one transaction per
 // ~250 ms or 4,096 records), so a stopped or crashed server keeps what was found. A scan that
 // already has results (it was interrupted) is resumed: hosts with every port stored are skipped,
-// and of the rest only ports not yet stored on some host are probed again; INSERT OR IGNORE keeps
-// first answers. Runs on the calling (job worker) thread; `stop` ends it early.
+// and of the rest only ports not yet stored on some host are probed again; ON CONFLICT DO NOTHING
+// keeps first answers. Runs on the calling (job worker) thread; `stop` ends it early.
 #pragma once
 
 #include <atomic>

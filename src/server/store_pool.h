@@ -1,5 +1,7 @@
-// A small pool of store connections for the HTTP threads: SQLite connections must not be
-// used by two threads at once, and opening one per request would cost more than the query.
+// A small pool of store connections for the HTTP threads: a connection must not be used by
+// two threads at once, and opening one per request would cost more than the query. A
+// connection that was lost (PostgreSQL restarted: database.h) is not given back, so the next
+// request opens a new one.
 #pragma once
 
 #include <memory>
@@ -45,6 +47,7 @@ class StorePool {
 
  private:
   void giveBack(std::unique_ptr<store::ScanStore> store) {
+    if (!store || !store->database().healthy()) return;
     std::lock_guard lock(mutex_);
     if (idle_.size() < 16) idle_.push_back(std::move(store));
   }

@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "store/sqlite_db.h"
+#include "store/database.h"
 
 namespace portlens::store {
 namespace {

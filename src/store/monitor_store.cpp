@@ -2,64 +2,10 @@
 
 #include <chrono>
 
+#include "store/store_schema.h"
+
 namespace portlens::store {
 namespace {
-
-// Tables added with monitors (issue 11). CREATE ... IF NOT EXISTS is the store's migration:
-// an older database gains them on open, with its scans and tokens untouched.
-constexpr std::string_view kMonitorSchema = R"sql(
-CREATE TABLE IF NOT EXISTS monitors (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  name TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  targets_text TEXT NOT NULL,
-  ports_spec TEXT NOT NULL,
-  ports_label TEXT NOT NULL,
-  mode TEXT NOT NULL,
-  service_detection INTEGER NOT NULL,
-  every_seconds INTEGER NOT NULL,
-  cron TEXT NOT NULL,
-  policy_yaml TEXT NOT NULL,
-  alerts_json TEXT NOT NULL,
-  paused INTEGER NOT NULL DEFAULT 0,
-  next_run_ms INTEGER NOT NULL,
-  last_scan_id INTEGER NOT NULL DEFAULT 0,
-  last_full_scan_id INTEGER NOT NULL DEFAULT 0,
-  last_error TEXT NOT NULL DEFAULT '',
-  created_ms INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS monitors_due ON monitors(paused, next_run_ms);
-CREATE TABLE IF NOT EXISTS monitor_runs (
-  scan_id INTEGER PRIMARY KEY,
-  monitor_id INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS monitor_runs_monitor ON monitor_runs(monitor_id, scan_id);
-CREATE TABLE IF NOT EXISTS findings (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  monitor_id INTEGER NOT NULL,
-  key TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  finding_json TEXT NOT NULL,
-  opened_ms INTEGER NOT NULL,
-  resolved_ms INTEGER NOT NULL DEFAULT 0,
-  acknowledged_ms INTEGER NOT NULL DEFAULT 0,
-  acknowledged_by TEXT NOT NULL DEFAULT '',
-  opened_scan_id INTEGER NOT NULL DEFAULT 0,
-  resolved_scan_id INTEGER NOT NULL DEFAULT 0
-);
-CREATE UNIQUE INDEX IF NOT EXISTS findings_open ON findings(monitor_id, key) WHERE resolved_ms = 0;
-CREATE INDEX IF NOT EXISTS findings_monitor ON findings(monitor_id, id);
-CREATE TABLE IF NOT EXISTS finding_events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  monitor_id INTEGER NOT NULL,
-  finding_id INTEGER NOT NULL,
-  event TEXT NOT NULL CHECK(event IN ('finding_opened','finding_resolved')),
-  scan_id INTEGER,
-  at_ms INTEGER NOT NULL,
-  finding_json TEXT NOT NULL,
-  monitor_json TEXT NOT NULL
-);
-)sql";
 
 constexpr std::string_view kMonitorColumns =
     "id, name, owner, targets_text, ports_spec, ports_label, mode, service_detection, "
@@ -89,7 +35,7 @@ void bindEditable(Statement& st, const MonitorRow& row) {
 
 }  // namespace
 
-void createMonitorSchema(Database& db) { db.exec(kMonitorSchema); }
+void createMonitorSchema(Database& db) { migrate(db, "monitors", monitorMigrations()); }
 
 MonitorStore::MonitorStore(ScanStore& scans) : db_(scans.database()), clock_(scans.clock()) {}
 
@@ -97,11 +43,11 @@ std::int64_t MonitorStore::insertMonitor(const MonitorRow& row) {
   auto st = db_.prepare(
       "INSERT INTO monitors (name, owner, targets_text, ports_spec, ports_label, mode, "
       "service_detection, every_seconds, cron, policy_yaml, alerts_json, paused, next_run_ms, "
-      "last_error, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "last_error, created_ms) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
   bindEditable(st, row);
   st.bind(15, msOf(clock_));
-  st.step();
-  return db_.lastInsertId();
+  if (!st.step()) throw StoreError("insert of a monitor returned no id");
+  return st.integer(0);
 }
 
 MonitorRow MonitorStore::readMonitor(Statement& st) {
@@ -138,7 +84,7 @@ std::optional<MonitorRow> MonitorStore::monitor(std::int64_t id) {
 
 std::vector<MonitorRow> MonitorStore::listMonitors(const std::optional<std::string>& owner) {
   auto st = db_.prepare("SELECT " + std::string(kMonitorColumns) +
-                        " FROM monitors WHERE ?1 IS NULL OR owner = ?1 ORDER BY id");
+                        " FROM monitors WHERE CAST(?1 AS TEXT) IS NULL OR owner = ?1 ORDER BY id");
   if (owner) {
     st.bind(1, *owner);
   } else {
@@ -235,7 +181,7 @@ std::vector<FindingRow> MonitorStore::findings(std::int64_t monitor_id, FindingS
                                                std::size_t limit) {
   const char* state_clause = state == FindingState::kOpen       ? "f.resolved_ms = 0"
                              : state == FindingState::kResolved ? "f.resolved_ms != 0"
-                                                                : "1";
+                                                                : "1 = 1";
   std::string columns;
   for (auto c : {"id", "monitor_id", "key", "kind", "finding_json", "opened_ms", "resolved_ms",
                  "acknowledged_ms", "acknowledged_by", "opened_scan_id", "resolved_scan_id"}) {
@@ -243,7 +189,7 @@ std::vector<FindingRow> MonitorStore::findings(std::int64_t monitor_id, FindingS
   }
   auto st = db_.prepare("SELECT " + columns +
                         " FROM findings f JOIN monitors m ON m.id = f.monitor_id WHERE (?1 = 0 OR "
-                        "f.monitor_id = ?1) AND (?2 IS NULL OR m.owner = ?2) AND " +
+                        "f.monitor_id = ?1) AND (CAST(?2 AS TEXT) IS NULL OR m.owner = ?2) AND " +
                         state_clause + " ORDER BY f.id DESC LIMIT ?3");
   st.bind(1, monitor_id);
   if (owner) {
@@ -304,13 +250,16 @@ void MonitorStore::applyCompletion(const RunCompletion& c) {
   const std::int64_t now_ms = msOf(clock_);
   auto open = db_.prepare(
       "INSERT INTO findings (monitor_id, key, kind, finding_json, opened_ms, opened_scan_id) "
-      "VALUES (?,?,?,?,?,?)");
+      "VALUES (?,?,?,?,?,?) RETURNING id");
   for (const auto& f : c.opened) {
     open.reset();
     open.bind(1, c.monitor_id).bind(2, f.key).bind(3, f.kind).bind(4, f.finding_json);
     open.bind(5, now_ms).bind(6, c.scan_id);
-    open.step();
-    insertEvent(c, db_.lastInsertId(), "finding_opened", f.finding_json, now_ms);
+    if (!open.step()) throw StoreError("insert of a finding returned no id");
+    const std::int64_t finding_id = open.integer(0);
+    while (open.step()) {
+    }
+    insertEvent(c, finding_id, "finding_opened", f.finding_json, now_ms);
   }
   auto resolve = db_.prepare(
       "UPDATE findings SET resolved_ms = ?, resolved_scan_id = ? WHERE id = ? AND monitor_id = ? "
@@ -370,6 +319,8 @@ std::size_t MonitorStore::deleteScansBefore(std::int64_t cutoff_ms) {
 }
 
 void MonitorStore::releaseFreePages() {
+  // PostgreSQL's autovacuum does this on its own schedule.
+  if (db_.backend() != Backend::kSqlite) return;
   auto st = db_.prepare("PRAGMA incremental_vacuum");
   while (st.step()) {
   }

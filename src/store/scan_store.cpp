@@ -6,65 +6,11 @@
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
 #include "store/service_codec.h"
+#include "store/store_schema.h"
 #include "store/verification_store.h"
 
 namespace portlens::store {
 namespace {
-
-constexpr std::string_view kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS scans (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  status TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  client TEXT NOT NULL,
-  targets_text TEXT NOT NULL,
-  targets_json TEXT NOT NULL,
-  mode TEXT NOT NULL,
-  ports_spec TEXT NOT NULL,
-  host_count INTEGER NOT NULL,
-  port_count INTEGER NOT NULL,
-  ports_done INTEGER NOT NULL DEFAULT 0,
-  probes_sent INTEGER NOT NULL DEFAULT 0,
-  probes_per_second REAL NOT NULL DEFAULT 0,
-  eta_seconds REAL NOT NULL DEFAULT -1,
-  open INTEGER NOT NULL DEFAULT 0,
-  closed INTEGER NOT NULL DEFAULT 0,
-  filtered INTEGER NOT NULL DEFAULT 0,
-  created_ms INTEGER NOT NULL,
-  started_ms INTEGER NOT NULL DEFAULT 0,
-  finished_ms INTEGER NOT NULL DEFAULT 0,
-  error TEXT NOT NULL DEFAULT '',
-  seed INTEGER NOT NULL,
-  cancel_requested INTEGER NOT NULL DEFAULT 0,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  rate REAL NOT NULL DEFAULT 0,
-  ports_label TEXT NOT NULL DEFAULT '',
-  service_detection INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS scans_status ON scans(status, id);
-CREATE TABLE IF NOT EXISTS results (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  scan_id INTEGER NOT NULL REFERENCES scans(id),
-  ip TEXT NOT NULL,
-  port INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  reason INTEGER NOT NULL,
-  rtt_ns INTEGER NOT NULL,
-  attempts INTEGER NOT NULL,
-  hostname TEXT NOT NULL,
-  ttl INTEGER NOT NULL DEFAULT 0,
-  service TEXT,
-  UNIQUE(scan_id, ip, port)
-);
-CREATE INDEX IF NOT EXISTS results_state ON results(scan_id, state, seq);
-CREATE TABLE IF NOT EXISTS tokens (
-  name TEXT PRIMARY KEY,
-  hash TEXT NOT NULL UNIQUE,
-  allow TEXT NOT NULL,
-  admin INTEGER NOT NULL,
-  created_ms INTEGER NOT NULL
-);
-)sql";
 
 constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
@@ -151,10 +97,10 @@ std::optional<ScanStatus> parseScanStatus(std::string_view text) {
   return std::nullopt;
 }
 
-// Columns added after the first release, for databases created before them (CREATE TABLE IF
-// NOT EXISTS leaves an old table as it is). Looked for without a lock (every connection of a
-// running server opens here); checked again and added in one write transaction, so
-// connections opening the same file at once add each column exactly once.
+// Columns added to SQLite files before schema versions existed (version 1 of "scans"
+// includes them, with CREATE TABLE IF NOT EXISTS, which leaves an old table as it is). A file
+// without a "scans" version gets the ones it lacks first, each checked again and added in one
+// write transaction, so connections opening the same file at once add it exactly once.
 struct AddedColumn {
   std::string_view table;
   std::string_view name;
@@ -177,7 +123,8 @@ bool hasColumn(Database& db, const AddedColumn& column) {
 
 void addMissingColumns(Database& db) {
   for (const auto& column : kAddedColumns) {
-    if (hasColumn(db, column)) continue;
+    // A table the file lacks is created whole by version 1.
+    if (!db.tableExists(column.table) || hasColumn(db, column)) continue;
     Transaction tx(db);
     if (!hasColumn(db, column)) {
       db.exec("ALTER TABLE " + std::string(column.table) + " ADD COLUMN " +
@@ -187,9 +134,12 @@ void addMissingColumns(Database& db) {
   }
 }
 
-ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), clock_(clock) {
-  db_.exec(kSchema);
-  addMissingColumns(db_);
+ScanStore::ScanStore(const std::string& location, core::Clock& clock)
+    : db_(location), clock_(clock) {
+  if (db_.backend() == Backend::kSqlite && schemaVersion(db_, "scans") == 0) {
+    addMissingColumns(db_);
+  }
+  migrate(db_, "scans", scanMigrations());
   createMonitorSchema(db_);
   createVerificationSchema(db_);
 }
@@ -198,7 +148,7 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
       "host_count, port_count, created_ms, seed, rate, ports_label, service_detection) "
-      "VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "VALUES ('queued',?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id");
   // ports_spec is the compact numeric form (PortSet::toString): no registry needed.
   const std::uint64_t ports = core::parsePortSpec(scan.ports_spec, nullptr).size();
   st.bind(1, scan.owner).bind(2, scan.client).bind(3, scan.targets_text);
@@ -208,8 +158,8 @@ std::int64_t ScanStore::insertScan(const NewScan& scan) {
   st.bind(7, i64(scan.targets.size())).bind(8, i64(ports)).bind(9, msSinceEpoch(clock_.wallNow()));
   st.bind(10, i64(scan.seed)).bind(11, scan.rate).bind(12, scan.ports_label);
   st.bind(13, std::int64_t{scan.service_detection ? 1 : 0});
-  st.step();
-  return db_.lastInsertId();
+  if (!st.step()) throw StoreError("insert of a scan returned no id");
+  return st.integer(0);
 }
 
 ScanRow ScanStore::readScanRow(Statement& st) {
@@ -258,9 +208,10 @@ std::optional<ScanRow> ScanStore::scan(std::int64_t id) {
 
 std::vector<ScanRow> ScanStore::listScans(const std::optional<std::string>& owner,
                                           std::int64_t before_id, std::size_t limit) {
-  auto st = db_.prepare("SELECT " + std::string(kScanColumns) +
-                        " FROM scans WHERE (?1 IS NULL OR owner = ?1) AND (?2 = 0 OR id < ?2) "
-                        "ORDER BY id DESC LIMIT ?3");
+  auto st = db_.prepare(
+      "SELECT " + std::string(kScanColumns) +
+      " FROM scans WHERE (CAST(?1 AS TEXT) IS NULL OR owner = ?1) AND (?2 = 0 OR id < ?2) "
+      "ORDER BY id DESC LIMIT ?3");
   if (owner) {
     st.bind(1, *owner);
   } else {
@@ -311,9 +262,10 @@ std::optional<ScanRow> ScanStore::claimNextQueued() {
 }
 
 int ScanStore::requeueInterrupted() {
-  db_.exec(
-      "UPDATE scans SET status = 'cancelled', finished_ms = CAST(strftime('%s','now') AS "
-      "INTEGER) * 1000 WHERE status = 'running' AND cancel_requested = 1");
+  auto cancel = db_.prepare(
+      "UPDATE scans SET status = 'cancelled', finished_ms = ?1 WHERE status = 'running' AND "
+      "cancel_requested = 1");
+  cancel.bind(1, msSinceEpoch(clock_.wallNow())).step();
   db_.exec("UPDATE scans SET status = 'queued' WHERE status = 'running'");
   return db_.changes();
 }
@@ -328,8 +280,8 @@ core::TargetSet ScanStore::scanTargets(std::int64_t id) {
 void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string& error,
                            std::uint64_t probes_sent) {
   auto st = db_.prepare(
-      "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = MAX(probes_sent, "
-      "?), eta_seconds = 0 WHERE id = ?");
+      "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = CASE WHEN "
+      "probes_sent > ?4 THEN probes_sent ELSE ?4 END, eta_seconds = 0 WHERE id = ?5");
   st.bind(1, toString(status))
       .bind(2, error)
       .bind(3, msSinceEpoch(clock_.wallNow()))
@@ -362,8 +314,8 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
                               double eta_seconds) {
   Transaction tx(db_);
   auto st = db_.prepare(
-      "INSERT OR IGNORE INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, "
-      "hostname, ttl, service) VALUES (?,?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
+      "service) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
@@ -387,6 +339,12 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   up.bind(4, i64(added.filtered)).bind(5, i64(probes_sent)).bind(6, probes_per_second);
   up.bind(7, eta_seconds).bind(8, id);
   up.step();
+  if (db_.backend() == Backend::kPostgres && added.total() > 0) {
+    // Delivered at commit, to every listening session (change_listener.h): event streams on
+    // any front end wake for this scan.
+    auto notify = db_.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
+    notify.bind(1, std::to_string(id)).step();
+  }
   tx.commit();
 }
 

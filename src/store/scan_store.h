@@ -1,12 +1,14 @@
 // The result store: scans (which double as the persistent job queue), every port record a
-// scan found, and API tokens (only their SHA-256 is kept). SQLite in WAL mode.
+// scan found, and API tokens (only their SHA-256 is kept). SQLite (WAL) or PostgreSQL
+// (database.h); the schema is the "scans" component's migrations (store_schema.h).
 //
 // Threading: a ScanStore is one connection and belongs to one thread at a time. The HTTP
 // threads take one from a pool; each scan job opens its own. WAL lets readers run while a
 // job commits; every write is a short transaction.
 //
 // Ordering guarantee the live event stream relies on: result rows get increasing `seq`
-// (SQLite rowid) in commit order, because SQLite has one writer at a time; a reader that
+// (SQLite rowid, PostgreSQL identity) in commit order, because there is one write
+// Transaction at a time (SQLite's writer lock, PostgreSQL's advisory lock); a reader that
 // remembers the last seq it saw and asks for seq > last sees every row exactly once.
 #pragma once
 
@@ -19,9 +21,13 @@
 #include "core/clock.h"
 #include "core/target_set.h"
 #include "scan/records.h"
-#include "store/sqlite_db.h"
+#include "store/database.h"
 
 namespace portlens::store {
+
+// PostgreSQL: appendResults notifies this channel with the scan id (as text) when it stored
+// new rows, in its transaction (delivered at commit). change_listener.h waits for it.
+inline constexpr std::string_view kResultsChannel = "portlens_results";
 
 enum class ScanStatus { kQueued, kRunning, kDone, kFailed, kCancelled };
 std::string_view toString(ScanStatus status);
@@ -84,9 +90,10 @@ struct TokenRow {
 
 class ScanStore {
  public:
-  // Opens (and creates or migrates) the database at `path`. Timestamps (created_ms,
-  // started_ms, finished_ms) are `clock`'s wall time.
-  ScanStore(const std::string& path, core::Clock& clock);
+  // Opens (and creates or migrates) the database at `location`: a SQLite path or a
+  // postgresql:// URL (database.h). Timestamps (created_ms, started_ms, finished_ms) are
+  // `clock`'s wall time.
+  ScanStore(const std::string& location, core::Clock& clock);
 
   // Scans and the queue.
   std::int64_t insertScan(const NewScan& scan);

@@ -2,6 +2,8 @@
 
 #include <sstream>
 
+#include "store/store_schema.h"
+
 namespace portlens::store {
 namespace {
 
@@ -48,7 +50,9 @@ std::vector<VerificationRow> readAll(Statement& st) {
 
 }  // namespace
 
-void createVerificationSchema(Database& db) { db.exec(kVerificationSchemaSqlite); }
+void createVerificationSchema(Database& db) {
+  migrate(db, "verifications", verificationMigrations());
+}
 
 VerificationStore::VerificationStore(ScanStore& scans) : db_(scans.database()) {}
 

@@ -4,23 +4,26 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 
-#include "store/sqlite_db.h"
+#include "store/database.h"
 #include "support/manual_clock.h"
+#include "support/test_database.h"
 
 namespace portlens::store {
 namespace {
 
-class MonitorStoreTest : public ::testing::Test {
+class MonitorStoreTest : public ::testing::TestWithParam<store::Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("portlens-monitor-store-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "t.db").string();
+    db_ = std::make_unique<testing::TestDatabase>(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
+    dir_ = db_->dir();
+    path_ = db_->location();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  bool onSqlite() const { return GetParam() == store::Backend::kSqlite; }
+  std::unique_ptr<testing::TestDatabase> db_;
 
   static MonitorRow monitorRow(const std::string& owner) {
     MonitorRow m;
@@ -84,7 +87,7 @@ class MonitorStoreTest : public ::testing::Test {
   testing::ManualClock clock_;
 };
 
-TEST_F(MonitorStoreTest, StoresEditsAndListsMonitorsByOwner) {
+TEST_P(MonitorStoreTest, StoresEditsAndListsMonitorsByOwner) {
   ScanStore scans(path_, clock_);
   MonitorStore monitors(scans);
   auto id = monitors.insertMonitor(monitorRow("lab"));
@@ -106,7 +109,7 @@ TEST_F(MonitorStoreTest, StoresEditsAndListsMonitorsByOwner) {
   EXPECT_FALSE(monitors.monitor(id));
 }
 
-TEST_F(MonitorStoreTest, AFindingOpensOnceResolvesOnceWithOneEventEach) {
+TEST_P(MonitorStoreTest, AFindingOpensOnceResolvesOnceWithOneEventEach) {
   ScanStore scans(path_, clock_);
   MonitorStore monitors(scans);
   auto id = monitors.insertMonitor(monitorRow("lab"));
@@ -150,7 +153,7 @@ TEST_F(MonitorStoreTest, AFindingOpensOnceResolvesOnceWithOneEventEach) {
                StoreError);
 }
 
-TEST_F(MonitorStoreTest, OnlyTheLastFullResultKeepsItsPortRows) {
+TEST_P(MonitorStoreTest, OnlyTheLastFullResultKeepsItsPortRows) {
   ScanStore scans(path_, clock_);
   MonitorStore monitors(scans);
   auto id = monitors.insertMonitor(monitorRow("lab"));
@@ -170,7 +173,7 @@ TEST_F(MonitorStoreTest, OnlyTheLastFullResultKeepsItsPortRows) {
   EXPECT_EQ(scans.scan(runs[4])->counts.open, 1U);
 }
 
-TEST_F(MonitorStoreTest, RetentionRemovesOldScansButNotAMonitorsLastResult) {
+TEST_P(MonitorStoreTest, RetentionRemovesOldScansButNotAMonitorsLastResult) {
   ScanStore scans(path_, clock_);
   MonitorStore monitors(scans);
   auto id = monitors.insertMonitor(monitorRow("lab"));
@@ -197,7 +200,8 @@ TEST_F(MonitorStoreTest, RetentionRemovesOldScansButNotAMonitorsLastResult) {
   EXPECT_EQ(count(scans, "SELECT COUNT(*) FROM results"), 1);
 }
 
-TEST_F(MonitorStoreTest, AnOlderDatabaseGainsTheTablesWithItsRowsKept) {
+TEST_P(MonitorStoreTest, AnOlderDatabaseGainsTheTablesWithItsRowsKept) {
+  if (!onSqlite()) GTEST_SKIP() << "older databases are SQLite files";
   {
     // The schema before monitors (no monitor tables), with one scan in it.
     Database db(path_);
@@ -224,7 +228,7 @@ TEST_F(MonitorStoreTest, AnOlderDatabaseGainsTheTablesWithItsRowsKept) {
   EXPECT_EQ(count(scans, "SELECT COUNT(*) FROM finding_events"), 0);
 }
 
-TEST_F(MonitorStoreTest, AcknowledgingKeepsTheFirstAcknowledgement) {
+TEST_P(MonitorStoreTest, AcknowledgingKeepsTheFirstAcknowledgement) {
   ScanStore scans(path_, clock_);
   MonitorStore monitors(scans);
   auto id = monitors.insertMonitor(monitorRow("lab"));
@@ -241,6 +245,9 @@ TEST_F(MonitorStoreTest, AcknowledgingKeepsTheFirstAcknowledgement) {
   EXPECT_EQ(after.acknowledged_ms, 1767225605000);
   EXPECT_EQ(after.resolved_ms, 0);  // still open: acknowledging is not resolving
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, MonitorStoreTest, ::testing::ValuesIn(testing::kTestBackends),
+                         [](const auto& param) { return testing::backendName(param.param); });
 
 }  // namespace
 }  // namespace portlens::store

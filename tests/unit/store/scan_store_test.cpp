@@ -4,25 +4,28 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <memory>
 
-#include "store/sqlite_db.h"
+#include "store/database.h"
 #include "support/manual_clock.h"
+#include "support/test_database.h"
 
 namespace portlens::store {
 namespace {
 
 core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value(); }
 
-class ScanStoreTest : public ::testing::Test {
+class ScanStoreTest : public ::testing::TestWithParam<store::Backend> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("portlens-store-test-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "t.db").string();
+    db_ = std::make_unique<testing::TestDatabase>(
+        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
+    dir_ = db_->dir();
+    path_ = db_->location();
   }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
+  bool onSqlite() const { return GetParam() == store::Backend::kSqlite; }
+  std::unique_ptr<testing::TestDatabase> db_;
 
   NewScan newScan() {
     NewScan s;
@@ -54,7 +57,7 @@ class ScanStoreTest : public ::testing::Test {
   testing::ManualClock clock_;
 };
 
-TEST_F(ScanStoreTest, ScansAreAQueue) {
+TEST_P(ScanStoreTest, ScansAreAQueue) {
   ScanStore store(path_, clock_);
   auto a = store.insertScan(newScan());
   auto b = store.insertScan(newScan());
@@ -76,7 +79,7 @@ TEST_F(ScanStoreTest, ScansAreAQueue) {
 }
 
 // GET /metrics' portlens_scan_queue_depth: everyone's queued and running scans, not final ones.
-TEST_F(ScanStoreTest, QueueDepthCountsQueuedAndRunning) {
+TEST_P(ScanStoreTest, QueueDepthCountsQueuedAndRunning) {
   ScanStore store(path_, clock_);
   EXPECT_EQ(store.queueDepth().queued, 0u);
   auto a = store.insertScan(newScan());
@@ -95,7 +98,7 @@ TEST_F(ScanStoreTest, QueueDepthCountsQueuedAndRunning) {
 }
 
 // created/started/finished are the store clock's wall time, in milliseconds since the epoch.
-TEST_F(ScanStoreTest, TimestampsComeFromTheStoresClock) {
+TEST_P(ScanStoreTest, TimestampsComeFromTheStoresClock) {
   ScanStore store(path_, clock_);
   const std::int64_t start_ms = 1767225600000;  // the manual clock's 2026-01-01T00:00:00Z
   const auto id = store.insertScan(newScan());
@@ -109,7 +112,7 @@ TEST_F(ScanStoreTest, TimestampsComeFromTheStoresClock) {
   EXPECT_EQ(row.finished_ms, start_ms + 43500);
 }
 
-TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
+TEST_P(ScanStoreTest, TargetsRoundTripWithNames) {
   ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
   auto set = store.scanTargets(id);
@@ -118,7 +121,7 @@ TEST_F(ScanStoreTest, TargetsRoundTripWithNames) {
   EXPECT_TRUE(set.contains(ip("2001:2:0:1::7")));
 }
 
-TEST_F(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
+TEST_P(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
   ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
   store.appendResults(id,
@@ -150,7 +153,8 @@ TEST_F(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
 
 // A database written before results kept the TTL opens, gains the column once (two
 // connections open it), keeps its rows, and stores TTLs from then on.
-TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
+TEST_P(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
+  if (!onSqlite()) GTEST_SKIP() << "older databases are SQLite files";
   {
     Database old(path_);
     old.exec(
@@ -183,7 +187,8 @@ TEST_F(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
 
 // A scans table from before ports_label gains the column; its rows read as "" (the API then
 // describes them by their port count) and new scans keep what the user chose.
-TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
+TEST_P(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
+  if (!onSqlite()) GTEST_SKIP() << "older databases are SQLite files";
   {
     Database old(path_);
     old.exec(
@@ -217,7 +222,7 @@ TEST_F(ScanStoreTest, OlderDatabasesGainThePortsLabelColumn) {
 
 // Records carry their ServiceInfo through the store, byte for byte; records without one come
 // back without one; a stored value this version cannot read drops only that port's service.
-TEST_F(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
+TEST_P(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
   ScanStore store(path_, clock_);
   auto id = store.insertScan(newScan());
   auto ssh = rec("198.19.0.7", 22, scan::PortState::kOpen);
@@ -242,7 +247,7 @@ TEST_F(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
   EXPECT_EQ(stored[1].record.port, 80) << "the port itself is still there";
 }
 
-TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
+TEST_P(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
   std::int64_t a = 0, b = 0, c = 0;
   {
     ScanStore store(path_, clock_);
@@ -263,7 +268,7 @@ TEST_F(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
   EXPECT_EQ(reopened.claimNextQueued()->attempts, 2u);
 }
 
-TEST_F(ScanStoreTest, TokensAreFoundByHash) {
+TEST_P(ScanStoreTest, TokensAreFoundByHash) {
   ScanStore store(path_, clock_);
   store.insertToken({"lab", "abc123", "198.19.0.0/16", true});
   auto t = store.tokenByHash("abc123").value();
@@ -272,6 +277,9 @@ TEST_F(ScanStoreTest, TokensAreFoundByHash) {
   EXPECT_FALSE(store.tokenByHash("nope"));
   EXPECT_THROW(store.insertToken({"lab", "other", "", false}), StoreError);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, ScanStoreTest, ::testing::ValuesIn(testing::kTestBackends),
+                         [](const auto& param) { return testing::backendName(param.param); });
 
 }  // namespace
 }  // namespace portlens::store

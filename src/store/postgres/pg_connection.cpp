@@ -1,0 +1,158 @@
+#include "store/postgres/pg_connection.h"
+
+#include <optional>
+#include <vector>
+
+#include "store/postgres/pg_sql.h"
+
+namespace portlens::store {
+namespace {
+
+// Parameter types (pg_type.h is a server header): bound values carry their type, so
+// `?1 = 0` or `LIMIT ?3` never guess a 32-bit integer.
+constexpr Oid kInt8 = 20;
+constexpr Oid kFloat8 = 701;
+constexpr Oid kText = 25;
+
+struct ClearResult {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ClearResult>;
+
+class PgStatement : public StatementImpl {
+ public:
+  PgStatement(PgConnection& conn, std::string_view sql)
+      : conn_(conn), sql_(toPostgresPlaceholders(sql)) {}
+
+  void bind(int index, std::int64_t value) override { set(index, std::to_string(value), kInt8); }
+  void bind(int index, double value) override {
+    char buffer[32];
+    const int n = std::snprintf(buffer, sizeof buffer, "%.17g", value);
+    set(index, std::string(buffer, static_cast<std::size_t>(n)), kFloat8);
+  }
+  void bind(int index, std::string_view value) override { set(index, std::string(value), kText); }
+  void bindNull(int index) override { set(index, std::nullopt, 0); }
+
+  bool step() override {
+    if (!result_) execute();
+    return ++row_ < PQntuples(result_.get());
+  }
+  void reset() override {
+    result_.reset();
+    row_ = -1;
+    values_.clear();
+    types_.clear();
+  }
+  std::int64_t integer(int column) const override {
+    if (isNull(column)) return 0;
+    return parsePgInteger(cell(column));
+  }
+  double real(int column) const override {
+    if (isNull(column)) return 0;
+    return parsePgReal(cell(column));
+  }
+  std::string text(int column) const override { return std::string(cell(column)); }
+  bool isNull(int column) const override {
+    requireRow(column);
+    return PQgetisnull(result_.get(), row_, column) != 0;
+  }
+
+ private:
+  void set(int index, std::optional<std::string> value, Oid type) {
+    if (index < 1 || index > 999) throw StoreError("bind: parameter index out of range");
+    const auto slot = static_cast<std::size_t>(index - 1);
+    if (values_.size() <= slot) {
+      values_.resize(slot + 1);
+      types_.resize(slot + 1, 0);
+    }
+    values_[slot] = std::move(value);
+    types_[slot] = type;
+  }
+  void execute() {
+    std::vector<const char*> pointers;
+    pointers.reserve(values_.size());
+    for (const auto& v : values_) pointers.push_back(v ? v->c_str() : nullptr);
+    result_.reset(PQexecParams(conn_.raw(), sql_.c_str(), static_cast<int>(values_.size()),
+                               types_.data(), pointers.data(), nullptr, nullptr, 0));
+    row_ = -1;
+    conn_.check(result_.get(), sql_);
+  }
+  void requireRow(int column) const {
+    if (!result_ || row_ < 0 || row_ >= PQntuples(result_.get()) || column < 0 ||
+        column >= PQnfields(result_.get())) {
+      throw StoreError("column " + std::to_string(column) + " read without a row");
+    }
+  }
+  std::string_view cell(int column) const {
+    requireRow(column);
+    return {PQgetvalue(result_.get(), row_, column),
+            static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+  }
+
+  PgConnection& conn_;
+  std::string sql_;
+  std::vector<std::optional<std::string>> values_;
+  std::vector<Oid> types_;
+  Result result_;
+  int row_ = -1;
+};
+
+void ignoreNotice(void* /*arg*/, const char* /*message*/) {}
+
+}  // namespace
+
+PGconn* connectPostgres(const std::string& url) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
+    std::string message = conn ? PQerrorMessage(conn) : "out of memory";
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    PQfinish(conn);
+    throw ConnectionLost("cannot connect to the PostgreSQL database: " + message);
+  }
+  // "relation already exists, skipping" and the like: not for the server's stderr.
+  PQsetNoticeProcessor(conn, ignoreNotice, nullptr);
+  return conn;
+}
+
+PgConnection::PgConnection(const std::string& url) : conn_(connectPostgres(url)) {}
+
+PgConnection::~PgConnection() { PQfinish(conn_); }
+
+void PgConnection::check(const PGresult* result, std::string_view sql) {
+  const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+    const std::string_view tag = PQcmdStatus(const_cast<PGresult*>(result));
+    if (tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE")) {
+      changes_ = std::atoi(PQcmdTuples(const_cast<PGresult*>(result)));
+    }
+    return;
+  }
+  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
+  while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    throw ConnectionLost("PostgreSQL connection lost (reopen the store): " + message);
+  }
+  throw StoreError(message + " (in: " + std::string(sql.substr(0, 60)) + ")");
+}
+
+void PgConnection::exec(std::string_view sql) {
+  const std::string text(sql);
+  Result result(PQexec(conn_, text.c_str()));
+  check(result.get(), text);
+}
+
+std::unique_ptr<StatementImpl> PgConnection::prepare(std::string_view sql) {
+  return std::make_unique<PgStatement>(*this, sql);
+}
+
+void PgConnection::beginWrite() {
+  exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
+}
+
+bool PgConnection::tableExists(std::string_view name) {
+  PgStatement st(*this, "SELECT 1 WHERE to_regclass(?1) IS NOT NULL");
+  st.bind(1, name);
+  return st.step();
+}
+
+}  // namespace portlens::store
