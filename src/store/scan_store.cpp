@@ -6,6 +6,7 @@
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
 #include "store/service_codec.h"
+#include "store/shard_store.h"
 
 namespace portlens::store {
 namespace {
@@ -64,6 +65,10 @@ CREATE TABLE IF NOT EXISTS tokens (
   created_ms INTEGER NOT NULL
 );
 )sql";
+
+constexpr std::string_view kUnsharded =
+    "SELECT 1 FROM scans WHERE status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM "
+    "shards WHERE shards.scan_id = scans.id) LIMIT 1";
 
 constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
@@ -164,6 +169,8 @@ constexpr AddedColumn kAddedColumns[] = {
     {"scans", "ports_label", "TEXT NOT NULL DEFAULT ''"},
     {"scans", "service_detection", "INTEGER NOT NULL DEFAULT 0"},
     {"results", "service", "TEXT"},  // service_codec's JSON; NULL when detection did not run
+    // 1 = finished, its completion (a monitor run's findings) not yet processed (shard_store.h).
+    {"scans", "completion_pending", "INTEGER NOT NULL DEFAULT 0"},
 };
 
 bool hasColumn(Database& db, const AddedColumn& column) {
@@ -190,9 +197,40 @@ ScanStore::ScanStore(const std::string& path, core::Clock& clock) : db_(path), c
   db_.exec(kSchema);
   addMissingColumns(db_);
   createMonitorSchema(db_);
+  db_.exec(kShardSchema);
+  // Scans queued or running in a database from before shards existed become one shard each.
+  if (db_.prepare(kUnsharded).step()) {
+    Transaction tx(db_);
+    auto st = db_.prepare(
+        "INSERT INTO shards (scan_id, shard_index, shard_count, mode, host_begin, host_end, "
+        "port_begin, port_end) SELECT id, 0, 1, mode, 0, host_count, 0, port_count FROM scans "
+        "WHERE status IN ('queued', 'running') AND NOT EXISTS (SELECT 1 FROM shards WHERE "
+        "shards.scan_id = scans.id) ON CONFLICT DO NOTHING");
+    st.step();
+    tx.commit();
+  }
 }
 
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
+  // A savepoint, not a transaction: callers may hold one (a monitor's run is queued with its
+  // monitor row). The scan and its shards are committed together either way.
+  db_.exec("SAVEPOINT insert_scan");
+  try {
+    const std::int64_t id = insertScanRow(scan);
+    const auto ranges =
+        splitScan(scan.targets.size(), core::parsePortSpec(scan.ports_spec, nullptr).size(),
+                  scan.pairs_per_shard);
+    ShardStore(*this).insertShards(id, scan.mode, ranges);
+    db_.exec("RELEASE insert_scan");
+    return id;
+  } catch (...) {
+    db_.exec("ROLLBACK TO insert_scan");
+    db_.exec("RELEASE insert_scan");
+    throw;
+  }
+}
+
+std::int64_t ScanStore::insertScanRow(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
       "host_count, port_count, created_ms, seed, rate, ports_label, service_detection) "
@@ -327,7 +365,7 @@ void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string
                            std::uint64_t probes_sent) {
   auto st = db_.prepare(
       "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = MAX(probes_sent, "
-      "?), eta_seconds = 0 WHERE id = ?");
+      "?), eta_seconds = 0, completion_pending = 1 WHERE id = ?");
   st.bind(1, toString(status))
       .bind(2, error)
       .bind(3, msSinceEpoch(clock_.wallNow()))
@@ -339,8 +377,8 @@ void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string
 bool ScanStore::requestCancel(std::int64_t id) {
   Transaction tx(db_);
   auto st = db_.prepare(
-      "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1 "
-      "WHERE id = ? AND status = 'queued'");
+      "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1, "
+      "completion_pending = 1 WHERE id = ? AND status = 'queued'");
   st.bind(1, msSinceEpoch(clock_.wallNow())).bind(2, id);
   st.step();
   bool changed = db_.changes() > 0;
@@ -355,17 +393,15 @@ bool ScanStore::requestCancel(std::int64_t id) {
   return changed;
 }
 
-void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
-                              std::uint64_t probes_sent, double probes_per_second,
-                              double eta_seconds) {
-  Transaction tx(db_);
-  auto st = db_.prepare(
-      "INSERT OR IGNORE INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, "
-      "hostname, ttl, service) VALUES (?,?,?,?,?,?,?,?,?,?)");
+scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
+                                const std::vector<scan::PortRecord>& records) {
+  auto st = db.prepare(
+      "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
+      "service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
-    st.bind(1, id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
+    st.bind(1, scan_id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
     st.bind(4, static_cast<std::int64_t>(r.state)).bind(5, static_cast<std::int64_t>(r.reason));
     st.bind(6, static_cast<std::int64_t>(r.rtt.count())).bind(7, std::int64_t{r.attempts});
     st.bind(8, r.hostname).bind(9, std::int64_t{r.ttl});
@@ -375,8 +411,16 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
       st.bindNull(10);
     }
     st.step();
-    if (db_.changes() > 0) ++added[r.state];
+    if (db.changes() > 0) ++added[r.state];
   }
+  return added;
+}
+
+void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
+                              std::uint64_t probes_sent, double probes_per_second,
+                              double eta_seconds) {
+  Transaction tx(db_);
+  const scan::StateCounts added = insertResults(db_, id, records);
   auto up = db_.prepare(
       "UPDATE scans SET ports_done = ports_done + ?, open = open + ?, closed = closed + ?, "
       "filtered = filtered + ?, probes_sent = ?, probes_per_second = ?, eta_seconds = ? "
@@ -386,6 +430,21 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   up.bind(7, eta_seconds).bind(8, id);
   up.step();
   tx.commit();
+}
+
+std::vector<std::int64_t> ScanStore::pendingCompletions() {
+  auto st = db_.prepare("SELECT id FROM scans WHERE completion_pending = 1 ORDER BY id LIMIT 100");
+  std::vector<std::int64_t> out;
+  while (st.step()) out.push_back(st.integer(0));
+  return out;
+}
+
+bool ScanStore::clearCompletionPending(std::int64_t id) {
+  auto st = db_.prepare(
+      "UPDATE scans SET completion_pending = 0 WHERE id = ?1 AND completion_pending = 1");
+  st.bind(1, id);
+  st.step();
+  return db_.changes() > 0;
 }
 
 std::vector<StoredRecord> ScanStore::results(std::int64_t id,
