@@ -61,8 +61,7 @@ void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
 worker::WorkerOptions buildWorkerOptions(const WorkerCommandOptions& options, bool raw_sockets) {
   if (options.name.size() > 128) throw core::UsageError("--name must be at most 128 characters");
   worker::WorkerOptions out;
-  out.info.name =
-      options.name.empty() ? hostName() + "-" + std::to_string(getpid()) : options.name;
+  out.info.name = options.name.empty() ? hostName() + "-" + std::to_string(getpid()) : options.name;
   out.info.address = hostName();
   out.info.capabilities.syn = raw_sockets && !options.connect_only;
   out.info.lease_ms = options.lease_ms;
@@ -77,8 +76,9 @@ void addWorkerOptions(CLI::App& command, WorkerCommandOptions& options) {
   command.add_option("--max-scans", options.max_scans, "Shards run at once")
       ->check(CLI::Range(1U, 64U))
       ->capture_default_str();
-  command.add_option("--lease-ms", options.lease_ms,
-                     "Lease length: a killed worker's shards are taken over after it")
+  command
+      .add_option("--lease-ms", options.lease_ms,
+                  "Lease length: a killed worker's shards are taken over after it")
       ->check(CLI::Range(std::int64_t{300}, std::int64_t{3'600'000}))
       ->capture_default_str();
   command.add_flag("--connect-only", options.connect_only,

@@ -32,7 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-PORT=18690
+PORT=28690  # outside the scanned range: only the test's listeners are open there
 DB="$work/portlens.db"
 API="http://127.0.0.1:$PORT/api/v1"
 LEASE_MS=1500
@@ -101,6 +101,7 @@ done
 [ "$held" -ge 1 ] || die "w1 never held a lease"
 say "kill -9 w1 holding $held shard(s), $stored records stored"
 kill -9 "$w1_pid"
+wait "$w1_pid" 2>/dev/null || true
 killed_shard=$(sqlite3 "$DB" "SELECT shard_index FROM shards WHERE worker = 'w1' AND state = 'leased' LIMIT 1")
 
 status=""
