@@ -44,7 +44,10 @@ void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
   };
   worker::Worker worker(options.db, std::move(worker_options), clock);
   try {
-    worker.start();
+    if (const int released = worker.start(); released > 0) {
+      fmt::print(stderr, "portlens worker {}: {} interrupted shard(s) queued again to resume\n",
+                 name, released);
+    }
   } catch (const store::StoreError& e) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }

@@ -107,7 +107,10 @@ void JobRunner::start() {
     stopping_ = false;
   }
   sweeper_ = std::thread([this] { sweeperLoop(); });
-  worker_.start();
+  if (const int released = worker_.start(); released > 0) {
+    fmt::print(stderr, "portlens serve: {} interrupted shard(s) queued again to resume\n",
+               released);
+  }
 }
 
 void JobRunner::stop() {

@@ -57,7 +57,7 @@ void ShardStore::insertShards(std::int64_t scan_id, scan::ScanType mode,
   }
 }
 
-void ShardStore::registerWorker(const WorkerInfo& worker) {
+int ShardStore::registerWorker(const WorkerInfo& worker) {
   const auto now = nowMs();
   Transaction tx(db_);
   auto st = db_.prepare(
@@ -74,7 +74,9 @@ void ShardStore::registerWorker(const WorkerInfo& worker) {
       "probes_per_second = 0 WHERE worker = ?1 AND state = 'leased'");
   release.bind(1, worker.name);
   release.step();
+  const int released = db_.changes();
   tx.commit();
+  return released;
 }
 
 std::vector<std::pair<std::int64_t, std::int64_t>> ShardStore::heartbeat(

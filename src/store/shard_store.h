@@ -142,8 +142,8 @@ class ShardStore {
                     const std::vector<ShardRange>& ranges);
 
   // Registers (or re-registers) a worker; leases its name still holds are released, since a
-  // worker of the same name that starts again lost what it was running.
-  void registerWorker(const WorkerInfo& worker);
+  // worker of the same name that starts again lost what it was running. Returns how many.
+  int registerWorker(const WorkerInfo& worker);
   // Heartbeat: the worker's row, and its lease on each shard it runs renewed to now +
   // lease_ms. Returns the shards (scan_id, shard_index) whose lease it no longer holds.
   std::vector<std::pair<std::int64_t, std::int64_t>> heartbeat(

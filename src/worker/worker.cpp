@@ -36,11 +36,12 @@ Worker::Worker(std::string db, WorkerOptions options, core::Clock& clock)
 
 Worker::~Worker() { stop(); }
 
-void Worker::start() {
-  if (options_.max_scans == 0) return;
+int Worker::start() {
+  if (options_.max_scans == 0) return 0;
+  int released = 0;
   {
     store::ScanStore store(db_, clock_);
-    store::ShardStore(store).registerWorker(options_.info);
+    released = store::ShardStore(store).registerWorker(options_.info);
   }
   std::lock_guard lock(mutex_);
   stopping_ = false;
@@ -48,6 +49,7 @@ void Worker::start() {
     threads_.emplace_back([this] { runnerLoop(); });
   }
   threads_.emplace_back([this] { heartbeatLoop(); });
+  return released;
 }
 
 void Worker::stop() {

@@ -59,8 +59,9 @@ class Worker {
   Worker& operator=(const Worker&) = delete;
 
   // Registers the worker (throws StoreError when the store cannot be opened) and starts the
-  // threads. With max_scans 0 nothing is started.
-  void start();
+  // threads. With max_scans 0 nothing is started. Returns how many shards an earlier run of
+  // this name still held (released now: continued at once, here or elsewhere).
+  int start();
   void stop();
   // Work was queued: an idle runner looks at once instead of at its next poll.
   void wake();

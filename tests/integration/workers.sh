@@ -39,6 +39,7 @@ LEASE_MS=1500
 
 # --- ground truth: listeners opened here, spread over the range ------------------------------
 truth=$(seq 17 331 19999 | tr '\n' ' ')
+# shellcheck disable=SC2086 # one port per argument
 /usr/bin/python3 - "$work/listening" $truth <<'PY' &
 import socket, sys, time
 socks = []
@@ -74,7 +75,7 @@ set +e
 "$bin" worker --db "$DB" --max-scans 0 2>/dev/null; rc1=$?
 "$bin" worker --db "$DB" --lease-ms 5 2>/dev/null; rc2=$?
 set -e
-[ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ] || die "bad worker options exited $rc1 and $rc2, not 2"
+{ [ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ]; } || die "bad worker options exited $rc1 and $rc2, not 2"
 
 # --- the scan, queued before any worker runs ---------------------------------------------------
 created=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
@@ -86,10 +87,11 @@ shards=$(sqlite3 "$DB" "SELECT COUNT(*) FROM shards WHERE scan_id = $id")
 start_worker() {
   "$bin" worker --db "$DB" --name "$1" --lease-ms "$LEASE_MS" 2>>"$work/$1.err" &
   pids+=($!)
-  eval "$2=\$!"
 }
-start_worker w1 w1_pid
-start_worker w2 w2_pid
+start_worker w1
+w1_pid=$!
+start_worker w2
+w2_pid=$!
 
 # Kill w1 once it has stored something and holds a lease.
 for _ in $(seq 100); do
@@ -108,10 +110,10 @@ status=""
 for _ in $(seq 400); do
   status=$(curl -sf -H "Authorization: Bearer $admin" "$API/scans/$id" |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
-  [ "$status" = done ] || [ "$status" = failed ] && break
+  if [ "$status" = "done" ] || [ "$status" = "failed" ]; then break; fi
   sleep 0.1
 done
-[ "$status" = done ] || { cat "$work/w2.err" >&2; die "scan $id ended '$status', not done"; }
+[ "$status" = "done" ] || { cat "$work/w2.err" >&2; die "scan $id ended '$status', not done"; }
 
 # --- exactly the truth, every port once ---------------------------------------------------------
 open=$(sqlite3 "$DB" "SELECT port FROM results WHERE scan_id = $id AND state = 0 ORDER BY port" | tr '\n' ' ')
