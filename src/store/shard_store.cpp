@@ -104,12 +104,16 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ShardStore::heartbeat(
 
 std::optional<Lease> ShardStore::lease(const WorkerInfo& worker, bool postgres) {
   const auto now = nowMs();
-  // Idle workers ask often: an empty queue is seen without the writer lock.
-  auto any = db_.prepare(
-      "SELECT 1 FROM shards WHERE state = 'queued' OR (state = 'leased' AND lease_until_ms < ?1) "
-      "LIMIT 1");
-  any.bind(1, now);
-  if (!any.step()) return std::nullopt;
+  // Idle workers ask often: an empty queue is seen without the writer lock. The statement is
+  // finished before BEGIN IMMEDIATE: a read left open would pin an old snapshot, and SQLite
+  // refuses to upgrade it (SQLITE_BUSY at once, no busy wait) after another connection wrote.
+  {
+    auto any = db_.prepare(
+        "SELECT 1 FROM shards WHERE state = 'queued' OR (state = 'leased' AND lease_until_ms < "
+        "?1) LIMIT 1");
+    any.bind(1, now);
+    if (!any.step()) return std::nullopt;
+  }
   Transaction tx(db_);
   auto claim = db_.prepare(postgres ? kClaimPostgres : kClaimSqlite);
   claim.bind(1, worker.name).bind(2, now + worker.lease_ms).bind(3, now);

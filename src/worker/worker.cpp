@@ -88,27 +88,28 @@ bool Worker::waitIdle(std::uint64_t seen_wakes) {
 }
 
 void Worker::runnerLoop() {
-  try {
-    store::ScanStore store(db_, clock_);
-    store::ShardStore shards(store);
-    while (true) {
-      std::uint64_t seen_wakes = 0;
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return;
-        seen_wakes = wake_count_;
-      }
-      auto lease = shards.lease(options_.info, kPostgres);
-      if (!lease) {
-        if (!waitIdle(seen_wakes)) return;
+  std::unique_ptr<store::ScanStore> store;
+  while (true) {
+    std::uint64_t seen_wakes = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      seen_wakes = wake_count_;
+    }
+    try {
+      if (!store) store = std::make_unique<store::ScanStore>(db_, clock_);
+      auto lease = store::ShardStore(*store).lease(options_.info, kPostgres);
+      if (lease) {
+        runLease(*store, *lease);
         continue;
       }
-      runLease(store, *lease);
+    } catch (const std::exception& e) {
+      // The store failed (locked too long, disk full, database removed): a lease held stays
+      // until it runs out; this runner tries again after a poll on a new connection.
+      fmt::print(stderr, "portlens worker {}: runner: {}\n", options_.info.name, e.what());
+      store.reset();
     }
-  } catch (const std::exception& e) {
-    // The store itself failed (disk full, database removed): the leases run out and other
-    // workers continue; the operator sees why this one stopped.
-    fmt::print(stderr, "portlens worker {}: runner stopped: {}\n", options_.info.name, e.what());
+    if (!waitIdle(seen_wakes)) return;
   }
 }
 
