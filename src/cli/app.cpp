@@ -24,6 +24,7 @@
 #include "cli/sockets_command.h"
 #include "cli/token_command.h"
 #include "cli/who_command.h"
+#include "cli/worker_command.h"
 #include "core/error.h"
 
 namespace portlens::cli {
@@ -70,6 +71,7 @@ constexpr Subcommand kSubcommands[] = {
     {"audit", addAuditCommand},
     {"diff", addDiffCommand},
     {"db", addDbCommand},
+    {"worker", addWorkerCommand},
 };
 
 // Building every subcommand's options was most of a small command's own start-up (about 1M of

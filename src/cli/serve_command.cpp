@@ -2,7 +2,9 @@
 
 #include <fmt/core.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -40,16 +42,21 @@ std::uint32_t probesPerScan(unsigned running_scans) {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(4096, fds / running_scans));
 }
 
+std::string localHostName() {
+  std::array<char, 256> name{};
+  if (gethostname(name.data(), name.size() - 1) != 0) return "localhost";
+  return name.data();
+}
+
 void runServe(const server::ServerConfig& config, CommandContext& context) {
   // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
   StopSignal stop;
   core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
+  // Opens (creates, migrates) the database before anything else. Scans left running by a
+  // stopped server are not requeued here: their shards' leases run out (or were released)
+  // and any worker continues them.
   try {
     store::ScanStore store(config.db, clock);
-    if (int resumed = store.requeueInterrupted(); resumed > 0) {
-      fmt::print(stderr, "portlens serve: {} interrupted scan(s) queued again to resume\n",
-                 resumed);
-    }
   } catch (const store::StoreError& e) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
@@ -65,10 +72,15 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // wakes it, so a run's alerts do not wait for its next poll.
   alerts::NetworkDeliverer deliverer;
   alerts::AlertDispatcher alert_dispatcher(config.db, deliverer, clock, {}, counting);
-  server::JobSettings job_settings{probesPerScan(config.max_running_scans), config.reverse_dns,
+  const unsigned runners = config.inProcessWorkers();
+  server::JobSettings job_settings{probesPerScan(std::max(runners, 1U)), config.reverse_dns,
                                    [&alert_dispatcher] { alert_dispatcher.wake(); }};
   job_settings.log = &log;
-  server::JobRunner jobs(config.db, config.max_running_scans, job_settings, clock, counting);
+  // One name per serve process and listen address: a restarted server re-registers it and
+  // so releases the leases its previous run still held (store/shard_store.h).
+  job_settings.worker_name = "serve@" + localHostName() + "/" + config.listen;
+  job_settings.lease_ms = config.worker_lease_ms;
+  server::JobRunner jobs(config.db, runners, job_settings, clock, counting);
   server::StorePool pool(config.db, clock);
   auto queue_depth =
       metrics::registerScanQueueDepth(metrics_registry, [&pool](metrics::GaugeSink& sink) {
@@ -132,6 +144,7 @@ server::ServerConfig buildServeConfig(const ServeOptions& options) {
   // Options on the command line win over the file.
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.db.empty()) config.db = options.db;
+  if (options.workers >= 0) config.workers = options.workers;
   config.log_format = *server::parseLogFormat(options.log_format);  // CLI11 checked the value
   try {
     server::splitListen(config.listen);
@@ -146,6 +159,11 @@ void addServeOptions(CLI::App& command, ServeOptions& options) {
   command.add_option("--db", options.db,
                      "SQLite database file (default portlens.db) or postgresql:// URL");
   command.add_option("--config", options.config_file, "Config file (portlens.toml)");
+  command
+      .add_option("--workers", options.workers,
+                  "Scan runners in this process (default max_running_scans; 0 = none: "
+                  "scans are run by `portlens worker` processes)")
+      ->check(CLI::Range(0, 1024));
   command.add_option("--log-format", options.log_format, "Log lines on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -14,7 +14,9 @@
 #include "server/scan_views.h"
 #include "server/token_access.h"
 #include "server/web_assets.h"
+#include "server/worker_views.h"
 #include "store/sha256.h"
+#include "store/shard_store.h"
 #include "target_policy/target_policy.h"
 
 namespace portlens::server {
@@ -96,6 +98,10 @@ HttpResponse ApiRoutes::route(const HttpRequest& request) {
   if (parts[2] == "whoami" && parts.size() == 3) {
     if (!get) throw method_error();
     return whoami(request);
+  }
+  if (parts[2] == "workers" && parts.size() == 3) {
+    if (!get) throw method_error();
+    return listWorkers(request);
   }
   if (parts[2] == "ports" && parts.size() == 4) {
     if (!get) throw method_error();
@@ -237,6 +243,7 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
   scan.seed = ++seed_counter_;
   scan.rate = scan_request.rate;
   scan.service_detection = scan_request.service_detection;
+  scan.pairs_per_shard = config_.shard_pairs;
   const auto id = store->insertScan(scan);
   jobs_.wake();
   auto r = jsonResponse(
@@ -368,6 +375,14 @@ HttpResponse ApiRoutes::whoami(const HttpRequest& request) {
   return jsonResponse(200, {{"address", caller.address.toString()},
                             {"token", caller.anonymous ? Json(nullptr) : Json(caller.name)},
                             {"admin", caller.admin}});
+}
+
+HttpResponse ApiRoutes::listWorkers(const HttpRequest& request) {
+  auto caller = authenticate(request);
+  if (caller.anonymous) throw ApiError(401, "unauthorized", "listing workers needs an API token");
+  if (!caller.admin) throw ApiError(403, "admin_only", "listing workers needs an admin token");
+  auto store = pool_.take();
+  return jsonResponse(200, workersJson(store::ShardStore(*store).workers()));
 }
 
 HttpResponse ApiRoutes::asset(const std::string& path) {

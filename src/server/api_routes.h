@@ -77,6 +77,7 @@ class ApiRoutes {
   HttpResponse diff(const HttpRequest& request, std::int64_t a, std::int64_t b);
   HttpResponse explainPort(const std::string& what);
   HttpResponse whoami(const HttpRequest& request);
+  HttpResponse listWorkers(const HttpRequest& request);
   HttpResponse asset(const std::string& path);
 
   const ServerConfig& config_;

@@ -4,168 +4,149 @@
 
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
+#include "net/privileges.h"
 #include "server/monitor_completion.h"
-#include "server/scan_job.h"
 #include "server/server_log.h"
-#include "store/scan_store.h"
 
 namespace portlens::server {
+namespace {
 
-JobRunner::JobRunner(std::string db_path, unsigned max_running, JobSettings settings,
+std::int64_t wallMs(core::Clock& clock) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock.wallNow().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+worker::WorkerOptions JobRunner::workerOptions(unsigned workers) {
+  const JobSettings& settings = settings_;
+  worker::WorkerOptions options;
+  options.info.name = settings.worker_name;
+  options.info.address = "serve";
+  // In-process runners scan as the server may: connect always; SYN when it holds raw sockets
+  // (privilege separation moves SYN to a separate process).
+  options.info.capabilities.syn = net::canOpenRawSockets();
+  options.info.lease_ms = settings.lease_ms;
+  options.max_scans = workers;
+  options.run = {settings.probes_in_flight, settings.reverse_dns};
+  options.on_scan_started = [this](const store::ScanRow& row) { scanStarted(row); };
+  options.on_shard_end = [this](const store::ScanRow& row, const store::Lease&,
+                                worker::ShardEnd end, const worker::ShardResult& result) {
+    shardEnded(row, end, result);
+  };
+  return options;
+}
+
+JobRunner::JobRunner(std::string db_path, unsigned workers, JobSettings settings,
                      core::Clock& clock, metrics::PortlensMetrics* metrics)
     : db_path_(std::move(db_path)),
-      max_running_(max_running == 0 ? 1 : max_running),
       settings_(std::move(settings)),
       clock_(clock),
-      metrics_(metrics) {}
+      metrics_(metrics),
+      worker_(db_path_, workerOptions(workers), clock) {}
 
 JobRunner::~JobRunner() { stop(); }
 
-void JobRunner::logScanEnd(const store::ScanRow& row, const JobResult& result, bool cancelled,
-                           core::Clock::SteadyTime::duration took) {
-  if (settings_.log == nullptr) return;
-  std::string_view status = "done";
-  if (result.outcome == JobOutcome::kFailed) status = "failed";
-  if (result.outcome == JobOutcome::kStopped) status = cancelled ? "cancelled" : "interrupted";
-  settings_.log->scanFinished(row.id, status, result.probes_sent,
-                              std::chrono::duration_cast<std::chrono::milliseconds>(took),
-                              result.error);
+void JobRunner::scanStarted(const store::ScanRow& row) {
+  if (settings_.log != nullptr) {
+    settings_.log->scanStarted(row.id, row.owner, scan::toString(row.mode), row.targets_text,
+                               row.ports_spec);
+  }
+  if (metrics_ != nullptr) metrics_->scans_started.with({scan::toString(row.mode)}).inc();
+}
+
+void JobRunner::shardEnded(const store::ScanRow& row, const worker::ShardEnd end,
+                           const worker::ShardResult& result) {
+  const auto mode = scan::toString(row.mode);
+  if (metrics_ != nullptr && result.probes_sent > 0) {
+    metrics_->probes_sent.with({mode}).inc(result.probes_sent);
+  }
+  std::string_view outcome;
+  switch (end) {
+    case worker::ShardEnd::kScanDone:
+      outcome = "done";
+      break;
+    case worker::ShardEnd::kFailed:
+      outcome = "failed";
+      break;
+    case worker::ShardEnd::kCancelled:
+      outcome = "cancelled";
+      break;
+    case worker::ShardEnd::kReleased:
+      outcome = "interrupted";
+      break;
+    case worker::ShardEnd::kShardDone:
+    case worker::ShardEnd::kLost:
+      return;  // the scan goes on
+  }
+  const auto now = wallMs(clock_);
+  const auto took = std::chrono::milliseconds(row.started_ms > 0 ? now - row.started_ms : 0);
+  if (metrics_ != nullptr) {
+    metrics_->scans_finished.with({mode, outcome}).inc();
+    if (outcome == "done") {
+      metrics_->scan_duration.with({mode}).observe(std::chrono::duration<double>(took).count());
+    }
+  }
+  if (settings_.log != nullptr) {
+    settings_.log->scanFinished(row.id, outcome, result.probes_sent, took, result.error);
+  }
+  if (end != worker::ShardEnd::kReleased) {
+    {
+      std::lock_guard lock(mutex_);
+      sweep_now_ = true;
+    }
+    wakeup_.notify_all();
+  }
 }
 
 void JobRunner::start() {
-  for (unsigned i = 0; i < max_running_; ++i) workers_.emplace_back([this] { workerLoop(); });
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  sweeper_ = std::thread([this] { sweeperLoop(); });
+  if (const int released = worker_.start(); released > 0) {
+    fmt::print(stderr, "portlens serve: {} interrupted shard(s) queued again to resume\n",
+               released);
+  }
 }
 
 void JobRunner::stop() {
+  worker_.stop();
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && workers_.empty()) return;
     stopping_ = true;
-    for (auto& [id, flag] : running_) flag->store(true);
   }
   wakeup_.notify_all();
-  for (auto& worker : workers_) worker.join();
-  workers_.clear();
+  if (sweeper_.joinable()) sweeper_.join();
 }
 
-void JobRunner::wake() {
-  {
-    std::lock_guard lock(mutex_);
-    ++wake_count_;
-  }
-  wakeup_.notify_one();
-}
+void JobRunner::wake() { worker_.wake(); }
 
-void JobRunner::cancel(std::int64_t id) {
-  std::lock_guard lock(mutex_);
-  if (auto it = running_.find(id); it != running_.end()) {
-    cancelled_[id] = true;
-    it->second->store(true);
-  }
-}
+void JobRunner::cancel(std::int64_t id) { worker_.cancel(id); }
 
-void JobRunner::countRun(const store::ScanRow& row, const JobResult& result, bool cancelled,
-                         core::Clock::SteadyTime started) {
-  if (metrics_ == nullptr) return;
-  std::string_view outcome = "done";
-  if (result.outcome == JobOutcome::kFailed) outcome = "failed";
-  if (result.outcome == JobOutcome::kStopped) outcome = cancelled ? "cancelled" : "interrupted";
-  const auto mode = scan::toString(row.mode);
-  metrics_->scans_finished.with({mode, outcome}).inc();
-  // result.probes_sent includes earlier attempts of a resumed scan: count this run's own.
-  if (result.probes_sent > row.probes_sent) {
-    metrics_->probes_sent.with({mode}).inc(result.probes_sent - row.probes_sent);
-  }
-  if (outcome == "done") {
-    const std::chrono::duration<double> elapsed = clock_.now() - started;
-    metrics_->scan_duration.with({mode}).observe(elapsed.count());
-  }
-}
-
-void JobRunner::workerLoop() {
-  // A lost PostgreSQL connection (a restart of the database) is not the end of the worker:
-  // it opens a new one after a pause. A scan it was running stays `running` until the next
-  // start of serve re-queues it.
-  while (!workerPass()) {
-    std::unique_lock lock(mutex_);
-    if (wakeup_.wait_for(lock, std::chrono::seconds(2), [&] { return stopping_; })) return;
-  }
-}
-
-bool JobRunner::workerPass() {
-  try {
-    store::ScanStore store(db_path_, clock_);
-    while (true) {
-      std::uint64_t seen_wakes = 0;
-      {
-        std::lock_guard lock(mutex_);
-        if (stopping_) return true;
-        seen_wakes = wake_count_;
+void JobRunner::sweeperLoop() {
+  std::unique_ptr<store::ScanStore> store;
+  const auto& registry = registry::PortRegistry::builtin();
+  while (true) {
+    try {
+      if (!store) store = std::make_unique<store::ScanStore>(db_path_, clock_);
+      if (completeFinishedScans(*store, registry) > 0 && settings_.after_finish) {
+        settings_.after_finish();
       }
-      auto row = store.claimNextQueued();
-      if (!row) {
-        std::unique_lock lock(mutex_);
-        // The queue is also polled once a second: another process (or a restart) may add.
-        wakeup_.wait_for(lock, std::chrono::seconds(1),
-                         [&] { return stopping_ || wake_count_ != seen_wakes; });
-        continue;
-      }
-      auto flag = std::make_shared<std::atomic<bool>>(false);
-      {
-        std::lock_guard lock(mutex_);
-        running_[row->id] = flag;
-        if (stopping_) flag->store(true);
-      }
-      // A cancel that arrived between claim and registration is in the store.
-      if (row->cancel_requested) flag->store(true);
-      if (settings_.log != nullptr) {
-        settings_.log->scanStarted(row->id, row->owner, scan::toString(row->mode),
-                                   row->targets_text, row->ports_spec);
-      }
-      const auto started = clock_.now();
-      if (metrics_ != nullptr) metrics_->scans_started.with({scan::toString(row->mode)}).inc();
-      JobResult result = runScanJob(store, *row, settings_, *flag, clock_);
-      bool cancelled = false;
-      {
-        std::lock_guard lock(mutex_);
-        running_.erase(row->id);
-        cancelled = cancelled_.erase(row->id) > 0;
-      }
-      if (!cancelled) {
-        if (auto now = store.scan(row->id)) cancelled = now->cancel_requested;
-      }
-      // A monitor's run is finished with its findings in one transaction (monitor_completion).
-      const auto& registry = registry::PortRegistry::builtin();
-      switch (result.outcome) {
-        case JobOutcome::kFinished:
-          finishJob(store, *row, store::ScanStatus::kDone, "", result.probes_sent, registry);
-          break;
-        case JobOutcome::kFailed:
-          finishJob(store, *row, store::ScanStatus::kFailed, result.error, result.probes_sent,
-                    registry);
-          break;
-        case JobOutcome::kStopped:
-          if (cancelled) {
-            finishJob(store, *row, store::ScanStatus::kCancelled, "", result.probes_sent, registry);
-          } else {
-            store.requeueInterrupted();  // shutdown: resumed on the next start
-          }
-          break;
-      }
-      countRun(*row, result, cancelled, started);
-      if (settings_.after_finish) settings_.after_finish();
-      logScanEnd(*row, result, cancelled, clock_.now() - started);
+    } catch (const std::exception& e) {
+      // The store itself failed (disk full, database removed): the server keeps answering
+      // reads, and the operator sees why no run completes.
+      fmt::print(stderr, "portlens serve: completing scans: {}\n", e.what());
+      store.reset();  // reopened on the next round
     }
-  } catch (const store::ConnectionLost& e) {
-    fmt::print(stderr, "portlens serve: job worker reconnects: {}\n", e.what());
-    return false;
-  } catch (const std::exception& e) {
-    // The store itself failed (disk full, database removed): the server keeps answering
-    // reads, and the operator sees why no scan progresses.
-    fmt::print(stderr, "portlens serve: job worker stopped: {}\n", e.what());
+    std::unique_lock lock(mutex_);
+    wakeup_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || sweep_now_; });
+    if (stopping_) return;
+    sweep_now_ = false;
   }
-  return true;
 }
 
 }  // namespace portlens::server

@@ -24,13 +24,6 @@ std::vector<scan::PortRecord> allRecords(store::ScanStore& store, std::int64_t i
   return out;
 }
 
-// Finishes a run that is not done (failed, cancelled): no findings change, the previous full
-// result stays the one compared with next time.
-void finishWithoutResult(store::ScanStore& store, std::int64_t id, store::ScanStatus status,
-                         const std::string& error, std::uint64_t probes_sent) {
-  store.finishScan(id, status, error, probes_sent);
-}
-
 }  // namespace
 
 std::string monitorEventJson(const store::MonitorRow& monitor) {
@@ -59,14 +52,15 @@ std::optional<std::vector<policy::Finding>> auditRun(const std::string& policy_y
   }
 }
 
-void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanStatus status,
-               const std::string& error, std::uint64_t probes_sent,
-               const registry::PortRegistry& registry) {
+void completeScan(store::ScanStore& store, const store::ScanRow& row,
+                  const registry::PortRegistry& registry) {
   store::MonitorStore monitors(store);
   const auto monitor_id = monitors.monitorOfRun(row.id);
   const auto monitor = monitor_id ? monitors.monitor(*monitor_id) : std::nullopt;
-  if (!monitor || status != store::ScanStatus::kDone) {
-    finishWithoutResult(store, row.id, status, error, probes_sent);
+  if (!monitor || row.status != store::ScanStatus::kDone) {
+    // Not a monitor's full result: no findings change, the previous full result stays the one
+    // compared with next time.
+    store.clearCompletionPending(row.id);
     return;
   }
   // Port rows of finished scans do not change: read and compare them before the write lock.
@@ -78,6 +72,8 @@ void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanSt
   auto audited =
       auditRun(monitor->policy_yaml, current, store.clock().wallNow(), net::resolveHostname);
   store::Transaction tx(store.database());
+  // Another front end processed it first (several serve processes on one database).
+  if (!store.clearCompletionPending(row.id)) return;
   // Open findings are read under the lock: only completions change them, acknowledgements
   // only touch their acknowledged_* columns.
   const auto open = monitors.openFindings(monitor->id);
@@ -90,7 +86,6 @@ void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanSt
   auto diff_kinds = nextDiffFindings(openDiffFindings(open), diff, registry);
   wanted.insert(wanted.end(), diff_kinds.begin(), diff_kinds.end());
   auto transitions = reconcile(open, wanted);
-  store.finishScan(row.id, status, error, probes_sent);
   store::RunCompletion completion;
   completion.monitor_id = monitor->id;
   completion.scan_id = row.id;
@@ -101,6 +96,24 @@ void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanSt
   monitors.applyCompletion(completion);
   tx.commit();
   monitors.releaseFreePages();
+}
+
+std::size_t completeFinishedScans(store::ScanStore& store, const registry::PortRegistry& registry) {
+  std::size_t completed = 0;
+  for (const auto id : store.pendingCompletions()) {
+    if (auto row = store.scan(id); row && store::isFinal(row->status)) {
+      completeScan(store, *row, registry);
+      ++completed;
+    }
+  }
+  return completed;
+}
+
+void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanStatus status,
+               const std::string& error, std::uint64_t probes_sent,
+               const registry::PortRegistry& registry) {
+  store.finishScan(row.id, status, error, probes_sent);
+  if (auto finished = store.scan(row.id)) completeScan(store, *finished, registry);
 }
 
 }  // namespace portlens::server

@@ -1,11 +1,14 @@
-// The end of a job, for every scan: a plain scan is finished as before; a monitor's run is
-// finished together with what it changed, in one transaction (the scan's final status, new and
-// resolved findings with their finding_events rows, the monitor's last full result and removal
-// of the previous one's port rows), so a crash loses nothing and doubles nothing: either all of
-// it is committed or the scan is still `running` and is resumed and completed after restart.
+// What the front end does for a finished scan, whoever ran it (an in-process runner or a
+// `portlens worker` elsewhere): a finished scan has scans.completion_pending = 1
+// (store/shard_store.h); for a monitor's run that ended `done`, its findings (new and resolved,
+// with their finding_events rows: the alert outbox), the monitor's last full result and removal
+// of the previous one's port rows are written in one transaction that also clears the flag, so
+// each run's findings and alerts happen exactly once even with several front ends: a crash
+// before the commit leaves the flag set and the next sweep does it.
 //
-// Called by the job workers (job_runner.cpp) on their own store connection; reads the run's
-// and the previous run's records before taking the write lock. Errors throw StoreError.
+// Called by the server's completion sweeper (job_runner.h) on its own store connection; reads
+// the run's and the previous run's records before taking the write lock. Errors throw
+// StoreError.
 #pragma once
 
 #include <chrono>
@@ -22,6 +25,13 @@
 
 namespace portlens::server {
 
+// Completes one finished scan (its completion_pending flag set; see above).
+void completeScan(store::ScanStore& store, const store::ScanRow& row,
+                  const registry::PortRegistry& registry);
+// Completes every finished scan with the flag set (at most 100 per call); returns how many.
+std::size_t completeFinishedScans(store::ScanStore& store, const registry::PortRegistry& registry);
+
+// Finishes a scan with `status` and completes it at once (tests and single-process callers).
 void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanStatus status,
                const std::string& error, std::uint64_t probes_sent,
                const registry::PortRegistry& registry);

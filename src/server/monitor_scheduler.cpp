@@ -71,6 +71,7 @@ store::NewScan MonitorScheduler::runScan(store::ScanStore& store,
   scan.ports_label = monitor.ports_label;
   scan.seed = ++seed_;
   scan.service_detection = monitor.service_detection;
+  scan.pairs_per_shard = config_.shard_pairs;
   return scan;
 }
 

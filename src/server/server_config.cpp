@@ -133,6 +133,13 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.db = asString(node);
   } else if (key == "max_running_scans") {
     config.max_running_scans = static_cast<unsigned>(std::max<std::uint64_t>(1, asCount(node)));
+  } else if (key == "workers") {
+    config.workers = static_cast<int>(std::min<std::uint64_t>(1024, asCount(node)));
+  } else if (key == "shard_pairs") {
+    config.shard_pairs = std::max<std::uint64_t>(1, asCount(node));
+  } else if (key == "worker_lease_ms") {
+    config.worker_lease_ms =
+        static_cast<std::int64_t>(std::clamp<std::uint64_t>(asCount(node), 300, 3'600'000));
   } else if (key == "max_probes") {
     config.max_probes = asCount(node);
   } else if (key == "reverse_dns") {

@@ -6,6 +6,11 @@
 //   listen = "127.0.0.1:8080"
 //   db = "portlens.db"
 //   max_running_scans = 2          # scans run at once; the rest wait in the queue
+//   workers = 2                    # in-process scan runners (serve --workers); default
+//                                  # max_running_scans; 0 = scanning left to `portlens worker`
+//   shard_pairs = 65536            # a new scan is split into shards of at most this many
+//                                  # (host, port) pairs (store/shard_plan.h)
+//   worker_lease_ms = 15000        # lease length of the in-process runners' shards
 //   max_probes = 16777216          # hosts x ports cap for token holders
 //   http_threads = 2
 //   reverse_dns = true             # small scans: hosts named by PTR / hosts file (2 s cap)
@@ -65,6 +70,12 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
   std::string db = "portlens.db";
   unsigned max_running_scans = 2;
+  int workers = -1;  // in-process scan runners; -1 = max_running_scans
+  std::uint64_t shard_pairs = 65536;
+  std::int64_t worker_lease_ms = 15000;
+  unsigned inProcessWorkers() const {
+    return workers < 0 ? max_running_scans : static_cast<unsigned>(workers);
+  }
   std::uint64_t max_probes = std::uint64_t{1} << 24;
   unsigned http_threads = 2;
   std::vector<std::string> alert_destinations;  // allow list, checked by alerts/destination.h

@@ -92,7 +92,7 @@ class Connection {
   virtual void exec(std::string_view sql) = 0;
   virtual std::unique_ptr<StatementImpl> prepare(std::string_view sql) = 0;
   virtual int changes() const = 0;
-  virtual void beginWrite() = 0;
+  virtual void beginWrite(bool writer_lock) = 0;
   virtual bool healthy() const = 0;
   virtual bool tableExists(std::string_view name) = 0;
 };
@@ -149,19 +149,29 @@ class Database {
   // A table of this name in the current schema (search_path on PostgreSQL).
   bool tableExists(std::string_view name) { return impl_->tableExists(name); }
 
-  // For Transaction: starts a write transaction (see the contract above).
-  void beginWrite() { impl_->beginWrite(); }
+  // For Transaction: starts a write transaction (see the contract above). `writer_lock` false:
+  // on PostgreSQL without the one-writer lock (row locks only); SQLite always has one writer.
+  void beginWrite(bool writer_lock = true) { impl_->beginWrite(writer_lock); }
 
  private:
+  friend class Transaction;
   std::unique_ptr<Connection> impl_;
+  int open_transactions_ = 0;  // Transactions alive on this connection (nesting depth)
 };
 
 std::unique_ptr<Database> openDatabase(const std::string& location);
 
-// A write transaction: begun on construction, ROLLBACK unless commit() was called.
+// A write transaction: begun on construction, ROLLBACK unless commit() was called. Inside
+// another Transaction on the same connection it is a SAVEPOINT of that one (both backends), so
+// a store method that needs atomicity works alone and as part of a caller's transaction (a
+// monitor's run queues its scan with its shards inside the scheduler's transaction).
 class Transaction {
  public:
-  explicit Transaction(Database& db) : db_(db) { db_.beginWrite(); }
+  // kOneWriter: one write transaction at a time on both backends (commit order = seq order).
+  // kRowLocks: on PostgreSQL only the rows' locks (a shard claim with FOR UPDATE SKIP LOCKED
+  // runs beside result writers); for work that needs no global order. SQLite: as kOneWriter.
+  enum class Locking { kOneWriter, kRowLocks };
+  explicit Transaction(Database& db, Locking locking = Locking::kOneWriter);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -169,6 +179,7 @@ class Transaction {
 
  private:
   Database& db_;
+  int depth_;  // 0 = the outer transaction; n > 0 = savepoint sp_n
   bool done_ = false;
 };
 

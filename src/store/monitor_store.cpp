@@ -304,7 +304,7 @@ std::size_t MonitorStore::deleteScansBefore(std::int64_t cutoff_ms) {
     if (ids.empty()) break;
     for (const char* sql :
          {"DELETE FROM results WHERE scan_id = ?", "DELETE FROM monitor_runs WHERE scan_id = ?",
-          "DELETE FROM scans WHERE id = ?"}) {
+          "DELETE FROM shards WHERE scan_id = ?", "DELETE FROM scans WHERE id = ?"}) {
       auto st = db_.prepare(sql);
       for (auto id : ids) {
         st.reset();

@@ -6,6 +6,7 @@
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
 #include "store/service_codec.h"
+#include "store/shard_store.h"
 #include "store/store_schema.h"
 #include "store/verification_store.h"
 
@@ -145,6 +146,19 @@ ScanStore::ScanStore(const std::string& location, core::Clock& clock)
 }
 
 std::int64_t ScanStore::insertScan(const NewScan& scan) {
+  // The scan and its shards are committed together (a savepoint when the caller holds a
+  // transaction: a monitor's run is queued with its monitor row).
+  Transaction tx(db_);
+  const std::int64_t id = insertScanRow(scan);
+  const auto ranges =
+      splitScan(scan.targets.size(), core::parsePortSpec(scan.ports_spec, nullptr).size(),
+                scan.pairs_per_shard);
+  ShardStore(*this).insertShards(id, scan.mode, ranges);
+  tx.commit();
+  return id;
+}
+
+std::int64_t ScanStore::insertScanRow(const NewScan& scan) {
   auto st = db_.prepare(
       "INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec, "
       "host_count, port_count, created_ms, seed, rate, ports_label, service_detection) "
@@ -280,8 +294,9 @@ core::TargetSet ScanStore::scanTargets(std::int64_t id) {
 void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string& error,
                            std::uint64_t probes_sent) {
   auto st = db_.prepare(
-      "UPDATE scans SET status = ?, error = ?, finished_ms = ?, probes_sent = CASE WHEN "
-      "probes_sent > ?4 THEN probes_sent ELSE ?4 END, eta_seconds = 0 WHERE id = ?5");
+      "UPDATE scans SET status = ?1, error = ?2, finished_ms = ?3, probes_sent = CASE WHEN "
+      "probes_sent > ?4 THEN probes_sent ELSE ?4 END, eta_seconds = 0, completion_pending = 1 "
+      "WHERE id = ?5");
   st.bind(1, toString(status))
       .bind(2, error)
       .bind(3, msSinceEpoch(clock_.wallNow()))
@@ -293,8 +308,8 @@ void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string
 bool ScanStore::requestCancel(std::int64_t id) {
   Transaction tx(db_);
   auto st = db_.prepare(
-      "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1 "
-      "WHERE id = ? AND status = 'queued'");
+      "UPDATE scans SET status = 'cancelled', finished_ms = ?, cancel_requested = 1, "
+      "completion_pending = 1 WHERE id = ? AND status = 'queued'");
   st.bind(1, msSinceEpoch(clock_.wallNow())).bind(2, id);
   st.step();
   bool changed = db_.changes() > 0;
@@ -309,17 +324,15 @@ bool ScanStore::requestCancel(std::int64_t id) {
   return changed;
 }
 
-void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
-                              std::uint64_t probes_sent, double probes_per_second,
-                              double eta_seconds) {
-  Transaction tx(db_);
-  auto st = db_.prepare(
+scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
+                                const std::vector<scan::PortRecord>& records) {
+  auto st = db.prepare(
       "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
-      "service) VALUES (?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
+      "service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
-    st.bind(1, id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
+    st.bind(1, scan_id).bind(2, r.ip.toString()).bind(3, std::int64_t{r.port});
     st.bind(4, static_cast<std::int64_t>(r.state)).bind(5, static_cast<std::int64_t>(r.reason));
     st.bind(6, static_cast<std::int64_t>(r.rtt.count())).bind(7, std::int64_t{r.attempts});
     st.bind(8, r.hostname).bind(9, std::int64_t{r.ttl});
@@ -329,8 +342,22 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
       st.bindNull(10);
     }
     st.step();
-    if (db_.changes() > 0) ++added[r.state];
+    if (db.changes() > 0) ++added[r.state];
   }
+  if (db.backend() == Backend::kPostgres && added.total() > 0) {
+    // Delivered at commit, to every listening session (change_listener.h): event streams on
+    // any front end wake for this scan, whichever worker wrote it.
+    auto notify = db.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
+    notify.bind(1, std::to_string(scan_id)).step();
+  }
+  return added;
+}
+
+void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,
+                              std::uint64_t probes_sent, double probes_per_second,
+                              double eta_seconds) {
+  Transaction tx(db_);
+  const scan::StateCounts added = insertResults(db_, id, records);
   auto up = db_.prepare(
       "UPDATE scans SET ports_done = ports_done + ?, open = open + ?, closed = closed + ?, "
       "filtered = filtered + ?, probes_sent = ?, probes_per_second = ?, eta_seconds = ? "
@@ -339,13 +366,22 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   up.bind(4, i64(added.filtered)).bind(5, i64(probes_sent)).bind(6, probes_per_second);
   up.bind(7, eta_seconds).bind(8, id);
   up.step();
-  if (db_.backend() == Backend::kPostgres && added.total() > 0) {
-    // Delivered at commit, to every listening session (change_listener.h): event streams on
-    // any front end wake for this scan.
-    auto notify = db_.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
-    notify.bind(1, std::to_string(id)).step();
-  }
   tx.commit();
+}
+
+std::vector<std::int64_t> ScanStore::pendingCompletions() {
+  auto st = db_.prepare("SELECT id FROM scans WHERE completion_pending = 1 ORDER BY id LIMIT 100");
+  std::vector<std::int64_t> out;
+  while (st.step()) out.push_back(st.integer(0));
+  return out;
+}
+
+bool ScanStore::clearCompletionPending(std::int64_t id) {
+  auto st = db_.prepare(
+      "UPDATE scans SET completion_pending = 0 WHERE id = ?1 AND completion_pending = 1");
+  st.bind(1, id);
+  st.step();
+  return db_.changes() > 0;
 }
 
 std::vector<StoredRecord> ScanStore::results(std::int64_t id,

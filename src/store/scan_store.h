@@ -22,6 +22,7 @@
 #include "core/target_set.h"
 #include "scan/records.h"
 #include "store/database.h"
+#include "store/shard_plan.h"
 
 namespace portlens::store {
 
@@ -47,6 +48,8 @@ struct NewScan {
   std::uint64_t seed = 0;
   double rate = 0;                 // probes per second at most; 0 = unlimited
   bool service_detection = false;  // -sV: open ports are probed and named
+  // The split into shards (shard_plan.h): at most this many (host, port) pairs per shard.
+  std::uint64_t pairs_per_shard = kDefaultPairsPerShard;
 };
 
 struct ScanRow {
@@ -88,6 +91,11 @@ struct TokenRow {
   bool admin = false;
 };
 
+// Stores `records` of scan `scan_id`, each (ip, port) once (the first answer stays); returns
+// what was added. No transaction of its own.
+scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
+                                const std::vector<scan::PortRecord>& records);
+
 class ScanStore {
  public:
   // Opens (and creates or migrates) the database at `location`: a SQLite path or a
@@ -95,7 +103,7 @@ class ScanStore {
   // `clock`'s wall time.
   ScanStore(const std::string& location, core::Clock& clock);
 
-  // Scans and the queue.
+  // Scans and the queue. A new scan is stored with its shards (shard_store.h).
   std::int64_t insertScan(const NewScan& scan);
   std::optional<ScanRow> scan(std::int64_t id);
   // Newest first; `owner` empty = everyone's; before_id 0 = from the newest.
@@ -108,7 +116,13 @@ class ScanStore {
     std::uint64_t running = 0;
   };
   QueueDepth queueDepth();
+  // Finished scans whose completion (a monitor run's findings and alerts) is not processed yet,
+  // oldest first, at most 100; and the flag cleared (true when this caller cleared it: call
+  // it inside the completion's transaction, so exactly one front end processes each scan).
+  std::vector<std::int64_t> pendingCompletions();
+  bool clearCompletionPending(std::int64_t id);
   // Marks the oldest queued scan running and returns it (nullopt when the queue is empty).
+  // (The single-process queue of before shards; workers lease shards: shard_store.h.)
   std::optional<ScanRow> claimNextQueued();
   // On start-up: scans left `running` by a stopped or crashed server go back to the queue.
   int requeueInterrupted();
@@ -142,6 +156,7 @@ class ScanStore {
 
  private:
   ScanRow readScanRow(Statement& st);
+  std::int64_t insertScanRow(const NewScan& scan);
   Database db_;
   core::Clock& clock_;
 };

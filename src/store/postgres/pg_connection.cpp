@@ -145,7 +145,11 @@ std::unique_ptr<StatementImpl> PgConnection::prepare(std::string_view sql) {
   return std::make_unique<PgStatement>(*this, sql);
 }
 
-void PgConnection::beginWrite() {
+void PgConnection::beginWrite(bool writer_lock) {
+  if (!writer_lock) {
+    exec("BEGIN");
+    return;
+  }
   exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
 }
 

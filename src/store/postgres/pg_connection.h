@@ -24,7 +24,7 @@ class PgConnection : public Connection {
   void exec(std::string_view sql) override;
   std::unique_ptr<StatementImpl> prepare(std::string_view sql) override;
   int changes() const override { return changes_; }
-  void beginWrite() override;
+  void beginWrite(bool writer_lock) override;
   bool healthy() const override { return PQstatus(conn_) == CONNECTION_OK; }
   bool tableExists(std::string_view name) override;
 

@@ -18,7 +18,7 @@ class SqliteConnection : public Connection {
   void exec(std::string_view sql) override;
   std::unique_ptr<StatementImpl> prepare(std::string_view sql) override;
   int changes() const override { return sqlite3_changes(db_); }
-  void beginWrite() override { exec("BEGIN IMMEDIATE"); }
+  void beginWrite(bool /*writer_lock: SQLite has one writer*/) override { exec("BEGIN IMMEDIATE"); }
   bool healthy() const override { return true; }
   bool tableExists(std::string_view name) override;
 

@@ -8,6 +8,7 @@
 
 #include "server/web_assets.h"
 #include "store/sha256.h"
+#include "store/shard_store.h"
 #include "temp_store.h"
 
 namespace portlens::server {
@@ -146,6 +147,28 @@ TEST_F(ApiRoutesTest, PagePortsWhoamiHealth) {
   EXPECT_EQ(call("GET", "/api/v1/ports/no-such-service-name").status, 404);
   EXPECT_EQ(json(call("GET", "/api/v1/whoami", "", "secret-lab"))["token"], "lab");
   EXPECT_EQ(json(call("GET", "/healthz"))["status"], "ok");
+}
+
+TEST_F(ApiRoutesTest, WorkersListIsForAdmins) {
+  store::ShardStore shards(*store_);
+  store::WorkerInfo worker;
+  worker.name = "scanner-1";
+  worker.address = "host-a";
+  worker.capabilities.syn = true;
+  shards.registerWorker(worker);
+  EXPECT_EQ(call("GET", "/api/v1/workers").status, 401);
+  EXPECT_EQ(call("GET", "/api/v1/workers", "", "secret-lab").status, 403);
+  EXPECT_EQ(call("POST", "/api/v1/workers", "", "secret-boss").status, 405);
+  auto listed = call("GET", "/api/v1/workers", "", "secret-boss");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const auto workers = json(listed)["workers"];
+  ASSERT_EQ(workers.size(), 1u);
+  EXPECT_EQ(workers[0]["name"], "scanner-1");
+  EXPECT_EQ(workers[0]["address"], "host-a");
+  EXPECT_EQ(workers[0]["capabilities"], nlohmann::json::parse(R"(["connect","syn"])"));
+  EXPECT_EQ(workers[0]["leases"], 0);
+  EXPECT_EQ(workers[0]["alive"], true);
+  EXPECT_GT(workers[0]["last_heartbeat"].get<double>(), 1.7e9);
 }
 
 // Every file embedded from web/ is served with a type the browser accepts (a module script

@@ -1,8 +1,8 @@
-#include "server/resume_plan.h"
+#include "worker/resume_plan.h"
 
 #include <map>
 
-namespace portlens::server {
+namespace portlens::worker {
 
 ResumePlan planResume(const core::TargetSet& targets, const core::PortSet& ports,
                       const std::vector<std::pair<core::IpAddress, std::uint16_t>>& done) {
@@ -30,4 +30,4 @@ ResumePlan planResume(const core::TargetSet& targets, const core::PortSet& ports
   return plan;
 }
 
-}  // namespace portlens::server
+}  // namespace portlens::worker

@@ -1,8 +1,8 @@
-#include "server/resume_plan.h"
+#include "worker/resume_plan.h"
 
 #include <gtest/gtest.h>
 
-namespace portlens::server {
+namespace portlens::worker {
 namespace {
 
 core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value(); }
@@ -49,4 +49,4 @@ TEST(ResumePlan, EverythingDoneLeavesNothing) {
 }
 
 }  // namespace
-}  // namespace portlens::server
+}  // namespace portlens::worker

@@ -12,7 +12,7 @@
 #include "core/port_set.h"
 #include "core/target_set.h"
 
-namespace portlens::server {
+namespace portlens::worker {
 
 inline constexpr std::uint64_t kResumeHostLimit = 4096;
 
@@ -24,4 +24,4 @@ struct ResumePlan {
 ResumePlan planResume(const core::TargetSet& targets, const core::PortSet& ports,
                       const std::vector<std::pair<core::IpAddress, std::uint16_t>>& done);
 
-}  // namespace portlens::server
+}  // namespace portlens::worker

@@ -1,0 +1,108 @@
+#include "worker/shard_job.h"
+
+#include <chrono>
+#include <vector>
+
+#include "core/port_spec.h"
+#include "net/reverse_names.h"
+#include "scan/launcher.h"
+#include "scan/target_space.h"
+#include "worker/resume_plan.h"
+
+namespace portlens::worker {
+namespace {
+
+constexpr std::size_t kBatch = 4096;
+constexpr std::chrono::milliseconds kFlushEvery{250};
+
+// Buffers the engine's records and commits them in batches, with the probes sent since the
+// last commit (shards of one scan add theirs to the same row).
+class StoringObserver final : public scan::ScanObserver {
+ public:
+  StoringObserver(store::ShardStore& shards, const store::Lease& lease, core::Clock& clock,
+                  std::atomic<double>* rate)
+      : shards_(shards), lease_(lease), clock_(clock), rate_out_(rate), last_(clock.now()) {}
+
+  void onPort(const scan::PortRecord& record) override {
+    pending_.push_back(record);
+    if (pending_.size() >= kBatch || clock_.now() - last_ >= kFlushEvery) flush();
+  }
+  void onHost(const scan::HostRecord&) override {}  // counts are derived from stored rows
+  void onProgress(const scan::ScanProgress& progress) override {
+    probes_sent_ = progress.probes_sent;
+    rate_ = progress.probes_per_second;
+    if (rate_out_ != nullptr) rate_out_->store(rate_);
+    flush();
+  }
+  void flush() {
+    shards_.appendShardResults(lease_, pending_, probes_sent_ - committed_probes_, rate_);
+    committed_probes_ = probes_sent_;
+    pending_.clear();
+    last_ = clock_.now();
+  }
+  void setFinalProbes(std::uint64_t probes) { probes_sent_ = std::max(probes_sent_, probes); }
+  std::uint64_t probesSent() const { return probes_sent_; }
+
+ private:
+  store::ShardStore& shards_;
+  const store::Lease& lease_;
+  core::Clock& clock_;
+  std::atomic<double>* rate_out_;
+  std::vector<scan::PortRecord> pending_;
+  core::Clock::SteadyTime last_;
+  std::uint64_t probes_sent_ = 0;
+  std::uint64_t committed_probes_ = 0;
+  double rate_ = 0;
+};
+
+}  // namespace
+
+ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const store::Lease& lease,
+                     const RunSettings& settings, const std::atomic<bool>& stop, core::Clock& clock,
+                     std::atomic<double>* rate) {
+  ShardResult result;
+  try {
+    const core::TargetSet all_targets = store.scanTargets(row.id);
+    const core::PortSet all_ports = core::parsePortSpec(row.ports_spec, nullptr);
+    scan::TargetSpace::checkSize(all_targets.size(), all_ports.size());
+    core::TargetSet targets =
+        store::hostSlice(all_targets, lease.range.host_begin, lease.range.host_end);
+    core::PortSet ports = store::portSlice(all_ports, lease.range.port_begin, lease.range.port_end);
+    // Leased before: continue from what is stored (a fresh shard has nothing to skip).
+    if (lease.leases > 1 && targets.size() <= kResumeHostLimit) {
+      auto plan = planResume(targets, ports, store.donePorts(row.id));
+      targets = std::move(plan.targets);
+      ports = std::move(plan.ports);
+    }
+    if (settings.reverse_dns) net::nameTargetsByReverseLookup(targets, {});
+    store::ShardStore shards(store);
+    StoringObserver observer(shards, lease, clock, rate);
+    if (!targets.empty() && !ports.empty()) {
+      scan::ScanRequest request;
+      request.type = row.mode;
+      // Each shard, and each new lease of it, walks its own order.
+      request.seed = row.seed +
+                     static_cast<std::uint64_t>(lease.shard_index) * 0x9e3779b97f4a7c15ULL +
+                     static_cast<std::uint64_t>(lease.leases);
+      request.max_parallel = settings.probes_in_flight;
+      request.rate = row.rate;
+      request.progress_interval = std::chrono::milliseconds(500);
+      // -sV with the CLI's defaults (intensity 7, our probe file); open ports reach the store
+      // once identified, so live records carry their service fields.
+      if (row.service_detection) request.service_detection = scan::ServiceDetectionRequest{};
+      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
+      const scan::ScanSummary summary = prepared.run(observer, stop).summary;
+      observer.setFinalProbes(summary.probes_sent);
+      observer.flush();
+      if (summary.interrupted) result.outcome = ShardOutcome::kStopped;
+    }
+    result.probes_sent = observer.probesSent();
+  } catch (const std::exception& e) {
+    result.outcome = ShardOutcome::kFailed;
+    result.error = e.what();
+  }
+  if (rate != nullptr) rate->store(0);
+  return result;
+}
+
+}  // namespace portlens::worker

@@ -1,0 +1,215 @@
+#include "worker/worker.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cstdio>
+
+namespace portlens::worker {
+namespace {}  // namespace
+
+std::string_view toString(ShardEnd end) {
+  switch (end) {
+    case ShardEnd::kShardDone:
+      return "shard_done";
+    case ShardEnd::kScanDone:
+      return "scan_done";
+    case ShardEnd::kFailed:
+      return "failed";
+    case ShardEnd::kCancelled:
+      return "cancelled";
+    case ShardEnd::kReleased:
+      return "released";
+    case ShardEnd::kLost:
+      return "lost";
+  }
+  return "failed";
+}
+
+Worker::Worker(std::string db, WorkerOptions options, core::Clock& clock)
+    : db_(std::move(db)), options_(std::move(options)), clock_(clock) {}
+
+Worker::~Worker() { stop(); }
+
+int Worker::start() {
+  if (options_.max_scans == 0) return 0;
+  int released = 0;
+  {
+    store::ScanStore store(db_, clock_);
+    released = store::ShardStore(store).registerWorker(options_.info);
+  }
+  std::lock_guard lock(mutex_);
+  stopping_ = false;
+  for (unsigned i = 0; i < options_.max_scans; ++i) {
+    threads_.emplace_back([this] { runnerLoop(); });
+  }
+  threads_.emplace_back([this] { heartbeatLoop(); });
+  return released;
+}
+
+void Worker::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    for (auto& run : running_) run->stop.store(true);
+  }
+  wakeup_.notify_all();
+  for (auto& thread : threads_) thread.join();
+  threads_.clear();
+}
+
+void Worker::wake() {
+  {
+    std::lock_guard lock(mutex_);
+    ++wake_count_;
+  }
+  wakeup_.notify_all();
+}
+
+void Worker::cancel(std::int64_t id) {
+  std::lock_guard lock(mutex_);
+  for (auto& run : running_) {
+    if (run->scan_id == id) {
+      run->cancelled = true;
+      run->stop.store(true);
+    }
+  }
+}
+
+bool Worker::waitIdle(std::uint64_t seen_wakes) {
+  std::unique_lock lock(mutex_);
+  wakeup_.wait_for(lock, options_.poll, [&] { return stopping_ || wake_count_ != seen_wakes; });
+  return !stopping_;
+}
+
+void Worker::runnerLoop() {
+  std::unique_ptr<store::ScanStore> store;
+  while (true) {
+    std::uint64_t seen_wakes = 0;
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      seen_wakes = wake_count_;
+    }
+    try {
+      if (!store) store = std::make_unique<store::ScanStore>(db_, clock_);
+      auto lease = store::ShardStore(*store).lease(options_.info);
+      if (lease) {
+        runLease(*store, *lease);
+        continue;
+      }
+    } catch (const std::exception& e) {
+      // The store failed (locked too long, disk full, database removed): a lease held stays
+      // until it runs out; this runner tries again after a poll on a new connection.
+      fmt::print(stderr, "portlens worker {}: runner: {}\n", options_.info.name, e.what());
+      store.reset();
+    }
+    if (!waitIdle(seen_wakes)) return;
+  }
+}
+
+void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
+  store::ShardStore shards(store);
+  const auto row = store.scan(lease.scan_id);
+  if (!row) return;
+  auto run = std::make_shared<Running>();
+  run->scan_id = lease.scan_id;
+  run->shard_index = lease.shard_index;
+  {
+    std::lock_guard lock(mutex_);
+    running_.push_back(run);
+    if (stopping_) run->stop.store(true);
+  }
+  if (lease.first_lease && options_.on_scan_started) options_.on_scan_started(*row);
+  const ShardResult result =
+      runShard(store, *row, lease, options_.run, run->stop, clock_, &run->rate);
+  bool cancelled = false;
+  bool lost = false;
+  {
+    std::lock_guard lock(mutex_);
+    running_.erase(std::find(running_.begin(), running_.end(), run));
+    cancelled = run->cancelled;
+    lost = run->lost;
+  }
+  if (!cancelled && result.outcome == ShardOutcome::kStopped) {
+    if (auto now = store.scan(lease.scan_id)) cancelled = now->cancel_requested;
+  }
+  ShardEnd end = ShardEnd::kReleased;
+  if (result.outcome == ShardOutcome::kFailed) {
+    shards.failScan(lease.scan_id, result.error);
+    end = ShardEnd::kFailed;
+  } else if (result.outcome == ShardOutcome::kFinished) {
+    switch (shards.completeShard(lease, options_.info.name)) {
+      case store::ShardEnd::kLost:
+        end = ShardEnd::kLost;
+        break;
+      case store::ShardEnd::kShardDone:
+        end = ShardEnd::kShardDone;
+        break;
+      case store::ShardEnd::kScanDone:
+        end = ShardEnd::kScanDone;
+        break;
+    }
+  } else if (cancelled) {
+    shards.cancelScan(lease.scan_id);
+    end = ShardEnd::kCancelled;
+  } else if (lost) {
+    end = ShardEnd::kLost;
+  } else {
+    shards.releaseShard(lease, options_.info.name);
+  }
+  if (options_.on_shard_end) options_.on_shard_end(*row, lease, end, result);
+}
+
+void Worker::heartbeatLoop() {
+  const auto every =
+      std::chrono::milliseconds(std::max<std::int64_t>(options_.info.lease_ms / 3, 50));
+  std::unique_ptr<store::ScanStore> store;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wakeup_.wait_for(lock, every, [&] { return stopping_; })) return;
+    }
+    try {
+      if (!store) store = std::make_unique<store::ScanStore>(db_, clock_);
+      store::ShardStore shards(*store);
+      std::vector<std::pair<std::int64_t, std::int64_t>> held;
+      double rate = 0;
+      {
+        std::lock_guard lock(mutex_);
+        for (const auto& run : running_) {
+          held.emplace_back(run->scan_id, run->shard_index);
+          rate += run->rate.load();
+        }
+      }
+      const auto lost = shards.heartbeat(options_.info, rate, held);
+      // Cancels reach the runner that holds the scan here, wherever the API ran.
+      std::vector<std::int64_t> cancelled;
+      for (const auto& [scan_id, index] : held) {
+        if (auto row = store->scan(scan_id); row && row->cancel_requested) {
+          cancelled.push_back(scan_id);
+        }
+      }
+      {
+        std::lock_guard lock(mutex_);
+        for (auto& run : running_) {
+          const std::pair key{run->scan_id, run->shard_index};
+          if (std::find(lost.begin(), lost.end(), key) != lost.end()) {
+            run->lost = true;
+            run->stop.store(true);
+          }
+          if (std::find(cancelled.begin(), cancelled.end(), run->scan_id) != cancelled.end()) {
+            run->cancelled = true;
+            run->stop.store(true);
+          }
+        }
+      }
+      shards.sweepCancelled();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "portlens worker {}: heartbeat: {}\n", options_.info.name, e.what());
+      store.reset();  // reopened next time
+    }
+  }
+}
+
+}  // namespace portlens::worker
