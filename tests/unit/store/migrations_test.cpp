@@ -10,6 +10,7 @@
 #include "store/database.h"
 #include "store/monitor_store.h"
 #include "store/scan_store.h"
+#include "store/store_schema.h"
 #include "support/manual_clock.h"
 #include "support/test_database.h"
 
@@ -133,6 +134,10 @@ INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, port
   host_count, port_count, created_ms, seed, open) VALUES ('done', 'lab', '127.0.0.1',
   '198.19.0.7', '{"ranges":[["198.19.0.7","198.19.0.7"]],"names":{}}', 'connect', '22', 1, 1,
   1000, 9, 1);
+INSERT INTO scans (status, owner, client, targets_text, targets_json, mode, ports_spec,
+  host_count, port_count, created_ms, seed) VALUES ('queued', 'lab', '127.0.0.1',
+  '198.19.0.8', '{"ranges":[["198.19.0.8","198.19.0.8"]],"names":{}}', 'connect', '1-100', 1,
+  100, 2000, 3);
 INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname)
   VALUES (1, '198.19.0.7', 22, 0, 0, 1000, 1, '');
 INSERT INTO tokens VALUES ('ops', 'abc', '127.0.0.0/8', 1, 1000);
@@ -146,8 +151,18 @@ INSERT INTO monitors (name, owner, targets_text, ports_spec, ports_label, mode,
   MonitorStore monitors(scans);
   alerts::AlertOutbox outbox(scans.database());
   auto& db = scans.database();
-  EXPECT_EQ(schemaVersion(db, "scans"), 1);
+  EXPECT_EQ(schemaVersion(db, "scans"), scanMigrations().back().version);
   EXPECT_EQ(schemaVersion(db, "monitors"), 1);
+  // Version 2 (shards): the queued scan became one shard of all its pairs, the done one none.
+  auto shards = db.prepare(
+      "SELECT scan_id, shard_count, host_end, port_end, state FROM shards ORDER BY scan_id");
+  ASSERT_TRUE(shards.step());
+  EXPECT_EQ(shards.integer(0), 2);
+  EXPECT_EQ(shards.integer(1), 1);
+  EXPECT_EQ(shards.integer(2), 1);
+  EXPECT_EQ(shards.integer(3), 100);
+  EXPECT_EQ(shards.text(4), "queued");
+  EXPECT_FALSE(shards.step());
   EXPECT_EQ(schemaVersion(db, "alerts"), 1);
 
   const auto row = scans.scan(1);
