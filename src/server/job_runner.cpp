@@ -93,7 +93,7 @@ void JobRunner::workerLoop() {
         if (stopping_) return;
         seen_wakes = wake_count_;
       }
-      auto row = store.claimNextQueued();
+      auto row = store.claimNextQueued(settings_.scan_types);
       if (!row) {
         std::unique_lock lock(mutex_);
         // The queue is also polled once a second: another process (or a restart) may add.

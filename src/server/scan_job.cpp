@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/port_spec.h"
+#include "net/privileges.h"
 #include "net/reverse_names.h"
 #include "scan/launcher.h"
 #include "scan/target_space.h"
@@ -86,7 +87,12 @@ JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,
       // -sV with the CLI's defaults (intensity 7, our probe file); open ports reach the store
       // once identified, so live records carry their service fields.
       if (row.service_detection) request.service_detection = scan::ServiceDetectionRequest{};
-      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
+      // The SYN runner holds CAP_NET_RAW permitted but not effective: raised on this thread
+      // only while the scan opens its raw sockets (net/privileges.h).
+      scan::PreparedScan prepared = [&] {
+        const net::RawSocketCapability raw_sockets;
+        return scan::prepareScan(request, targets, ports, clock);
+      }();
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();

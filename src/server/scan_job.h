@@ -9,9 +9,11 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <set>
 #include <string>
 
 #include "core/clock.h"
+#include "scan/records.h"
 #include "store/scan_store.h"
 
 namespace portlens::server {
@@ -37,6 +39,10 @@ struct JobSettings {
   // its next poll. Empty = nothing.
   std::function<void()> after_finish;
   ServerLog* log = nullptr;  // scan start and end lines (server_log.h); none when null
+  // The scan types this server's runner claims from the queue; empty = every type. When
+  // serve starts as root it runs SYN scans in a separate runner process ({kSyn}) and its
+  // own runner takes the rest ({kConnect}): see cli/syn_runner.h.
+  std::set<scan::ScanType> scan_types{};
 };
 
 JobResult runScanJob(store::ScanStore& store, const store::ScanRow& row,

@@ -289,14 +289,22 @@ ScanStore::QueueDepth ScanStore::queueDepth() {
   return depth;
 }
 
-std::optional<ScanRow> ScanStore::claimNextQueued() {
-  constexpr std::string_view kNextQueued =
-      "SELECT id FROM scans WHERE status = 'queued' ORDER BY id LIMIT 1";
+std::optional<ScanRow> ScanStore::claimNextQueued(const std::set<scan::ScanType>& types) {
+  // The type names are our own constants ("connect", "syn"), so they go into the text.
+  std::string next_queued = "SELECT id FROM scans WHERE status = 'queued'";
+  if (!types.empty()) {
+    std::string names;
+    for (scan::ScanType type : types) {
+      names += (names.empty() ? "'" : ",'") + std::string(scan::toString(type)) + "'";
+    }
+    next_queued += " AND mode IN (" + names + ")";
+  }
+  next_queued += " ORDER BY id LIMIT 1";
   // Idle workers ask every second: an empty queue is seen without the writer lock, which
   // job commits need. A scan found there is claimed under the lock, after a second look.
-  if (!db_.prepare(kNextQueued).step()) return std::nullopt;
+  if (!db_.prepare(next_queued).step()) return std::nullopt;
   Transaction tx(db_);
-  auto pick = db_.prepare(kNextQueued);
+  auto pick = db_.prepare(next_queued);
   if (!pick.step()) return std::nullopt;
   const std::int64_t id = pick.integer(0);
   auto st = db_.prepare(
@@ -306,6 +314,13 @@ std::optional<ScanRow> ScanStore::claimNextQueued() {
   st.step();
   tx.commit();
   return scan(id);
+}
+
+std::vector<std::int64_t> ScanStore::runningWithCancelRequested() {
+  auto st = db_.prepare("SELECT id FROM scans WHERE status = 'running' AND cancel_requested = 1");
+  std::vector<std::int64_t> ids;
+  while (st.step()) ids.push_back(st.integer(0));
+  return ids;
 }
 
 int ScanStore::requeueInterrupted() {

@@ -101,8 +101,12 @@ class ScanStore {
     std::uint64_t running = 0;
   };
   QueueDepth queueDepth();
-  // Marks the oldest queued scan running and returns it (nullopt when the queue is empty).
-  std::optional<ScanRow> claimNextQueued();
+  // Marks the oldest queued scan of one of `types` (empty = any type) running and returns it
+  // (nullopt when there is none): serve's SYN runner takes only SYN scans, serve the rest.
+  std::optional<ScanRow> claimNextQueued(const std::set<scan::ScanType>& types = {});
+  // Running scans whose cancel was requested: a runner in another process (serve's SYN
+  // runner) polls this to stop them, since the HTTP process cannot reach its threads.
+  std::vector<std::int64_t> runningWithCancelRequested();
   // On start-up: scans left `running` by a stopped or crashed server go back to the queue.
   int requeueInterrupted();
   core::TargetSet scanTargets(std::int64_t id);

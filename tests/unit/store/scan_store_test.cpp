@@ -75,6 +75,24 @@ TEST_F(ScanStoreTest, ScansAreAQueue) {
   EXPECT_TRUE(store.listScans(std::string("other"), 0, 10).empty());
 }
 
+// serve's SYN runner claims SYN scans only and serve's own runner the rest: each skips the
+// other's, even an older one, and a cancel requested on a running scan is visible to both.
+TEST_F(ScanStoreTest, ClaimTakesOnlyTheGivenScanTypes) {
+  ScanStore store(path_, clock_);
+  auto syn = newScan();
+  syn.mode = scan::ScanType::kSyn;
+  const auto first_syn = store.insertScan(syn);
+  const auto connect = store.insertScan(newScan());
+  const auto second_syn = store.insertScan(syn);
+  EXPECT_EQ(store.claimNextQueued({scan::ScanType::kConnect})->id, connect);
+  EXPECT_FALSE(store.claimNextQueued({scan::ScanType::kConnect}));
+  EXPECT_EQ(store.claimNextQueued({scan::ScanType::kSyn})->id, first_syn);
+  EXPECT_TRUE(store.runningWithCancelRequested().empty());
+  EXPECT_TRUE(store.requestCancel(first_syn));
+  EXPECT_EQ(store.runningWithCancelRequested(), std::vector<std::int64_t>{first_syn});
+  EXPECT_EQ(store.claimNextQueued()->id, second_syn);  // no filter: any type
+}
+
 // GET /metrics' portlens_scan_queue_depth: everyone's queued and running scans, not final ones.
 TEST_F(ScanStoreTest, QueueDepthCountsQueuedAndRunning) {
   ScanStore store(path_, clock_);
