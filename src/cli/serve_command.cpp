@@ -72,6 +72,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // so a database serve creates as root can be given to the user.
   const PrivilegePlan plan = planPrivileges(config.user);
   const bool db_created = !fileExists(config.db);
+  if (plan.start == PrivilegeStart::kRoot) checkDatabaseFolder(config.db, plan.user);
   try {
     store::ScanStore store(config.db, clock);
     if (int resumed = store.requeueInterrupted(); resumed > 0) {

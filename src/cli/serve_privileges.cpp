@@ -26,30 +26,40 @@ bool mayWrite(uid_t owner, gid_t group, mode_t mode, uid_t uid, gid_t gid) {
   return (mode & S_IWOTH) != 0;
 }
 
-void prepareDatabaseFor(const std::string& db, const net::ServiceUser& user, bool created) {
-  namespace fs = std::filesystem;
-  const fs::path file(db);
-  const fs::path folder = file.has_parent_path() ? file.parent_path() : fs::path(".");
-  const auto refuse = [&](const std::string& what, const fs::path& path) {
-    throw core::UsageError("serve runs as user '" + user.name +
-                           "' once it drops root, and that "
-                           "user cannot write the database " +
-                           what + " '" + path.string() + "': chown " + user.name +
-                           " it, or choose --db / --user");
-  };
+namespace {
+
+[[noreturn]] void refuse(const net::ServiceUser& user, const std::string& what,
+                         const std::string& path) {
+  throw core::UsageError("serve runs as user '" + user.name +
+                         "' once it drops root, and that user "
+                         "cannot write the database " +
+                         what + " '" + path + "': chown " + user.name + " '" + path +
+                         "', or choose --db / --user");
+}
+
+}  // namespace
+
+void checkDatabaseFolder(const std::string& db, const net::ServiceUser& user) {
+  const std::filesystem::path file(db);
+  const std::string folder = file.has_parent_path() ? file.parent_path().string() : ".";
   struct stat info {};
   // SQLite creates its journal and WAL files next to the database.
   if (::stat(folder.c_str(), &info) != 0 ||
       !mayWrite(info.st_uid, info.st_gid, info.st_mode, user.uid, user.gid)) {
-    refuse("folder", folder);
+    refuse(user, "folder", folder);
   }
+}
+
+void prepareDatabaseFor(const std::string& db, const net::ServiceUser& user, bool created) {
+  checkDatabaseFolder(db, user);
+  struct stat info {};
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
-    const fs::path path = db + suffix;
+    const std::string path = db + suffix;
     if (::stat(path.c_str(), &info) != 0) continue;  // absent: the user will create it
     if (mayWrite(info.st_uid, info.st_gid, info.st_mode, user.uid, user.gid)) continue;
     // Ours, from this run (root opened a new database): given to the user.
     if (created && info.st_uid == 0 && ::chown(path.c_str(), user.uid, user.gid) == 0) continue;
-    refuse("file", path);
+    refuse(user, "file", path);
   }
 }
 

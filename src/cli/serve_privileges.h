@@ -34,10 +34,14 @@ PrivilegePlan planPrivileges(const std::string& configured_user);
 // directory with this owner and mode, by its permission bits (ACLs are not looked at).
 bool mayWrite(uid_t owner, gid_t group, mode_t mode, uid_t uid, gid_t gid);
 
-// Root start: the SQLite database `db` and its folder must be writable by `user` after the
-// drop. Files serve created in this run (`created`: the database did not exist before it
-// opened it) are given to the user; anything else it cannot write is refused with a
-// core::UsageError that names the file and the fix.
+// Root start, before the database is opened: its folder must be writable by `user` (SQLite
+// creates its -wal and -shm files there), else core::UsageError, and nothing is created.
+void checkDatabaseFolder(const std::string& db, const net::ServiceUser& user);
+
+// Root start, after the database is opened: the SQLite database `db` and its folder must be
+// writable by `user` after the drop. Files serve created in this run (`created`: the database did
+// not exist before it opened it) are given to the user; anything else it cannot write is refused
+// with a core::UsageError that names the file and the fix.
 void prepareDatabaseFor(const std::string& db, const net::ServiceUser& user, bool created);
 
 }  // namespace portlens::cli
