@@ -139,7 +139,7 @@ void JobRunner::workerLoop() {
           if (cancelled) {
             finishJob(store, *row, store::ScanStatus::kCancelled, "", result.probes_sent, registry);
           } else {
-            store.requeueInterrupted();  // shutdown: resumed on the next start
+            store.requeueScan(row->id);  // shutdown: resumed on the next start
           }
           break;
       }

@@ -331,6 +331,12 @@ int ScanStore::requeueInterrupted() {
   return db_.changes();
 }
 
+void ScanStore::requeueScan(std::int64_t id) {
+  auto st = db_.prepare("UPDATE scans SET status = 'queued' WHERE id = ? AND status = 'running'");
+  st.bind(1, id);
+  st.step();
+}
+
 core::TargetSet ScanStore::scanTargets(std::int64_t id) {
   auto st = db_.prepare("SELECT targets_json FROM scans WHERE id = ?");
   st.bind(1, id);

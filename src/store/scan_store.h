@@ -109,6 +109,9 @@ class ScanStore {
   std::vector<std::int64_t> runningWithCancelRequested();
   // On start-up: scans left `running` by a stopped or crashed server go back to the queue.
   int requeueInterrupted();
+  // A runner's graceful stop: its own running scan back to the queue (not another process's,
+  // which requeueInterrupted would take too: serve and its SYN runner stop one after the other).
+  void requeueScan(std::int64_t id);
   core::TargetSet scanTargets(std::int64_t id);
   void finishScan(std::int64_t id, ScanStatus status, const std::string& error,
                   std::uint64_t probes_sent);

@@ -91,6 +91,10 @@ TEST_F(ScanStoreTest, ClaimTakesOnlyTheGivenScanTypes) {
   EXPECT_TRUE(store.requestCancel(first_syn));
   EXPECT_EQ(store.runningWithCancelRequested(), std::vector<std::int64_t>{first_syn});
   EXPECT_EQ(store.claimNextQueued()->id, second_syn);  // no filter: any type
+  // One runner's stop requeues its own scan, not the other process's.
+  store.requeueScan(connect);
+  EXPECT_EQ(store.scan(connect)->status, ScanStatus::kQueued);
+  EXPECT_EQ(store.scan(second_syn)->status, ScanStatus::kRunning);
 }
 
 // GET /metrics' portlens_scan_queue_depth: everyone's queued and running scans, not final ones.
