@@ -55,7 +55,7 @@ for task in /proc/"$SERVE_PID"/task/*; do
   done
   grep -q '^NoNewPrivs:[[:space:]]*1$' "$task/status" || die "web thread ${task##*/}: no no_new_privs"
 done
-say "web process $SERVE_PID ($(ls /proc/"$SERVE_PID"/task | wc -l) threads): uid $nobody_uid, no capability in any set"
+say "web process $SERVE_PID ($(find /proc/"$SERVE_PID"/task -mindepth 1 -maxdepth 1 | wc -l) threads): uid $nobody_uid, no capability in any set"
 
 mapfile -t children < <(ps --ppid "$SERVE_PID" -o pid= | tr -d ' ')
 [ "${#children[@]}" = 1 ] || die "serve has ${#children[@]} children, want 1 (the SYN runner)"
@@ -83,7 +83,7 @@ done
 say "SYN runner $runner: uid $nobody_uid, CapPrm = CapBnd = CAP_NET_RAW (0000000000002000), nothing else"
 
 # --- 2. results ----------------------------------------------------------------------------
-[ "$(wait_final "$syn_id" "$LAB" 60)" = done ] || die "the SYN scan did not finish"
+[ "$(wait_final "$syn_id" "$LAB" 60)" = "done" ] || die "the SYN scan did not finish"
 api GET "/api/v1/scans/$syn_id/results?format=ndjson&states=all" "" "$LAB" >"$WORK_DIR/syn.ndjson"
 check_truth --ndjson "$WORK_DIR/syn.ndjson" --host 198.19.0.7 --ports "$syn_ports" --expect-summary ||
   die "the SYN scan through the runner differs from the truth"
@@ -95,7 +95,7 @@ ports="1-3000,3306,8080"
 api POST /api/v1/scans "{\"targets\":\"198.19.0.8\",\"ports\":\"$ports\",\"mode\":\"connect\"}" "$LAB" >/dev/null
 [ "$HTTP_STATUS" = 202 ] || die "POST connect scan: $HTTP_STATUS $(cat "$WORK_DIR/body")"
 connect_id=$(json_field '["id"]' <"$WORK_DIR/body")
-[ "$(wait_final "$connect_id" "$LAB" 60)" = done ] || die "the connect scan did not finish"
+[ "$(wait_final "$connect_id" "$LAB" 60)" = "done" ] || die "the connect scan did not finish"
 api GET "/api/v1/scans/$connect_id/results?format=ndjson&states=all" "" "$LAB" >"$WORK_DIR/connect.ndjson"
 check_truth --ndjson "$WORK_DIR/connect.ndjson" --host 198.19.0.8 --ports "$ports" --expect-summary ||
   die "the connect scan after the drop differs from the truth"
