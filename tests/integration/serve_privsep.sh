@@ -16,7 +16,7 @@ source "$(dirname "$0")/web_lib.sh"
 
 require_portlens "${1:-}"
 require_lab_tools curl ps
-lab_up privsep
+lab_up psep  # lab names are at most 12 characters with the pid suffix
 web_config  # user = "nobody"
 LAB=$(token_create lab)
 [ -n "$LAB" ] || die "token create failed"
