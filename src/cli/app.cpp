@@ -22,6 +22,7 @@
 #include "cli/scan_command.h"
 #include "cli/serve_command.h"
 #include "cli/sockets_command.h"
+#include "cli/syn_runner.h"
 #include "cli/token_command.h"
 #include "cli/who_command.h"
 #include "cli/worker_command.h"
@@ -72,6 +73,7 @@ constexpr Subcommand kSubcommands[] = {
     {"diff", addDiffCommand},
     {"db", addDbCommand},
     {"worker", addWorkerCommand},
+    {"syn-runner", addSynRunnerCommand},  // hidden: serve's SYN runner process (syn_runner.h)
 };
 
 // Building every subcommand's options was most of a small command's own start-up (about 1M of

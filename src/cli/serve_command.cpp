@@ -2,16 +2,20 @@
 
 #include <fmt/core.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "alerts/dispatcher.h"
+#include "cli/serve_privileges.h"
 #include "cli/signals.h"
+#include "cli/syn_runner.h"
 #include "core/clock.h"
 #include "core/error.h"
 #include "metrics/portlens_metrics.h"
@@ -29,6 +33,24 @@
 namespace portlens::cli {
 namespace {
 
+bool fileExists(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0;
+}
+
+// One log line that says what the web process gave up (docs/deploy.md, "Privilege model").
+std::string droppedLine(const PrivilegePlan& plan, pid_t runner) {
+  std::string who = plan.start == PrivilegeStart::kRoot
+                        ? fmt::format("root -> user {} (uid {})", plan.user.name, plan.user.uid)
+                        : fmt::format("uid {}", ::getuid());
+  return fmt::format(
+      "privileges dropped: web process {}, every capability cleared, no_new_privs; SYN scans run "
+      "in process {} with CAP_NET_RAW only",
+      who, runner);
+}
+
+}  // namespace
+
 // Probes in flight per running scan: the engine's default, split so that every running scan
 // plus the HTTP connections fit under the open-file limit.
 std::uint32_t probesPerScan(unsigned running_scans) {
@@ -42,6 +64,8 @@ std::uint32_t probesPerScan(unsigned running_scans) {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(4096, fds / running_scans));
 }
 
+namespace {
+
 std::string localHostName() {
   std::array<char, 256> name{};
   if (gethostname(name.data(), name.size() - 1) != 0) return "localhost";
@@ -49,9 +73,13 @@ std::string localHostName() {
 }
 
 void runServe(const server::ServerConfig& config, CommandContext& context) {
-  // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
-  StopSignal stop;
   core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
+  // Root (or CAP_NET_RAW): SYN scans go to a runner process, this one drops everything
+  // before it accepts a connection (serve_privileges.h). Decided before the store is opened,
+  // so a database serve creates as root can be given to the user.
+  const PrivilegePlan plan = planPrivileges(config.user);
+  const bool db_created = !fileExists(config.db);
+  if (plan.start == PrivilegeStart::kRoot) checkDatabaseFolder(config.db, plan.user);
   // Opens (creates, migrates) the database before anything else. Scans left running by a
   // stopped server are not requeued here: their shards' leases run out (or were released)
   // and any worker continues them.
@@ -59,6 +87,16 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     store::ScanStore store(config.db, clock);
   } catch (const store::StoreError& e) {
     throw std::system_error(EIO, std::generic_category(), e.what());
+  }
+  if (plan.start == PrivilegeStart::kRoot) prepareDatabaseFor(config.db, plan.user, db_created);
+  // Started before any thread exists here (fork), and before the listener is bound, so the
+  // runner inherits neither; it takes the SYN scans, serve's own runners the connect ones.
+  std::optional<SynRunnerProcess> syn_runner;
+  if (plan.split()) {
+    syn_runner.emplace(SynRunnerOptions{
+        config.db, plan.user.name, config.max_running_scans, config.reverse_dns,
+        config.log_format == server::LogFormat::kJson ? "json" : "text", ::getpid(),
+        "serve@" + localHostName() + "/" + config.listen + "/syn", config.worker_lease_ms});
   }
   const auto& registry = registry::PortRegistry::builtin();
   // GET /metrics (docs/metrics.md): one registry for the whole server, no globals.
@@ -80,6 +118,8 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // so releases the leases its previous run still held (store/shard_store.h).
   job_settings.worker_name = "serve@" + localHostName() + "/" + config.listen;
   job_settings.lease_ms = config.worker_lease_ms;
+  // Split: SYN shards go to the runner process (a worker with capability syn only).
+  if (plan.split()) job_settings.scan_types = {scan::ScanType::kConnect};
   server::JobRunner jobs(config.db, runners, job_settings, clock, counting);
   server::StorePool pool(config.db, clock);
   auto queue_depth =
@@ -107,6 +147,14 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   } catch (const std::exception& e) {
     throw core::UsageError("cannot listen on " + config.listen + ": " + e.what());
   }
+  // Bound (a port below 1024 needed root) and the TLS pair read: nothing below needs a
+  // privilege. Still one thread, so every capability set goes with it.
+  if (plan.split()) {
+    net::dropEverything(plan.start == PrivilegeStart::kRoot ? &plan.user : nullptr);
+    log.event("info", droppedLine(plan, syn_runner->pid()));
+  }
+  // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
+  StopSignal stop;
   fmt::print("portlens serve: listening on {}\n", url);
   std::fflush(stdout);
   // Monitors' runs go into the same queue as everyone's scans (monitor_scheduler.h).
@@ -119,6 +167,9 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   monitors.start();
   alert_dispatcher.start();
   http.run(stop.flag());
+  // The SYN runner first: its running scans go back to the queue before serve's runner
+  // requeues whatever is still marked running.
+  if (syn_runner) syn_runner->stop();
   monitors.stop();
   jobs.stop();
   alert_dispatcher.stop();
@@ -145,6 +196,7 @@ server::ServerConfig buildServeConfig(const ServeOptions& options) {
   if (!options.listen.empty()) config.listen = options.listen;
   if (!options.db.empty()) config.db = options.db;
   if (options.workers >= 0) config.workers = options.workers;
+  if (!options.user.empty()) config.user = options.user;
   config.log_format = *server::parseLogFormat(options.log_format);  // CLI11 checked the value
   try {
     server::splitListen(config.listen);
@@ -164,6 +216,8 @@ void addServeOptions(CLI::App& command, ServeOptions& options) {
                   "Scan runners in this process (default max_running_scans; 0 = none: "
                   "scans are run by `portlens worker` processes)")
       ->check(CLI::Range(0, 1024));
+  command.add_option("--user", options.user,
+                     "Started as root: the account to become (default portlens, else nobody)");
   command.add_option("--log-format", options.log_format, "Log lines on stderr: text or json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

@@ -12,7 +12,9 @@
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "cli/serve_privileges.h"
 #include "net/privileges.h"
+#include "store/database.h"
 #include "store/scan_store.h"
 
 namespace portlens::cli {
@@ -31,11 +33,31 @@ void logShardEnd(const std::string& name, const store::ScanRow& row, const store
              result.error.empty() ? "" : ": ", result.error);
 }
 
+// Started as root or with CAP_NET_RAW, the worker keeps CAP_NET_RAW only, in its permitted set
+// (raised around opening a SYN shard's sockets, worker/shard_job), as `user`; with
+// --connect-only it keeps nothing. Before any thread exists (capabilities are per thread).
+// Returns whether it may run SYN shards.
+bool dropToWorkerPrivileges(const WorkerCommandOptions& options) {
+  const PrivilegePlan plan = planPrivileges(options.user);
+  if (!plan.split()) return false;
+  const net::ServiceUser* user = plan.start == PrivilegeStart::kRoot ? &plan.user : nullptr;
+  if (user != nullptr && !store::isPostgresUrl(options.db)) {
+    checkDatabaseFolder(options.db, *user);
+  }
+  if (options.connect_only) {
+    net::dropEverything(user);
+    return false;
+  }
+  net::keepOnlyRawSockets(user);
+  return true;
+}
+
 void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
+  const bool raw_sockets = dropToWorkerPrivileges(options);
   // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
   StopSignal stop;
   core::SystemClock clock;
-  auto worker_options = buildWorkerOptions(options, net::canOpenRawSockets());
+  auto worker_options = buildWorkerOptions(options, raw_sockets);
   const std::string name = worker_options.info.name;
   const std::string capabilities = worker_options.info.capabilities.toString();
   worker_options.on_shard_end = [name](const store::ScanRow& row, const store::Lease& lease,
@@ -73,7 +95,7 @@ worker::WorkerOptions buildWorkerOptions(const WorkerCommandOptions& options, bo
 }
 
 void addWorkerOptions(CLI::App& command, WorkerCommandOptions& options) {
-  command.add_option("--db", options.db, "SQLite database file")->capture_default_str();
+  command.add_option("--db", options.db, "SQLite database file or postgresql:// URL")->capture_default_str();
   command.add_option("--name", options.name, "Name in the workers list (default HOST-PID)")
       ->check([](const std::string& v) { return v.empty() ? "must not be empty" : ""; });
   command.add_option("--max-scans", options.max_scans, "Shards run at once")
@@ -86,6 +108,8 @@ void addWorkerOptions(CLI::App& command, WorkerCommandOptions& options) {
       ->capture_default_str();
   command.add_flag("--connect-only", options.connect_only,
                    "Take connect scans only, even with raw sockets");
+  command.add_option("--user", options.user,
+                     "Started as root: the account to become (default portlens, else nobody)");
 }
 
 void addWorkerCommand(CLI::App& app, CommandContext& context) {

@@ -1,10 +1,11 @@
 // `portlens worker [--db portlens.db] [--name NAME] [--max-scans N] [--lease-ms MS]
-// [--connect-only]`: a scan worker (worker/worker.h). It registers in the database, leases
+// [--connect-only] [--user NAME]`: a scan worker (worker/worker.h). It registers in the database, leases
 // shards of queued scans, runs them and stores their records, until SIGINT/SIGTERM: then the
 // running shards stop, what they found is committed and their leases are released, so another
 // worker continues at once (a killed worker's leases run out after --lease-ms instead).
 // Capabilities: connect always; syn when it may open raw sockets (root or CAP_NET_RAW) and
-// --connect-only is not given. --max-scans shards run at once (default 1). --name defaults to
+// --connect-only is not given. Started so, it becomes --user (root start) and keeps
+// CAP_NET_RAW only, effective just while a shard opens its sockets (--connect-only: nothing). --max-scans shards run at once (default 1). --name defaults to
 // HOST-PID; names are unique: a worker that starts with a name re-registers it and releases
 // the leases that name still held.
 // Exit codes: 0 after a clean stop; 2 for a bad option; 3 when the database cannot be opened.
@@ -27,6 +28,7 @@ struct WorkerCommandOptions {
   unsigned max_scans = 1;
   std::int64_t lease_ms = 15000;
   bool connect_only = false;
+  std::string user;  // started as root: the account to become ("" = portlens, else nobody)
 };
 void addWorkerOptions(CLI::App& command, WorkerCommandOptions& options);
 // The worker's options; `raw_sockets` says whether this process may open raw sockets.

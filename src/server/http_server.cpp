@@ -99,8 +99,9 @@ struct HttpServer::Impl {
   std::atomic<bool> stopping{false};
   EventHub events;
   // POSTs resolve host names (getaddrinfo blocks, sometimes for seconds): they run here, so
-  // a slow resolver never stalls the io threads that serve everyone else.
-  asio::thread_pool blocking{2};
+  // a slow resolver never stalls the io threads that serve everyone else. Made by run(): no
+  // thread may exist before serve drops its privileges (after bind(), cli/serve_command).
+  std::optional<asio::thread_pool> blocking;
 
   Impl(const ServerConfig& c, ApiRoutes& r, StorePool& p, const registry::PortRegistry& reg,
        core::Clock& clk, ServerLog& l, metrics::PortlensMetrics* m)
@@ -293,7 +294,7 @@ struct HttpServer::Impl {
       }
       HttpResponse response;
       if (req.method() != http::verb::get && !head) {  // POST, PATCH, DELETE write
-        co_await asio::post(blocking.get_executor(), use_awaitable);
+        co_await asio::post(blocking->get_executor(), use_awaitable);
         response = respond(request);
         co_await asio::post(stream.get_executor(), use_awaitable);
       } else {
@@ -451,6 +452,7 @@ std::string HttpServer::bind() {
 }
 
 void HttpServer::run(const std::atomic<bool>& stop) {
+  impl_->blocking.emplace(2);
   asio::co_spawn(impl_->io, impl_->acceptLoop(), asio::detached);
   asio::co_spawn(impl_->io, impl_->watchStop(stop), asio::detached);
   asio::co_spawn(impl_->io, impl_->reloadOnHangup(), asio::detached);
@@ -460,7 +462,7 @@ void HttpServer::run(const std::atomic<bool>& stop) {
   }
   impl_->io.run();
   for (auto& t : threads) t.join();
-  impl_->blocking.join();
+  impl_->blocking->join();
 }
 
 }  // namespace portlens::server

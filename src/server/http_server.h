@@ -12,7 +12,8 @@
 // trusted_proxies, the client address of every request is the one their headers name
 // (target_policy/forwarded.h). Every request is logged (server_log.h).
 //
-// Threads: construct and bind() on the serve thread; run() blocks it, runs the io threads,
+// Threads: construct and bind() on the serve thread (neither starts a thread, so serve can
+// drop its privileges between bind() and run()); run() blocks it, runs the io threads,
 // and returns once `stop` is set (checked every 100 ms): the listener closes, event streams
 // end, and requests in flight get half a second to finish.
 #pragma once

@@ -25,9 +25,13 @@ worker::WorkerOptions JobRunner::workerOptions(unsigned workers) {
   worker::WorkerOptions options;
   options.info.name = settings.worker_name;
   options.info.address = "serve";
-  // In-process runners scan as the server may: connect always; SYN when it holds raw sockets
-  // (privilege separation moves SYN to a separate process).
-  options.info.capabilities.syn = net::canOpenRawSockets();
+  // As the server may: connect always, SYN when it holds raw sockets; or what serve's privilege
+  // split gave these runners (its SYN runner process holds CAP_NET_RAW permitted, raised only
+  // around opening sockets, so it is told rather than asked).
+  const auto& types = settings.scan_types;
+  options.info.capabilities.connect = types.empty() || types.contains(scan::ScanType::kConnect);
+  options.info.capabilities.syn =
+      types.empty() ? net::canOpenRawSockets() : types.contains(scan::ScanType::kSyn);
   options.info.lease_ms = settings.lease_ms;
   options.max_scans = workers;
   options.run = {settings.probes_in_flight, settings.reverse_dns};

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -43,6 +44,10 @@ struct JobSettings {
   // The in-process worker's name in the workers table and its lease length.
   std::string worker_name = "serve";
   std::int64_t lease_ms = 15000;
+  // The scan types these runners lease; empty = what the process may (connect, and SYN with
+  // raw sockets). serve started with privileges splits them: its own runners take {kConnect},
+  // its SYN runner process {kSyn} (cli/syn_runner.h, docs/deploy.md "Privilege model").
+  std::set<scan::ScanType> scan_types{};
 };
 
 class JobRunner {

@@ -169,6 +169,8 @@ void applyTopLevel(ServerConfig& config, const toml::key& key, const toml::node&
     config.tls_cert = asString(node);
   } else if (key == "tls_key") {
     config.tls_key = asString(node);
+  } else if (key == "user") {
+    config.user = asString(node);
   } else if (node.is_table()) {
     fail(key.source().begin, "unknown table [" + std::string(key.str()) + "]");
   } else {

@@ -22,6 +22,8 @@
 //   trusted_proxies = ["127.0.0.1"] # peers whose Forwarded / X-Forwarded-For are believed
 //   tls_cert = "/etc/portlens/cert.pem"  # both set: the listener speaks HTTPS only (TLS 1.2+);
 //   tls_key = "/etc/portlens/key.pem"    # re-read on SIGHUP
+//   user = "portlens"              # started as root: the account serve becomes (default
+//                                  # portlens if it exists, else nobody; docs/deploy.md)
 //   resolver = "198.18.0.53:53"    # DNS server of target verification (default: resolv.conf)
 //   verification_ttl = 604800      # seconds a proved target stays open to its token
 //   require_verified_targets = true  # non-admin tokens scan public addresses only once proved
@@ -96,6 +98,9 @@ struct ServerConfig {
   std::vector<target_policy::Cidr> trusted_proxies;
   std::string tls_cert;  // PEM chain; with tls_key, native TLS (server/tls_context.h)
   std::string tls_key;
+  // Started as root: the unprivileged account the web process and its SYN runner become.
+  // Empty: "portlens" when that account exists, else "nobody" (net/privileges.h).
+  std::string user;
   LogFormat log_format = LogFormat::kText;                              // `serve --log-format`
   std::map<std::string, std::vector<target_policy::Cidr>> token_allow;  // by token name
 };

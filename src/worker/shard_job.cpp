@@ -5,6 +5,7 @@
 
 #include "core/port_spec.h"
 #include "net/reverse_names.h"
+#include "net/privileges.h"
 #include "scan/launcher.h"
 #include "scan/target_space.h"
 #include "worker/resume_plan.h"
@@ -90,7 +91,12 @@ ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const s
       // -sV with the CLI's defaults (intensity 7, our probe file); open ports reach the store
       // once identified, so live records carry their service fields.
       if (row.service_detection) request.service_detection = scan::ServiceDetectionRequest{};
-      scan::PreparedScan prepared = scan::prepareScan(request, targets, ports, clock);
+      // A SYN worker started by serve holds CAP_NET_RAW permitted but not effective: raised on
+      // this thread only while the scan opens its raw sockets (net/privileges.h).
+      scan::PreparedScan prepared = [&] {
+        const net::RawSocketCapability raw_sockets;
+        return scan::prepareScan(request, targets, ports, clock);
+      }();
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
       observer.flush();

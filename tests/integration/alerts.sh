@@ -75,8 +75,10 @@ curl -sf "http://127.0.0.1:$AM_PORT/-/ready" >/dev/null || { cat "$work/am.log" 
 cat >"$work/portlens.toml" <<TOML
 listen = "127.0.0.1:$SERVE_PORT"
 db = "$DB"
+user = "nobody"
 TOML
 serve_start() {
+  chown -R nobody: "$work"  # serve drops root to this user (docs/deploy.md)
   "$bin" serve --config "$work/portlens.toml" >>"$work/serve.out" 2>>"$work/serve.err" &
   serve_pid=$!
   for _ in $(seq 100); do

@@ -74,11 +74,13 @@ cat >"$work/portlens.toml" <<TOML
 listen = "$WEB"
 db = "$work/portlens.db"
 reverse_dns = false
+user = "nobody"
 [tokens.t]
 allow = ["127.0.0.0/8"]
 [metrics]
 bearer_token = "$SECRET"
 TOML
+chown -R nobody: "$work"  # serve drops root to this user (docs/deploy.md)
 "$bin" serve --config "$work/portlens.toml" >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
 for _ in $(seq 50); do curl -sf "http://$WEB/healthz" >/dev/null 2>&1 && break; sleep 0.1; done

@@ -14,6 +14,7 @@ listen = "127.0.0.1:$WEB_PORT"
 db = "$WORK_DIR/portlens.db"
 max_running_scans = 2
 max_probes = 400000
+user = "nobody"
 [tokens.lab]
 allow = ["198.19.0.0/16", "2001:2:0:1::/64"]
 ${1:-}
@@ -27,7 +28,10 @@ token_create() {
   in_lab 10 "$PORTLENS" token create --name "$name" --db "$WORK_DIR/portlens.db" "$@" 2>/dev/null
 }
 
+# Started as root, serve becomes `user` (nobody) before it accepts: the database and its
+# folder must be that user's (docs/deploy.md, "Privilege model").
 serve_start() {
+  chown -R nobody: "$WORK_DIR"
   ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" \
     >>"$WORK_DIR/serve.out" 2>>"$WORK_DIR/serve.err" &
   SERVE_PID=$!

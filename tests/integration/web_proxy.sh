@@ -56,6 +56,7 @@ trap on_exit EXIT
 cat >"$WORK_DIR/portlens.toml" <<TOML
 listen = "0.0.0.0:$WEB_PORT"
 db = "$WORK_DIR/portlens.db"
+user = "nobody"
 trusted_proxies = ["127.0.0.1"]
 [anonymous]
 allow = ["198.18.0.0/30"]
@@ -71,6 +72,7 @@ LAB=$(token_create lab)
 nginx_conf_from_docs "$DEPLOY_DOC" 198.18.0.2:8080 "$WEB_PORT" "$WORK_DIR" >"$WORK_DIR/nginx.conf"
 grep -q "listen 198.18.0.2:8080;" "$WORK_DIR/nginx.conf" || die "no nginx block in $DEPLOY_DOC"
 
+chown -R nobody: "$WORK_DIR"  # serve drops root to this user (docs/deploy.md)
 ip netns exec "$TARGET_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" \
   >"$WORK_DIR/serve.out" 2>"$WORK_DIR/serve.err" &
 SERVE_PID=$!

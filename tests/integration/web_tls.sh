@@ -59,7 +59,11 @@ listen = "127.0.0.1:$port"
 db = "$work/portlens.db"
 tls_cert = "$work/cert.pem"
 tls_key = "$work/key.pem"
+user = "nobody"
 TOML
+# serve reads the pair as root, then drops to nobody: a SIGHUP reload reads the files as
+# nobody, so they are nobody's (docs/deploy.md, "Privilege model").
+chown -R nobody: "$work"
 
 fingerprint() {  # the SHA-256 of the certificate the server presents now
   openssl s_client -connect "127.0.0.1:$port" -servername localhost </dev/null 2>/dev/null |
