@@ -20,6 +20,7 @@ empty=$(mktemp /tmp/portlens-no-libpq.XXXXXX)
 trap 'rm -f "$empty"' EXIT
 url='postgresql://portlens@127.0.0.1:1/portlens?connect_timeout=2'
 set +e
+# shellcheck disable=SC2016 # $1, $2, $@ belong to the inner bash.
 output=$(unshare --mount bash -c 'mount --bind "$1" "$2" && shift 2 && exec timeout 20 "$@"' \
   hide "$empty" "$library" "$portlens" token create --name t --db "$url" 2>&1)
 code=$?
