@@ -29,8 +29,9 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 # dpkg-shlibdeps cannot see a library that is opened at run time.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libssl3")
-# SYN scans compile their packet filter with libpcap, opened with dlopen when one starts.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpcap0.8")
+# SYN scans compile their packet filter with libpcap, opened with dlopen when one starts; a
+# PostgreSQL store (--db postgresql://...) opens libpq with dlopen when it connects.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libpcap0.8, libpq5")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     ${CMAKE_CURRENT_SOURCE_DIR}/debian/conffiles ${CMAKE_CURRENT_SOURCE_DIR}/debian/postinst
     ${CMAKE_CURRENT_SOURCE_DIR}/debian/prerm ${CMAKE_CURRENT_SOURCE_DIR}/debian/postrm)

@@ -16,7 +16,8 @@ packages=(
   libtomlplusplus-dev libyaml-cpp-dev
   # web service: Beast/Asio, the SQLite store, SHA-256 of API tokens
   libboost1.81-dev libsqlite3-dev libssl-dev
-  # the PostgreSQL store (--db postgresql://...): libpq; tests run initdb from postgresql-15
+  # the PostgreSQL store (--db postgresql://...): libpq's headers (libpq.so.5 is opened with
+  # dlopen at run time, store/postgres/libpq_api); tests run initdb from postgresql-15
   libpq-dev
   # fuzzing (libFuzzer runtime for clang)
   libclang-rt-14-dev

@@ -1,6 +1,5 @@
 #include "store/change_listener.h"
 
-#include <libpq-fe.h>
 #include <poll.h>
 
 #include <cctype>
@@ -12,18 +11,21 @@ namespace portlens::store {
 
 struct ChangeListener::Impl {
   PGconn* conn = nullptr;
-  ~Impl() { PQfinish(conn); }
+  // No connection (connectPostgres threw, maybe for a missing libpq): nothing to load or close.
+  ~Impl() {
+    if (conn != nullptr) libpq().PQfinish(conn);
+  }
 
   void drain(std::vector<std::string>& out) const {
-    while (PGnotify* n = PQnotifies(conn)) {
+    while (PGnotify* n = libpq().PQnotifies(conn)) {
       out.emplace_back(n->extra);
-      PQfreemem(n);
+      libpq().PQfreemem(n);
     }
   }
   void consume() const {
-    if (PQconsumeInput(conn) == 0) {
+    if (libpq().PQconsumeInput(conn) == 0) {
       throw ConnectionLost(std::string("PostgreSQL listener connection lost: ") +
-                           PQerrorMessage(conn));
+                           libpq().PQerrorMessage(conn));
     }
   }
 };
@@ -36,10 +38,10 @@ ChangeListener::ChangeListener(const std::string& url, std::string_view channel)
     }
   }
   impl_->conn = connectPostgres(url);
-  PGresult* r = PQexec(impl_->conn, ("LISTEN " + std::string(channel)).c_str());
-  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-  PQclear(r);
-  if (!ok) throw StoreError(std::string("LISTEN: ") + PQerrorMessage(impl_->conn));
+  PGresult* r = libpq().PQexec(impl_->conn, ("LISTEN " + std::string(channel)).c_str());
+  const bool ok = libpq().PQresultStatus(r) == PGRES_COMMAND_OK;
+  libpq().PQclear(r);
+  if (!ok) throw StoreError(std::string("LISTEN: ") + libpq().PQerrorMessage(impl_->conn));
 }
 
 ChangeListener::~ChangeListener() = default;
@@ -49,7 +51,7 @@ std::vector<std::string> ChangeListener::wait(std::chrono::milliseconds timeout)
   impl_->consume();
   impl_->drain(out);
   if (!out.empty()) return out;
-  pollfd fd{PQsocket(impl_->conn), POLLIN, 0};
+  pollfd fd{libpq().PQsocket(impl_->conn), POLLIN, 0};
   if (fd.fd < 0) throw ConnectionLost("PostgreSQL listener connection lost");
   const int ready = ::poll(&fd, 1, static_cast<int>(timeout.count()));
   if (ready > 0) {

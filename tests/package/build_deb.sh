@@ -2,7 +2,7 @@
 # package.build (fixture of the other package tests): runs CPack on the configured build into
 # OUT_DIR, as `make deb` does, and checks what lintian does not: the changelog's version is
 # the package's, every dynamically linked library has its package in Depends
-# (dpkg-shlibdeps' answer, plus libssl3 named outright), libpcap is recommended.
+# (dpkg-shlibdeps' answer, plus libssl3 named outright), libpcap and libpq are recommended.
 # Usage: build_deb.sh BUILD_DIR OUT_DIR CHANGELOG
 set -euo pipefail
 build_dir=$1 out_dir=$2 changelog=$3
@@ -29,7 +29,10 @@ echo "Recommends: $(dpkg-deb --field "$deb" Recommends)"
 for needed in libc6 libssl3; do
   grep -qE "(^|, )$needed( |,|$)" <<<"$depends" || fail "Depends lacks $needed"
 done
-grep -q libpcap0.8 <<<"$(dpkg-deb --field "$deb" Recommends)" || fail "Recommends lacks libpcap0.8"
+recommends=$(dpkg-deb --field "$deb" Recommends)
+for wanted in libpcap0.8 libpq5; do
+  grep -qE "(^|, )$wanted( |,|$)" <<<"$recommends" || fail "Recommends lacks $wanted"
+done
 # Every shared library the binary links comes from a package in Depends.
 dpkg-deb --extract "$deb" "$out_dir/tree"
 for library in $(objdump -p "$out_dir/tree/usr/bin/portlens" | awk '/NEEDED/ { print $2 }'); do

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when COMMAND maps a library that portlens loads only on demand (libssl, libcrypto:
-# -sV's TLS, src/detect/tls/openssl_api; libpcap: the SYN scan's filter, src/net/bpf_compiler),
+# -sV's TLS, src/detect/tls/openssl_api; libpcap: the SYN scan's filter, src/net/bpf_compiler;
+# libpq: a postgresql:// store, src/store/postgres/libpq_api),
 # so `portlens port 80` and `portlens sockets` keep their start-up cost (docs/architecture.md,
 # "Start-up cost of small commands"). The dynamic loader itself reports what it maps
 # (LD_DEBUG=files), whether linked (DT_NEEDED) or dlopen'ed, up to the command's exit.
@@ -24,9 +25,9 @@ if ! grep -q 'file=libc\.so' <<<"$maps"; then
   echo "lazy_libraries: the dynamic loader reported nothing for '$*' (LD_DEBUG ignored?)" >&2
   exit 1
 fi
-if loaded=$(grep -E 'file=lib(ssl|crypto|pcap)\.so' <<<"$maps"); then
+if loaded=$(grep -E 'file=lib(ssl|crypto|pcap|pq)\.so' <<<"$maps"); then
   echo "lazy_libraries: '$*' maps a library it should load only on demand:" >&2
   sed -E 's/^ *[0-9]+: *//' <<<"$loaded" >&2
   exit 1
 fi
-echo "lazy_libraries: '$*' maps no libssl, libcrypto or libpcap"
+echo "lazy_libraries: '$*' maps no libssl, libcrypto, libpcap or libpq"

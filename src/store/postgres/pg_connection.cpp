@@ -15,7 +15,7 @@ constexpr Oid kFloat8 = 701;
 constexpr Oid kText = 25;
 
 struct ClearResult {
-  void operator()(PGresult* r) const { PQclear(r); }
+  void operator()(PGresult* r) const { libpq().PQclear(r); }
 };
 using Result = std::unique_ptr<PGresult, ClearResult>;
 
@@ -35,7 +35,7 @@ class PgStatement : public StatementImpl {
 
   bool step() override {
     if (!result_) execute();
-    return ++row_ < PQntuples(result_.get());
+    return ++row_ < libpq().PQntuples(result_.get());
   }
   void reset() override {
     result_.reset();
@@ -54,7 +54,7 @@ class PgStatement : public StatementImpl {
   std::string text(int column) const override { return std::string(cell(column)); }
   bool isNull(int column) const override {
     requireRow(column);
-    return PQgetisnull(result_.get(), row_, column) != 0;
+    return libpq().PQgetisnull(result_.get(), row_, column) != 0;
   }
 
  private:
@@ -72,21 +72,21 @@ class PgStatement : public StatementImpl {
     std::vector<const char*> pointers;
     pointers.reserve(values_.size());
     for (const auto& v : values_) pointers.push_back(v ? v->c_str() : nullptr);
-    result_.reset(PQexecParams(conn_.raw(), sql_.c_str(), static_cast<int>(values_.size()),
-                               types_.data(), pointers.data(), nullptr, nullptr, 0));
+    result_.reset(libpq().PQexecParams(conn_.raw(), sql_.c_str(), static_cast<int>(values_.size()),
+                                       types_.data(), pointers.data(), nullptr, nullptr, 0));
     row_ = -1;
     conn_.check(result_.get(), sql_);
   }
   void requireRow(int column) const {
-    if (!result_ || row_ < 0 || row_ >= PQntuples(result_.get()) || column < 0 ||
-        column >= PQnfields(result_.get())) {
+    if (!result_ || row_ < 0 || row_ >= libpq().PQntuples(result_.get()) || column < 0 ||
+        column >= libpq().PQnfields(result_.get())) {
       throw StoreError("column " + std::to_string(column) + " read without a row");
     }
   }
   std::string_view cell(int column) const {
     requireRow(column);
-    return {PQgetvalue(result_.get(), row_, column),
-            static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+    return {libpq().PQgetvalue(result_.get(), row_, column),
+            static_cast<std::size_t>(libpq().PQgetlength(result_.get(), row_, column))};
   }
 
   PgConnection& conn_;
@@ -102,34 +102,35 @@ void ignoreNotice(void* /*arg*/, const char* /*message*/) {}
 }  // namespace
 
 PGconn* connectPostgres(const std::string& url) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    std::string message = conn ? PQerrorMessage(conn) : "out of memory";
+  PGconn* conn = libpq().PQconnectdb(url.c_str());
+  if (conn == nullptr || libpq().PQstatus(conn) != CONNECTION_OK) {
+    std::string message = conn ? libpq().PQerrorMessage(conn) : "out of memory";
     while (!message.empty() && message.back() == '\n') message.pop_back();
-    PQfinish(conn);
+    libpq().PQfinish(conn);
     throw ConnectionLost("cannot connect to the PostgreSQL database: " + message);
   }
   // "relation already exists, skipping" and the like: not for the server's stderr.
-  PQsetNoticeProcessor(conn, ignoreNotice, nullptr);
+  libpq().PQsetNoticeProcessor(conn, ignoreNotice, nullptr);
   return conn;
 }
 
 PgConnection::PgConnection(const std::string& url) : conn_(connectPostgres(url)) {}
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() { libpq().PQfinish(conn_); }
 
 void PgConnection::check(const PGresult* result, std::string_view sql) {
-  const auto status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  const auto status = result ? libpq().PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    const std::string_view tag = PQcmdStatus(const_cast<PGresult*>(result));
+    const std::string_view tag = libpq().PQcmdStatus(const_cast<PGresult*>(result));
     if (tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE")) {
-      changes_ = std::atoi(PQcmdTuples(const_cast<PGresult*>(result)));
+      changes_ = std::atoi(libpq().PQcmdTuples(const_cast<PGresult*>(result)));
     }
     return;
   }
-  std::string message = result ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
+  std::string message =
+      result ? libpq().PQresultErrorMessage(result) : libpq().PQerrorMessage(conn_);
   while (!message.empty() && message.back() == '\n') message.pop_back();
-  if (PQstatus(conn_) != CONNECTION_OK) {
+  if (libpq().PQstatus(conn_) != CONNECTION_OK) {
     throw ConnectionLost("PostgreSQL connection lost (reopen the store): " + message);
   }
   throw StoreError(message + " (in: " + std::string(sql.substr(0, 60)) + ")");
@@ -137,7 +138,7 @@ void PgConnection::check(const PGresult* result, std::string_view sql) {
 
 void PgConnection::exec(std::string_view sql) {
   const std::string text(sql);
-  Result result(PQexec(conn_, text.c_str()));
+  Result result(libpq().PQexec(conn_, text.c_str()));
   check(result.get(), text);
 }
 

@@ -4,9 +4,8 @@
 // SQLite's are. A lost connection throws StoreError and leaves healthy() false.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include "store/database.h"
+#include "store/postgres/libpq_api.h"
 
 namespace portlens::store {
 
@@ -25,7 +24,7 @@ class PgConnection : public Connection {
   std::unique_ptr<StatementImpl> prepare(std::string_view sql) override;
   int changes() const override { return changes_; }
   void beginWrite(bool writer_lock) override;
-  bool healthy() const override { return PQstatus(conn_) == CONNECTION_OK; }
+  bool healthy() const override { return libpq().PQstatus(conn_) == CONNECTION_OK; }
   bool tableExists(std::string_view name) override;
 
   // For statements: checks a result (throws with the server's message) and counts changes.
