@@ -1,27 +1,15 @@
 #include "alerts/deliverer.h"
 
-#include <unistd.h>
-
-#include <array>
-
 #include "alerts/hmac.h"
 #include "alerts/payloads.h"
 #include "alerts/smtp_socket.h"
 #include "alerts/syslog_socket.h"
+#include "core/host_name.h"
 
 namespace portlens::alerts {
-namespace {
-
-std::string machineName() {
-  std::array<char, 256> name{};
-  if (::gethostname(name.data(), name.size() - 1) != 0) return "localhost";
-  return name.data();
-}
-
-}  // namespace
 
 NetworkDeliverer::NetworkDeliverer(NetworkSettings settings) : settings_(std::move(settings)) {
-  if (settings_.hostname.empty()) settings_.hostname = machineName();
+  if (settings_.hostname.empty()) settings_.hostname = core::localHostName();
 }
 
 void NetworkDeliverer::deliver(const AlertEvent& event, const Destination& destination,

@@ -18,6 +18,7 @@
 #include "cli/syn_runner.h"
 #include "core/clock.h"
 #include "core/error.h"
+#include "core/host_name.h"
 #include "metrics/portlens_metrics.h"
 #include "net/resolver.h"
 #include "server/api_routes.h"
@@ -66,12 +67,6 @@ std::uint32_t probesPerScan(unsigned running_scans) {
 
 namespace {
 
-std::string localHostName() {
-  std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "localhost";
-  return name.data();
-}
-
 void runServe(const server::ServerConfig& config, CommandContext& context) {
   core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
   // Root (or CAP_NET_RAW): SYN scans go to a runner process, this one drops everything
@@ -96,7 +91,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     syn_runner.emplace(SynRunnerOptions{
         config.db, plan.user.name, config.max_running_scans, config.reverse_dns,
         config.log_format == server::LogFormat::kJson ? "json" : "text", ::getpid(),
-        "serve@" + localHostName() + "/" + config.listen + "/syn", config.worker_lease_ms});
+        "serve@" + core::localHostName() + "/" + config.listen + "/syn", config.worker_lease_ms});
   }
   const auto& registry = registry::PortRegistry::builtin();
   // GET /metrics (docs/metrics.md): one registry for the whole server, no globals.
@@ -116,7 +111,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   job_settings.log = &log;
   // One name per serve process and listen address: a restarted server re-registers it and
   // so releases the leases its previous run still held (store/shard_store.h).
-  job_settings.worker_name = "serve@" + localHostName() + "/" + config.listen;
+  job_settings.worker_name = "serve@" + core::localHostName() + "/" + config.listen;
   job_settings.lease_ms = config.worker_lease_ms;
   // Split: SYN shards go to the runner process (a worker with capability syn only).
   if (plan.split()) job_settings.scan_types = {scan::ScanType::kConnect};

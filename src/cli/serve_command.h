@@ -1,13 +1,13 @@
 // `portlens serve [--listen 127.0.0.1:8080] [--db portlens.db] [--config portlens.toml]
-// [--log-format text|json] [--workers N] [--user NAME]`: the web service (page, REST API, live events, job
-// queue), one log line per request and scan on stderr. Prints the URL it serves on stdout once it
-// listens. `--workers N` runs N scan runners in the process (default the config's `workers`, else
-// max_running_scans); 0 leaves scanning to `portlens worker`. SIGINT/SIGTERM stop it gracefully:
-// the listener closes, running shards commit what they found and release their leases, and the next
-// start (or any worker) continues them. Exit codes: 0 after a clean stop; 2 for a bad option or
-// config file; 3 when the listen address or the database cannot be opened. Parsing is apart from
-// running: addServeOptions + buildServeConfig read the command line without running anything
-// (tests/unit/cli).
+// [--log-format text|json] [--workers N] [--user NAME]`: the web service (page, REST API, live
+// events, job queue), one log line per request and scan on stderr. Prints the URL it serves on
+// stdout once it listens. `--workers N` runs N scan runners in the process (default the config's
+// `workers`, else max_running_scans); 0 leaves scanning to `portlens worker`. SIGINT/SIGTERM stop
+// it gracefully: the listener closes, running shards commit what they found and release their
+// leases, and the next start (or any worker) continues them. Exit codes: 0 after a clean stop; 2
+// for a bad option or config file; 3 when the listen address or the database cannot be opened.
+// Parsing is apart from running: addServeOptions + buildServeConfig read the command line without
+// running anything (tests/unit/cli).
 #pragma once
 
 #include <CLI/CLI.hpp>

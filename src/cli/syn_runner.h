@@ -30,7 +30,7 @@ struct SynRunnerOptions {
   unsigned max_running = 2;
   bool reverse_dns = true;
   std::string log_format = "text";
-  pid_t parent = 0;  // serve's pid: the runner exits if it is no longer its parent
+  pid_t parent = 0;                // serve's pid: the runner exits if it is no longer its parent
   std::string name = "serve-syn";  // its name in the workers table (GET /api/v1/workers)
   std::int64_t lease_ms = 15000;   // its shards' lease length (config worker_lease_ms)
 };

@@ -9,22 +9,17 @@
 #include <system_error>
 #include <thread>
 
+#include "cli/serve_privileges.h"
 #include "cli/signals.h"
 #include "core/clock.h"
 #include "core/error.h"
-#include "cli/serve_privileges.h"
+#include "core/host_name.h"
 #include "net/privileges.h"
 #include "store/database.h"
 #include "store/scan_store.h"
 
 namespace portlens::cli {
 namespace {
-
-std::string hostName() {
-  std::array<char, 256> name{};
-  if (gethostname(name.data(), name.size() - 1) != 0) return "localhost";
-  return name.data();
-}
 
 void logShardEnd(const std::string& name, const store::ScanRow& row, const store::Lease& lease,
                  worker::ShardEnd end, const worker::ShardResult& result) {
@@ -86,8 +81,9 @@ void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
 worker::WorkerOptions buildWorkerOptions(const WorkerCommandOptions& options, bool raw_sockets) {
   if (options.name.size() > 128) throw core::UsageError("--name must be at most 128 characters");
   worker::WorkerOptions out;
-  out.info.name = options.name.empty() ? hostName() + "-" + std::to_string(getpid()) : options.name;
-  out.info.address = hostName();
+  out.info.name =
+      options.name.empty() ? core::localHostName() + "-" + std::to_string(getpid()) : options.name;
+  out.info.address = core::localHostName();
   out.info.capabilities.syn = raw_sockets && !options.connect_only;
   out.info.lease_ms = options.lease_ms;
   out.max_scans = options.max_scans;
@@ -95,7 +91,8 @@ worker::WorkerOptions buildWorkerOptions(const WorkerCommandOptions& options, bo
 }
 
 void addWorkerOptions(CLI::App& command, WorkerCommandOptions& options) {
-  command.add_option("--db", options.db, "SQLite database file or postgresql:// URL")->capture_default_str();
+  command.add_option("--db", options.db, "SQLite database file or postgresql:// URL")
+      ->capture_default_str();
   command.add_option("--name", options.name, "Name in the workers list (default HOST-PID)")
       ->check([](const std::string& v) { return v.empty() ? "must not be empty" : ""; });
   command.add_option("--max-scans", options.max_scans, "Shards run at once")

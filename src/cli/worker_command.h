@@ -1,16 +1,16 @@
 // `portlens worker [--db portlens.db] [--name NAME] [--max-scans N] [--lease-ms MS]
-// [--connect-only] [--user NAME]`: a scan worker (worker/worker.h). It registers in the database, leases
-// shards of queued scans, runs them and stores their records, until SIGINT/SIGTERM: then the
+// [--connect-only] [--user NAME]`: a scan worker (worker/worker.h). It registers in the database,
+// leases shards of queued scans, runs them and stores their records, until SIGINT/SIGTERM: then the
 // running shards stop, what they found is committed and their leases are released, so another
 // worker continues at once (a killed worker's leases run out after --lease-ms instead).
 // Capabilities: connect always; syn when it may open raw sockets (root or CAP_NET_RAW) and
 // --connect-only is not given. Started so, it becomes --user (root start) and keeps
-// CAP_NET_RAW only, effective just while a shard opens its sockets (--connect-only: nothing). --max-scans shards run at once (default 1). --name defaults to
-// HOST-PID; names are unique: a worker that starts with a name re-registers it and releases
-// the leases that name still held.
-// Exit codes: 0 after a clean stop; 2 for a bad option; 3 when the database cannot be opened.
-// Parsing is apart from running: addWorkerOptions + buildWorkerOptions read the command line
-// without running anything.
+// CAP_NET_RAW only, effective just while a shard opens its sockets (--connect-only: nothing).
+// --max-scans shards run at once (default 1). --name defaults to HOST-PID; names are unique: a
+// worker that starts with a name re-registers it and releases the leases that name still held. Exit
+// codes: 0 after a clean stop; 2 for a bad option; 3 when the database cannot be opened. Parsing is
+// apart from running: addWorkerOptions + buildWorkerOptions read the command line without running
+// anything.
 #pragma once
 
 #include <CLI/CLI.hpp>

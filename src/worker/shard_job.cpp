@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "core/port_spec.h"
-#include "net/reverse_names.h"
 #include "net/privileges.h"
+#include "net/reverse_names.h"
 #include "scan/launcher.h"
 #include "scan/target_space.h"
 #include "worker/resume_plan.h"
