@@ -40,14 +40,15 @@ bool fileExists(const std::string& path) {
 }
 
 // One log line that says what the web process gave up (docs/deploy.md, "Privilege model").
+// `runner` 0: no SYN runner (--workers 0: scans are left to `portlens worker` processes).
 std::string droppedLine(const PrivilegePlan& plan, pid_t runner) {
   std::string who = plan.start == PrivilegeStart::kRoot
                         ? fmt::format("root -> user {} (uid {})", plan.user.name, plan.user.uid)
                         : fmt::format("uid {}", ::getuid());
   return fmt::format(
-      "privileges dropped: web process {}, every capability cleared, no_new_privs; SYN scans run "
-      "in process {} with CAP_NET_RAW only",
-      who, runner);
+      "privileges dropped: web process {}, every capability cleared, no_new_privs; {}", who,
+      runner > 0 ? fmt::format("SYN scans run in process {} with CAP_NET_RAW only", runner)
+                 : std::string("no scan runs in this process (--workers 0)"));
 }
 
 }  // namespace
@@ -86,8 +87,9 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   if (plan.start == PrivilegeStart::kRoot) prepareDatabaseFor(config.db, plan.user, db_created);
   // Started before any thread exists here (fork), and before the listener is bound, so the
   // runner inherits neither; it takes the SYN scans, serve's own runners the connect ones.
+  // --workers 0: this process scans nothing, SYN shards are left to `portlens worker`s too.
   std::optional<SynRunnerProcess> syn_runner;
-  if (plan.split()) {
+  if (plan.split() && config.inProcessWorkers() > 0) {
     syn_runner.emplace(SynRunnerOptions{
         config.db, plan.user.name, config.max_running_scans, config.reverse_dns,
         config.log_format == server::LogFormat::kJson ? "json" : "text", ::getpid(),
@@ -146,7 +148,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // privilege. Still one thread, so every capability set goes with it.
   if (plan.split()) {
     net::dropEverything(plan.start == PrivilegeStart::kRoot ? &plan.user : nullptr);
-    log.event("info", droppedLine(plan, syn_runner->pid()));
+    log.event("info", droppedLine(plan, syn_runner ? syn_runner->pid() : 0));
   }
   // Block SIGINT/SIGTERM before any thread starts, so only the signal thread receives them.
   StopSignal stop;

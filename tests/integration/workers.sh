@@ -62,9 +62,13 @@ listen = "127.0.0.1:$PORT"
 db = "$DB"
 shard_pairs = 1000
 reverse_dns = false
+user = "nobody"
 TOML
 admin=$("$bin" token create --name admin --admin --allow 127.0.0.0/8 --db "$DB" 2>/dev/null)
 other=$("$bin" token create --name other --db "$DB" 2>/dev/null)
+# Started as root, serve and the workers become nobody (docs/deploy.md, "Privilege model"):
+# the database and its folder are theirs.
+chown -R nobody: "$work"
 "$bin" serve --config "$work/portlens.toml" --workers 0 >"$work/serve.out" 2>"$work/serve.err" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -85,7 +89,7 @@ shards=$(sqlite3 "$DB" "SELECT COUNT(*) FROM shards WHERE scan_id = $id")
 [ "$shards" -eq 20 ] || die "scan $id has $shards shards, expected 20"
 
 start_worker() {
-  "$bin" worker --db "$DB" --name "$1" --lease-ms "$LEASE_MS" 2>>"$work/$1.err" &
+  "$bin" worker --db "$DB" --name "$1" --lease-ms "$LEASE_MS" --user nobody 2>>"$work/$1.err" &
   pids+=($!)
 }
 start_worker w1
