@@ -51,4 +51,13 @@ check() {
 }
 check "$work/plain" no
 check "$work/syn" yes
+# The worker template, as one instance: the same grants as portlens.service without the drop-in.
+mkdir -p "$work/worker"
+cp "$work/package/lib/systemd/system/portlens-worker@.service" \
+  "$work/worker/portlens-worker@lab.service"
+if ! with_package_usr systemd-analyze verify "$work/worker/portlens-worker@lab.service" \
+  >"$work/verify.log" 2>&1 || [ -s "$work/verify.log" ]; then
+  cat "$work/verify.log" >&2
+  fail "systemd-analyze verify portlens-worker@lab.service"
+fi
 [ "$failures" -eq 0 ] || exit 1
