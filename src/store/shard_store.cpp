@@ -217,13 +217,13 @@ void ShardStore::releaseShard(const Lease& lease, const std::string& worker) {
   st.step();
 }
 
-void ShardStore::failScan(std::int64_t scan_id, const std::string& error) {
+void ShardStore::endScan(std::int64_t scan_id, std::string_view status, const std::string& error) {
   Transaction tx(db_);
   auto st = db_.prepare(
-      "UPDATE scans SET status = 'failed', error = ?2, finished_ms = ?3, eta_seconds = 0, "
+      "UPDATE scans SET status = ?2, error = ?3, finished_ms = ?4, eta_seconds = 0, "
       "probes_per_second = 0, completion_pending = 1 "
       "WHERE id = ?1 AND status IN ('queued', 'running')");
-  st.bind(1, scan_id).bind(2, error).bind(3, nowMs());
+  st.bind(1, scan_id).bind(2, status).bind(3, error).bind(4, nowMs());
   st.step();
   auto shards = db_.prepare(
       "UPDATE shards SET state = 'done', lease_until_ms = 0, probes_per_second = 0 "
@@ -233,21 +233,11 @@ void ShardStore::failScan(std::int64_t scan_id, const std::string& error) {
   tx.commit();
 }
 
-void ShardStore::cancelScan(std::int64_t scan_id) {
-  Transaction tx(db_);
-  auto st = db_.prepare(
-      "UPDATE scans SET status = 'cancelled', finished_ms = ?2, eta_seconds = 0, "
-      "probes_per_second = 0, completion_pending = 1 "
-      "WHERE id = ?1 AND status IN ('queued', 'running')");
-  st.bind(1, scan_id).bind(2, nowMs());
-  st.step();
-  auto shards = db_.prepare(
-      "UPDATE shards SET state = 'done', lease_until_ms = 0, probes_per_second = 0 "
-      "WHERE scan_id = ?1");
-  shards.bind(1, scan_id);
-  shards.step();
-  tx.commit();
+void ShardStore::failScan(std::int64_t scan_id, const std::string& error) {
+  endScan(scan_id, "failed", error);
 }
+
+void ShardStore::cancelScan(std::int64_t scan_id) { endScan(scan_id, "cancelled", ""); }
 
 int ShardStore::sweepCancelled() {
   const auto now = nowMs();

@@ -113,6 +113,8 @@ class ShardStore {
 
  private:
   std::int64_t nowMs();
+  // A scan ends as `status` (failed, cancelled) with `error`; every shard of it is done.
+  void endScan(std::int64_t scan_id, std::string_view status, const std::string& error);
   Database& db_;
   core::Clock& clock_;
 };
