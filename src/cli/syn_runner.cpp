@@ -10,7 +10,6 @@
 #include <csignal>
 #include <memory>
 #include <system_error>
-#include <thread>
 #include <vector>
 
 #include "cli/serve_command.h"
@@ -56,7 +55,7 @@ void runSynRunner(const SynRunnerOptions& options, CommandContext& context) {
   settings.lease_ms = options.lease_ms;
   server::JobRunner jobs(options.db, options.max_running, settings, clock);
   jobs.start();
-  while (!stop.flag().load()) std::this_thread::sleep_for(kStopPoll);
+  while (!stop.flag().load()) clock.sleepFor(kStopPoll);
   jobs.stop();
   context.exit_code = core::kExitOk;
 }
@@ -93,15 +92,16 @@ SynRunnerProcess::~SynRunnerProcess() { stop(); }
 void SynRunnerProcess::stop() {
   if (pid_ <= 0) return;
   ::kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + kStopGrace;
+  core::SystemClock clock;
+  const auto deadline = clock.now() + kStopGrace;
   int status = 0;
   while (::waitpid(pid_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
+    if (clock.now() > deadline) {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, &status, 0);
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    clock.sleepFor(std::chrono::milliseconds(50));
   }
   pid_ = -1;
 }

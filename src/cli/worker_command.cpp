@@ -7,7 +7,6 @@
 #include <chrono>
 #include <memory>
 #include <system_error>
-#include <thread>
 
 #include "cli/serve_privileges.h"
 #include "cli/signals.h"
@@ -70,7 +69,7 @@ void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
   }
   fmt::print(stderr, "portlens worker {}: running ({}), {} shard(s) at once, lease {} ms\n", name,
              capabilities, options.max_scans, options.lease_ms);
-  while (!stop.flag().load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  while (!stop.flag().load()) clock.sleepFor(std::chrono::milliseconds(100));
   worker.stop();
   fmt::print(stderr, "portlens worker {}: stopped\n", name);
   context.exit_code = core::kExitOk;
