@@ -2,8 +2,8 @@
 # Scan workers on PostgreSQL in the lab (issue 12): a throwaway cluster (tests/support/
 # pg_cluster.sh, Unix socket in the work dir: no TCP anywhere), two front ends
 # (`serve --workers 0`, A and B, their own configs) and three `portlens worker` processes, all
-# in the lab's scanner namespace. A full-range connect scan of three lab hosts, submitted
-# through A and split into 12 shards (shard_pairs = 16384); in the middle one worker is killed
+# in the lab's scanner namespace. A full-range connect scan of two lab hosts (IPv4 and IPv6),
+# submitted through A and split into 8 shards (shard_pairs = 16384); in the middle one worker is killed
 # with -9, then PostgreSQL is restarted (pg_ctl restart -m fast). Checked:
 #  - the scan ends `done`, its results read through B equal the lab's truth (check_truth);
 #  - no (scan, ip, port) is stored twice (psql on the cluster);
@@ -54,7 +54,7 @@ sql() { psql -X -q -At -h "$PG_DIR" -U postgres -d portlens -c "$1"; }
 PORT_A=18081
 PORT_B=18082
 LEASE_MS=1500
-HOSTS=(198.19.0.7 198.19.0.8 2001:2:0:1::7)
+HOSTS=(198.19.0.7 2001:2:0:1::7)
 PAIRS=$((65535 * ${#HOSTS[@]}))
 
 # --- two front ends, each with its own config, scanning nothing themselves ---------------
@@ -109,7 +109,7 @@ api POST /api/v1/scans "{\"targets\":\"$targets\",\"ports\":\"1-65535\",\"mode\"
 [ "$HTTP_STATUS" = 202 ] || die "POST /api/v1/scans through A: $HTTP_STATUS $(cat "$WORK_DIR/body")"
 ID=$(json_field '["id"]' <"$WORK_DIR/body")
 shards=$(sql "SELECT count(*) FROM shards WHERE scan_id = $ID")
-[ "$shards" -ge 12 ] || die "scan $ID has $shards shards, expected at least 12"
+[ "$shards" -eq 8 ] || die "scan $ID has $shards shards, expected 8"
 
 # A client following every state live through A, in the background.
 in_lab 120 curl -sN -H "Authorization: Bearer $LAB" \
@@ -141,7 +141,7 @@ wait_done_over() {  # wait_done_over N SECONDS: ports_done (through B) > N
 }
 
 # --- kill -9 of w1 while it holds a lease -------------------------------------------------
-wait_done_over 25000 30
+wait_done_over 20000 40
 for _ in $(seq 1 50); do
   held=$(sql "SELECT count(*) FROM shards WHERE scan_id = $ID AND worker = 'w1' AND state = 'leased'")
   [ "$held" -ge 1 ] && break
@@ -153,7 +153,7 @@ wait "$W1_PID" 2>/dev/null || true
 say "kill -9 w1 holding $held shard(s) at $(scan_field "$PORT_B" '["ports_done"]') ports done"
 
 # --- restart of PostgreSQL in the middle ---------------------------------------------------
-wait_done_over 70000 40
+wait_done_over 50000 40
 before=$(scan_field "$PORT_B" '["ports_done"]')
 runuser -u postgres -- "$pg_bindir/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 30 restart \
   >>"$WORK_DIR/pg_restart.log" 2>&1 || { cat "$PG_DIR/server.log" >&2; die "pg_ctl restart failed"; }
