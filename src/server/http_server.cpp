@@ -15,8 +15,8 @@
 #include "server/metrics_endpoint.h"
 #include "server/route_template.h"
 #include "server/server_log.h"
-#include "store/database.h"
 #include "server/tls_context.h"
+#include "store/database.h"
 #include "target_policy/forwarded.h"
 
 namespace portlens::server {

@@ -3,8 +3,8 @@
 # pg_cluster.sh, Unix socket in the work dir: no TCP anywhere), two front ends
 # (`serve --workers 0`, A and B, their own configs) and three `portlens worker` processes, all
 # in the lab's scanner namespace. A full-range connect scan of two lab hosts (IPv4 and IPv6),
-# submitted through A and split into 8 shards (shard_pairs = 16384); in the middle one worker is killed
-# with -9, then PostgreSQL is restarted (pg_ctl restart -m fast). Checked:
+# submitted through A and split into 8 shards (shard_pairs = 16384); in the middle one worker
+# is killed with -9, then PostgreSQL is restarted (pg_ctl restart -m fast). Checked:
 #  - the scan ends `done`, its results read through B equal the lab's truth (check_truth);
 #  - no (scan, ip, port) is stored twice (psql on the cluster);
 #  - a client streaming every state from A (SSE) got every stored record exactly once, though
