@@ -133,6 +133,11 @@ void AlertDispatcher::loop() {
     } catch (const std::exception& e) {
       // A busy or broken database: say so and try again at the next poll.
       fmt::print(stderr, "portlens serve: alert dispatcher: {}\n", e.what());
+      // A lost PostgreSQL connection does not come back by itself: reopen at the next poll.
+      if (db && !db->healthy()) {
+        outbox.reset();
+        db.reset();
+      }
     }
     std::unique_lock lock(mutex_);
     // The condition variable only bounds how long the thread idles; every time the dispatcher

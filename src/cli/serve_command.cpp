@@ -28,6 +28,7 @@
 #include "server/server_config.h"
 #include "server/server_log.h"
 #include "server/store_pool.h"
+#include "store/database.h"
 #include "store/monitor_store.h"
 #include "store/scan_store.h"
 
@@ -75,7 +76,10 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   // so a database serve creates as root can be given to the user.
   const PrivilegePlan plan = planPrivileges(config.user);
   const bool db_created = !fileExists(config.db);
-  if (plan.start == PrivilegeStart::kRoot) checkDatabaseFolder(config.db, plan.user);
+  // A PostgreSQL store has no file or folder for the user to write (as for `worker`).
+  const bool file_db_as_root =
+      plan.start == PrivilegeStart::kRoot && !store::isPostgresUrl(config.db);
+  if (file_db_as_root) checkDatabaseFolder(config.db, plan.user);
   // Opens (creates, migrates) the database before anything else. Scans left running by a
   // stopped server are not requeued here: their shards' leases run out (or were released)
   // and any worker continues them.
@@ -84,7 +88,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   } catch (const store::StoreError& e) {
     throw std::system_error(EIO, std::generic_category(), e.what());
   }
-  if (plan.start == PrivilegeStart::kRoot) prepareDatabaseFor(config.db, plan.user, db_created);
+  if (file_db_as_root) prepareDatabaseFor(config.db, plan.user, db_created);
   // Started before any thread exists here (fork), and before the listener is bound, so the
   // runner inherits neither; it takes the SYN scans, serve's own runners the connect ones.
   // --workers 0: this process scans nothing, SYN shards are left to `portlens worker`s too.

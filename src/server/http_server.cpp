@@ -16,6 +16,7 @@
 #include "server/route_template.h"
 #include "server/server_log.h"
 #include "server/tls_context.h"
+#include "store/database.h"
 #include "target_policy/forwarded.h"
 
 namespace portlens::server {
@@ -221,9 +222,14 @@ struct HttpServer::Impl {
     while (!stopping.load()) {
       out.clear();
       bool more = false;
-      {
+      try {
         auto store = pool.take();
         more = cursor.poll(*store, events, out);
+      } catch (const store::ConnectionLost& e) {
+        // PostgreSQL went away (a restart): the pool drops that connection, the stream stays
+        // open (keep-alives) and goes on from its cursor once a new one opens. Whatever poll
+        // wrote before the loss is consistent with the cursor and is sent.
+        log.event("warning", "event stream of scan " + std::to_string(id) + ": " + e.what());
       }
       const auto now = clock.now();
       if (out.empty() && now - last_write >= kHeartbeat) out = ": keep-alive\n\n";

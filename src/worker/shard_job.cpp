@@ -8,6 +8,7 @@
 #include "net/reverse_names.h"
 #include "scan/launcher.h"
 #include "scan/target_space.h"
+#include "store/database.h"
 #include "worker/resume_plan.h"
 
 namespace portlens::worker {
@@ -103,6 +104,11 @@ ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const s
       if (summary.interrupted) result.outcome = ShardOutcome::kStopped;
     }
     result.probes_sent = observer.probesSent();
+  } catch (const store::ConnectionLost& e) {
+    // PostgreSQL went away (a restart): not the scan's fault. The lease runs out and the shard
+    // continues from what was stored, here or on another worker.
+    result.outcome = ShardOutcome::kConnectionLost;
+    result.error = e.what();
   } catch (const std::exception& e) {
     result.outcome = ShardOutcome::kFailed;
     result.error = e.what();

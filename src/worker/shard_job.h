@@ -17,7 +17,7 @@
 
 namespace portlens::worker {
 
-enum class ShardOutcome { kFinished, kStopped, kFailed };
+enum class ShardOutcome { kFinished, kStopped, kFailed, kConnectionLost };
 
 struct ShardResult {
   ShardOutcome outcome = ShardOutcome::kFinished;

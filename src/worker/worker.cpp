@@ -96,6 +96,7 @@ void Worker::runnerLoop() {
       auto lease = store::ShardStore(*store).lease(options_.info);
       if (lease) {
         runLease(*store, *lease);
+        if (!store->database().healthy()) store.reset();
         continue;
       }
     } catch (const std::exception& e) {
@@ -135,7 +136,14 @@ void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
     if (auto now = store.scan(lease.scan_id)) cancelled = now->cancel_requested;
   }
   ShardEnd end = ShardEnd::kReleased;
-  if (result.outcome == ShardOutcome::kFailed) {
+  if (result.outcome == ShardOutcome::kConnectionLost) {
+    // Nothing to write on a lost connection (and failing the scan would be wrong): this
+    // runner no longer heartbeats the shard, so its lease runs out and the shard is leased
+    // again; the runner reopens its store.
+    fmt::print(stderr, "portlens worker {}: scan {} shard {}: {}\n", options_.info.name,
+               lease.scan_id, lease.shard_index, result.error);
+    end = ShardEnd::kLost;
+  } else if (result.outcome == ShardOutcome::kFailed) {
     shards.failScan(lease.scan_id, result.error);
     end = ShardEnd::kFailed;
   } else if (result.outcome == ShardOutcome::kFinished) {
