@@ -15,12 +15,15 @@
 #   monitors a monitor's 500 runs through the store: DB size vs one run, CPU per run
 #            (bench/monitors.sh)
 #   alerts   alert latency, finding event committed -> webhook received, p50/p99 (bench/alerts.sh)
+#   workers  scan workers on PostgreSQL: probes/s with 1, 2, 4 workers at one per-shard rate,
+#            lease overhead (queued -> first lease), full range on SQLite vs PostgreSQL
+#            (bench/workers.sh)
 # Environment: BENCH_PARTS (default: all parts), plus each part's own variables.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -eq 1 ] || { echo "usage: bench/run.sh PATH_TO_PORTLENS" >&2; exit 2; }
-ALL_PARTS="connect syn web sockets startup detect metrics monitors alerts"
+ALL_PARTS="connect syn web sockets startup detect metrics monitors alerts workers"
 PARTS=${BENCH_PARTS:-$ALL_PARTS}
 
 mkdir -p "$BENCH_DIR/results"

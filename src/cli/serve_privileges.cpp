@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "store/database.h"
 
 namespace portlens::cli {
 
@@ -40,6 +41,8 @@ namespace {
 }  // namespace
 
 void checkDatabaseFolder(const std::string& db, const net::ServiceUser& user) {
+  // A PostgreSQL store has no file here: the server decides who may write it.
+  if (store::isPostgresUrl(db)) return;
   const std::filesystem::path file(db);
   const std::string folder = file.has_parent_path() ? file.parent_path().string() : ".";
   struct stat info {};
@@ -51,6 +54,7 @@ void checkDatabaseFolder(const std::string& db, const net::ServiceUser& user) {
 }
 
 void prepareDatabaseFor(const std::string& db, const net::ServiceUser& user, bool created) {
+  if (store::isPostgresUrl(db)) return;
   checkDatabaseFolder(db, user);
   struct stat info {};
   for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {

@@ -29,6 +29,9 @@ namespace portlens::store {
 // PostgreSQL: appendResults notifies this channel with the scan id (as text) when it stored
 // new rows, in its transaction (delivered at commit). change_listener.h waits for it.
 inline constexpr std::string_view kResultsChannel = "portlens_results";
+// PostgreSQL: queueing a scan's shards notifies this channel with the scan id, so idle
+// `portlens worker` processes lease at once instead of at their next poll.
+inline constexpr std::string_view kShardsChannel = "portlens_shards";
 
 enum class ScanStatus { kQueued, kRunning, kDone, kFailed, kCancelled };
 std::string_view toString(ScanStatus status);
