@@ -59,7 +59,8 @@ class PgStatement : public StatementImpl {
 
  private:
   void set(int index, std::optional<std::string> value, Oid type) {
-    if (index < 1 || index > 999) throw StoreError("bind: parameter index out of range");
+    // PostgreSQL's protocol counts parameters in 16 bits.
+    if (index < 1 || index > 65535) throw StoreError("bind: parameter index out of range");
     const auto slot = static_cast<std::size_t>(index - 1);
     if (values_.size() <= slot) {
       values_.resize(slot + 1);

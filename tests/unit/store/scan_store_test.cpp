@@ -151,6 +151,37 @@ TEST_P(ScanStoreTest, ResultsKeepTheFirstAnswerAndOrder) {
   EXPECT_EQ(store.donePorts(id).size(), 4u);
 }
 
+// A batch larger than one INSERT statement (500 rows), with a port repeated inside it and
+// across statements: each (ip, port) stored once with its first answer, counts exact, seq in
+// the batch's order.
+TEST_P(ScanStoreTest, LargeBatchesStoreEachPortOnceInOrder) {
+  ScanStore store(path_, clock_);
+  auto id = store.insertScan(newScan());
+  std::vector<scan::PortRecord> batch;
+  for (std::uint16_t port = 1; port <= 1200; ++port) {
+    batch.push_back(
+        rec("198.19.0.7", port, port % 3 == 0 ? scan::PortState::kOpen : scan::PortState::kClosed));
+  }
+  batch.push_back(rec("198.19.0.7", 3, scan::PortState::kClosed));    // same statement as 3
+  batch.push_back(rec("198.19.0.7", 600, scan::PortState::kClosed));  // a later statement
+  store.appendResults(id, batch, batch.size(), 100, 0);
+  const auto row = store.scan(id).value();
+  EXPECT_EQ(row.ports_done, 1200u);
+  EXPECT_EQ(row.counts.open, 400u);
+  EXPECT_EQ(row.counts.closed, 800u);
+  const auto all =
+      store.results(id, {scan::kAllPortStates.begin(), scan::kAllPortStates.end()}, 0, 2000);
+  ASSERT_EQ(all.size(), 1200u);
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(all[i].record.port, i + 1) << "seq follows the batch's order";
+    if (i > 0) {
+      EXPECT_LT(all[i - 1].seq, all[i].seq);
+    }
+  }
+  EXPECT_EQ(all[2].record.state, scan::PortState::kOpen) << "port 3 keeps its first answer";
+  EXPECT_EQ(all[599].record.state, scan::PortState::kOpen) << "port 600 too";
+}
+
 // A database written before results kept the TTL opens, gains the column once (two
 // connections open it), keeps its rows, and stores TTLs from then on.
 TEST_P(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
