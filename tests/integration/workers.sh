@@ -137,7 +137,7 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $other" 
 curl -sf -H "Authorization: Bearer $admin" "$API/workers" >"$work/workers.json"
 /usr/bin/python3 - "$work/workers.json" <<'PY' || die "workers list: $(cat "$work/workers.json")"
 import json, sys, time
-# Started as root, serve also runs a SYN runner process (serve@HOST/ADDR/syn): listed too.
+# A front end started as root with runners also lists its SYN runner (serve@HOST/ADDR/syn).
 workers = {w["name"]: w for w in json.load(open(sys.argv[1]))["workers"]
            if not w["name"].endswith("/syn")}
 assert set(workers) == {"w1", "w2"}, workers
