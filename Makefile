@@ -21,11 +21,18 @@ build: configure
 
 # The web service on 127.0.0.1:8080 (page and API; it prints its URL). Ctrl-C stops it;
 # scans still running are resumed by the next `make run`. LISTEN, DB and CONFIG override.
+# As root, serve drops to an unprivileged user once it listens (docs/deploy.md, "Privilege
+# model"): the database lives in $(RUN_DIR), a folder given to that user (nobody).
 LISTEN ?= 127.0.0.1:8080
-DB ?= $(BUILD_DIR)/portlens.db
+RUN_DIR := $(BUILD_DIR)/run
+DB ?= $(RUN_DIR)/portlens.db
 CONFIG ?=
+AS_ROOT := $(filter 0,$(shell id -u))
 run: build
-	$(PORTLENS) serve --listen $(LISTEN) --db $(DB) $(if $(CONFIG),--config $(CONFIG))
+	@mkdir -p $(RUN_DIR)
+	@$(if $(AS_ROOT),chown nobody: $(RUN_DIR) $(wildcard $(RUN_DIR)/portlens.db*))
+	$(PORTLENS) serve --listen $(LISTEN) --db $(DB) $(if $(CONFIG),--config $(CONFIG)) \
+	  $(if $(AS_ROOT),--user nobody)
 
 # The whole suite: unit, integration (network-namespace lab; skipped when not root),
 # fuzz-corpus replays and the lint checks (format, shellcheck, layering, clang-tidy), through
