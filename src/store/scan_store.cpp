@@ -74,6 +74,23 @@ core::TargetSet decodeTargets(const std::string& text) {
   return set;
 }
 
+// One results row: columns scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl,
+// service, bound at parameters base+1 .. base+10.
+constexpr int kRecordColumns = 10;
+void bindRecord(Statement& st, int base, std::int64_t scan_id, const scan::PortRecord& r) {
+  st.bind(base + 1, scan_id).bind(base + 2, r.ip.toString());
+  st.bind(base + 3, std::int64_t{r.port}).bind(base + 4, static_cast<std::int64_t>(r.state));
+  st.bind(base + 5, static_cast<std::int64_t>(r.reason));
+  st.bind(base + 6, static_cast<std::int64_t>(r.rtt.count()));
+  st.bind(base + 7, std::int64_t{r.attempts}).bind(base + 8, r.hostname);
+  st.bind(base + 9, std::int64_t{r.ttl});
+  if (r.service) {
+    st.bind(base + 10, encodeService(*r.service));
+  } else {
+    st.bindNull(base + 10);
+  }
+}
+
 }  // namespace
 
 std::string_view toString(ScanStatus status) {
@@ -326,14 +343,31 @@ bool ScanStore::requestCancel(std::int64_t id) {
   return changed;
 }
 
-scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
+namespace {
+
+// SQLite: one prepared statement, run per record (no round trip; the fastest form there).
+scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
+                             const std::vector<scan::PortRecord>& records) {
+  auto st = db.prepare(
+      "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
+      "service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
+  scan::StateCounts added;
+  for (const auto& r : records) {
+    st.reset();
+    bindRecord(st, 0, scan_id, r);
+    st.step();
+    if (db.changes() > 0) ++added[r.state];
+  }
+  return added;
+}
+
+// PostgreSQL: every statement is a round trip to the server, and one per record made a
+// full-range scan 13.5x slower than on SQLite (bench/workers.sh). Many rows per statement;
+// RETURNING lists the rows actually inserted (a port stored before returns nothing), so the
+// counts stay exact. 10 parameters a row stays far below the protocol's 65535.
+scan::StateCounts insertBatched(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records) {
-  // Many rows per statement: on PostgreSQL every statement is a round trip to the server, and
-  // one per record made a full-range scan 13.5x slower than on SQLite (bench/workers.sh).
-  // RETURNING lists the rows actually inserted (a conflict, a port stored before, returns
-  // nothing), so the counts stay exact. 10 parameters a row stays far below both limits.
   constexpr std::size_t kRowsPerStatement = 500;
-  constexpr int kColumns = 10;
   scan::StateCounts added;
   for (std::size_t first = 0; first < records.size(); first += kRowsPerStatement) {
     const std::size_t count = std::min(kRowsPerStatement, records.size() - first);
@@ -341,9 +375,9 @@ scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
         "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
         "service) VALUES ";
     for (std::size_t row = 0; row < count; ++row) {
-      const int base = static_cast<int>(row) * kColumns;
+      const int base = static_cast<int>(row) * kRecordColumns;
       sql += row == 0 ? "(" : ", (";
-      for (int column = 1; column <= kColumns; ++column) {
+      for (int column = 1; column <= kRecordColumns; ++column) {
         sql += (column == 1 ? "?" : ", ?") + std::to_string(base + column);
       }
       sql += ")";
@@ -351,22 +385,20 @@ scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
     sql += " ON CONFLICT DO NOTHING RETURNING state";
     auto st = db.prepare(sql);
     for (std::size_t row = 0; row < count; ++row) {
-      const auto& r = records[first + row];
-      const int b = static_cast<int>(row) * kColumns;
-      st.bind(b + 1, scan_id).bind(b + 2, r.ip.toString()).bind(b + 3, std::int64_t{r.port});
-      st.bind(b + 4, static_cast<std::int64_t>(r.state));
-      st.bind(b + 5, static_cast<std::int64_t>(r.reason));
-      st.bind(b + 6, static_cast<std::int64_t>(r.rtt.count()));
-      st.bind(b + 7, std::int64_t{r.attempts}).bind(b + 8, r.hostname);
-      st.bind(b + 9, std::int64_t{r.ttl});
-      if (r.service) {
-        st.bind(b + 10, encodeService(*r.service));
-      } else {
-        st.bindNull(b + 10);
-      }
+      bindRecord(st, static_cast<int>(row) * kRecordColumns, scan_id, records[first + row]);
     }
     while (st.step()) ++added[static_cast<scan::PortState>(st.integer(0))];
   }
+  return added;
+}
+
+}  // namespace
+
+scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
+                                const std::vector<scan::PortRecord>& records) {
+  const scan::StateCounts added = db.backend() == Backend::kPostgres
+                                      ? insertBatched(db, scan_id, records)
+                                      : insertEach(db, scan_id, records);
   if (db.backend() == Backend::kPostgres && added.total() > 0) {
     // Delivered at commit, to every listening session (change_listener.h): event streams on
     // any front end wake for this scan, whichever worker wrote it.
