@@ -223,6 +223,37 @@ smb = smb_header + smb_body
 sample("smb_samba", "SMB2Negotiate", b"\x00" + struct.pack(">I", len(smb))[1:] + smb,
        "microsoft-ds", product="Samba smbd")
 
+# Kubernetes API servers as GET /version finds them beyond the 1.28 default above.
+# Since 1.33 the emulation and compatibility versions sit between minor and gitVersion.
+kube_133 = (b'{\n  "major": "1",\n  "minor": "33",\n  "emulationMajor": "1",\n'
+            b'  "emulationMinor": "33",\n  "minCompatibilityMajor": "1",\n'
+            b'  "minCompatibilityMinor": "32",\n  "gitVersion": "v1.33.2",\n'
+            b'  "gitCommit": "3e0b1c5d8a7f6e4d2c1b0a9f8e7d6c5b4a3f2e1d",\n'
+            b'  "gitTreeState": "clean",\n  "buildDate": "2025-06-17T18:36:06Z",\n'
+            b'  "goVersion": "go1.24.4",\n  "compiler": "gc",\n  "platform": "linux/arm64"\n}')
+kube_headers = [b"Audit-Id: 9d2f6a41-7c3e-4b1a-8e5f-0a6b2c4d8e13",
+                b"Cache-Control: no-cache, private", b"Content-Type: application/json",
+                b"Date: Wed, 02 Dec 2026 03:41:43 GMT"]
+sample("kubernetes_version_1_33", "KubernetesVersion",
+       http(b"200 OK", kube_headers + [b"Content-Length: %d" % len(kube_133)], kube_133),
+       "http", product="Kubernetes API server", version="1.33.2", info="linux/arm64")
+# --anonymous-auth=false: every path, /version too, is a compact one-line 401 Status, named
+# through the probe's GetRequest fallback.
+kube_401 = (b'{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure",'
+            b'"message":"Unauthorized","reason":"Unauthorized","code":401}\n')
+sample("kubernetes_version_unauthorized", "KubernetesVersion",
+       http(b"401 Unauthorized", kube_headers + [b"Content-Length: %d" % len(kube_401)], kube_401),
+       "http", product="Kubernetes API server", info="anonymous: Unauthorized")
+# Anonymous allowed but system:public-info-viewer removed: 403 for /version itself.
+kube_403 = (b'{\n  "kind": "Status",\n  "apiVersion": "v1",\n  "metadata": {},\n'
+            b'  "status": "Failure",\n  "message": "forbidden: User \\"system:anonymous\\" '
+            b'cannot get path \\"/version\\"",\n  "reason": "Forbidden",\n  "details": {},\n'
+            b'  "code": 403\n}')
+sample("kubernetes_version_forbidden", "KubernetesVersion",
+       http(b"403 Forbidden", kube_headers + [b"X-Content-Type-Options: nosniff",
+                                              b"Content-Length: %d" % len(kube_403)], kube_403),
+       "http", product="Kubernetes API server", info="anonymous: Forbidden")
+
 sample("hostile_escape_banner", "NULL", b"\x1b[31m<script>alert(1)</script>\x07\r\n", "NOMATCH")
 sample("empty", "GetRequest", b"", "NOMATCH")
 
