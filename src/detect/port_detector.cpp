@@ -121,21 +121,25 @@ void PortDetector::startNextProbe(TimePoint now) {
   connect(*probe);
 }
 
-void PortDetector::connect(std::size_t probe) {
+void PortDetector::connect(std::size_t probe, int attempt) {
   Connection c;
   c.id = next_id_++;
   c.probe = probe;
   c.is_null = db_.probes[probe].payload.empty();
-  pending_.push_back(
-      {.kind = DetectAction::Kind::kConnect, .connection = c.id, .tunnel = query_.tunnel});
+  pending_.push_back({.kind = DetectAction::Kind::kConnect,
+                      .connection = c.id,
+                      .tunnel = query_.tunnel,
+                      .attempt = attempt});
   connections_.push_back(std::move(c));
 }
 
 // Schedules `probe` on a fresh connection after retry_after x 2^(retries so far); false when
 // the port's retry budget is spent.
+// Either way the port counts as overloaded from now on (see widenTime).
 bool PortDetector::retryLater(std::size_t probe, TimePoint now) {
+  overloaded_ = true;
   if (retries_used_ >= timing_.max_retries) return false;
-  retries_.push_back({now + timing_.retry_after * (1 << retries_used_), probe});
+  retries_.push_back({now + timing_.retry_after * (1 << retries_used_), probe, retries_used_ + 1});
   ++retries_used_;
   return true;
 }
@@ -147,7 +151,7 @@ void PortDetector::startDueRetries(TimePoint now) {
     due.push_back(r);
     return true;
   });
-  for (const Retry& r : due) connect(r.probe);
+  for (const Retry& r : due) connect(r.probe, r.attempt);
 }
 
 bool PortDetector::probeRunning() const {
@@ -159,7 +163,9 @@ bool PortDetector::probeRunning() const {
 
 // The next probe may start alongside the running ones once all of them (the NULL wait
 // included) are connected and have had no matching answer for parallel_after, and no retry
-// is pending (a peer that just refused a connection gets no more at once).
+// is pending (a peer that just refused a connection gets no more at once). On an overloaded
+// port one probe at most besides the NULL wait: more probes at once to a daemon that already
+// drops connections (a fork per connection, a short accept queue) only make it drop more.
 std::optional<TimePoint> PortDetector::widenTime() const {
   if (done_ || plan_exhausted_ || connections_.empty() || !retries_.empty()) return std::nullopt;
   int probes = 0;
@@ -169,7 +175,7 @@ std::optional<TimePoint> PortDetector::widenTime() const {
     if (!c.is_null) ++probes;
     youngest = std::max(youngest, c.connected_at);
   }
-  if (probes >= timing_.max_parallel_probes) return std::nullopt;
+  if (probes >= (overloaded_ ? 1 : timing_.max_parallel_probes)) return std::nullopt;
   return youngest + timing_.parallel_after;
 }
 
@@ -222,6 +228,8 @@ void PortDetector::switchToTls(const ServiceMatch& ssl_match, TimePoint now) {
   (void)ssl_match;
   closeAll();
   retries_.clear();
+  retries_used_ = 0;  // a budget of its own inside the tunnel (see the header)
+  null_retried_ = false;
   query_.tunnel = Tunnel::kSsl;
   planner_.emplace(db_, query_);
   soft_.reset();

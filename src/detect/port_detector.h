@@ -28,9 +28,15 @@
 //  - kConnect: the runner applies its own connect (and TLS handshake) timeout and reports
 //    onConnectFailed; the same probe is tried again on a fresh connection after
 //    `retry_after` (doubling), at most `max_retries` times per port (no widening meanwhile),
-//    then the probe is lost and, with nothing else running, detection ends.
+//    then the probe is lost and, with nothing else running, detection ends. A retry's
+//    kConnect carries its `attempt` (1, 2, 3): the runner gives it a connect (and handshake)
+//    timeout of its own doubled per attempt, so a SYN dropped by a full accept queue gets
+//    the kernel's retransmits (1, 3, 7 s) instead of the same short timeout every time.
 //    A busy daemon (sshd's MaxStartups, a login-process limit, a full accept queue) refuses
-//    or drops part of many concurrent connections; one failure must not lose the port;
+//    or drops part of many concurrent connections; one failure must not lose the port, and
+//    after one the port is overloaded: one probe at most alongside the NULL wait;
+//  - inside TLS the retry budget starts again: the tunnel's handshakes are where a loaded
+//    TLS server fails, after the plain phase may have spent the budget on its connects;
 //  - a NULL connection closed without data within `tcpwrappedms` is tried once more (same
 //    budget) before the port is called tcpwrapped: a daemon at its limit closes at once too,
 //    and a real tcpwrapped costs one more connection and `retry_after`, never a loop;
@@ -75,6 +81,7 @@ struct DetectAction {
   Tunnel tunnel = Tunnel::kNone;  // kConnect
   std::string bytes{};            // kSend
   TimePoint until{};              // kWaitUntil
+  int attempt = 0;                // kConnect: 0, or n for the port's n-th retry (see above)
 };
 using DetectActions = std::vector<DetectAction>;
 
@@ -118,13 +125,14 @@ class PortDetector {
   struct Retry {
     TimePoint at{};
     std::size_t probe = 0;
+    int attempt = 1;
   };
 
   Connection* find(std::uint32_t id);
   void rematch(Connection& c, TimePoint now);
   void startPlan(TimePoint now);
   void startNextProbe(TimePoint now);
-  void connect(std::size_t probe);
+  void connect(std::size_t probe, int attempt = 0);
   bool retryLater(std::size_t probe, TimePoint now);
   void startDueRetries(TimePoint now);
   bool probeRunning() const;
@@ -151,6 +159,7 @@ class PortDetector {
   std::vector<Retry> retries_;  // due retries, by time of arrival
   int retries_used_ = 0;
   bool null_retried_ = false;
+  bool overloaded_ = false;  // a connect failed or the NULL closed at once: less widening
   bool plan_exhausted_ = false;
   ServiceResult result_;
   bool done_ = false;

@@ -28,7 +28,8 @@ struct Behaviour {
   std::map<std::string, std::vector<std::pair<Millis, std::string>>> answers{};  // by payload
   bool close_at_once = false;
   bool close_after_answer = false;
-  int refuse_first = 0;  // the first N connections fail (a full accept queue, RST)
+  int refuse_first = 0;  // the first N connections fail (a full accept queue, RST, a TLS
+                         // handshake that times out); counted per behaviour
   int close_first = 0;   // the next N close at once without data (sshd's MaxStartups)
 };
 
@@ -61,6 +62,8 @@ class FakeNetwork {
   int connects() const { return connects_; }
   int closes() const { return closes_; }
   int refused() const { return refused_; }
+  int maxOpen() const { return max_open_; }  // connections open at once, at most
+  std::vector<int> attempts;                 // kConnect's attempt, in order
   std::vector<std::string> sent;
 
  private:
@@ -77,14 +80,18 @@ class FakeNetwork {
       switch (action.kind) {
         case DetectAction::Kind::kConnect: {
           ++connects_;
+          attempts.push_back(action.attempt);
           tunnel_[action.connection] = action.tunnel;
           const Behaviour& b = behaviour(action.connection);
-          if (connects_ <= b.refuse_first) {
+          const int nth = ++connects_by_tunnel_[action.tunnel];
+          if (nth <= b.refuse_first) {
             at(Millis(1), {Event::Kind::kConnectFailed, action.connection, {}});
             break;
           }
           at(Millis(1), {Event::Kind::kConnected, action.connection, {}});
-          if (b.close_at_once || connects_ <= b.refuse_first + b.close_first) {
+          open_.insert(action.connection);
+          max_open_ = std::max(max_open_, static_cast<int>(open_.size()));
+          if (b.close_at_once || nth <= b.refuse_first + b.close_first) {
             at(Millis(2), {Event::Kind::kClosed, action.connection, {}});
           } else if (!b.banner.empty()) {
             scheduleBanner(action.connection, b);
@@ -108,6 +115,7 @@ class FakeNetwork {
         case DetectAction::Kind::kClose:
           ++closes_;
           closed_.insert(action.connection);
+          open_.erase(action.connection);
           break;
         case DetectAction::Kind::kWaitUntil:
           wake_ = action.until;
@@ -162,6 +170,9 @@ class FakeNetwork {
   std::multimap<TimePoint, Event> events_;
   std::map<std::uint32_t, Tunnel> tunnel_;
   std::set<std::uint32_t> closed_;
+  std::map<Tunnel, int> connects_by_tunnel_;
+  std::set<std::uint32_t> open_;  // connects that will not fail, until the detector closes them
+  int max_open_ = 0;
   int connects_ = 0;
   int closes_ = 0;
   int refused_ = 0;
@@ -183,6 +194,8 @@ class PortDetectorTest : public ::testing::Test {
     EXPECT_EQ(net.connects(), net.closes() + net.refused()) << "every connection is closed";
     if (elapsed) *elapsed = net.elapsed();
     connects_ = net.connects();
+    max_open_ = net.maxOpen();
+    attempts_ = net.attempts;
     sent_ = net.sent;
     return detector.result();
   }
@@ -195,7 +208,9 @@ class PortDetectorTest : public ::testing::Test {
   std::unique_ptr<PatternSet> patterns_;
   std::unique_ptr<MatchScratch> scratch_;
   std::vector<std::string> sent_;
+  std::vector<int> attempts_;
   int connects_ = 0;
+  int max_open_ = 0;
 };
 
 const std::string kNginxOk = "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n<html>";
@@ -266,8 +281,38 @@ TEST_F(PortDetectorTest, RefusedConnectionsAreRetriedWithinTheBudget) {
                   .refuse_first = 2};
   auto result = detect(6379, redis, {}, &elapsed);
   EXPECT_EQ(result.version, "7.0.15");
-  EXPECT_EQ(connects_, 2 + 2);  // NULL and RedisInfo each refused once (250 ms, then 500 ms)
+  EXPECT_EQ(connects_, 2 + 2);  // NULL refused twice (retried after 250 ms, then 500 ms)
+  EXPECT_EQ(attempts_, (std::vector<int>{0, 1, 2, 0}));  // retries: longer connect timeouts
   EXPECT_LT(elapsed, Millis(1500));
+}
+
+// A silent service probes three at a time besides the NULL wait; once one connection was
+// refused (the daemon is at its limit), one at a time besides it.
+TEST_F(PortDetectorTest, OverloadedPortGetsOneProbeAtATimeBesidesTheNullWait) {
+  detect(3306, {});
+  EXPECT_EQ(max_open_, 1 + DetectTiming{}.max_parallel_probes);
+  const int calm_connects = connects_;
+  detect(3306, {.refuse_first = 1});
+  EXPECT_EQ(max_open_, 2);
+  EXPECT_EQ(connects_, calm_connects + 1);  // the same plan, plus the refused connection
+}
+
+// A loaded TLS server: the plain phase spends the retry budget on refused connects, and the
+// tunnel's first handshake fails too; the tunnel has a budget of its own, so http is named.
+TEST_F(PortDetectorTest, TunnelHasARetryBudgetOfItsOwn) {
+  std::string hello =
+      std::string("\x16\x03\x03\x00\x31\x02\x00\x00\x2d\x03\x03", 11) + std::string(40, 'r');
+  Behaviour plain{.answers = {{payload("TLSSessionReq"), {{Millis(1), hello}}}},
+                  .refuse_first = DetectTiming{}.max_retries};
+  Behaviour inside{.answers = {{payload("GetRequest"),
+                                {{Millis(1), "HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\n\r\n"}}}},
+                   .close_after_answer = true,
+                   .refuse_first = 1};
+  auto result = detect(443, plain, inside);
+  EXPECT_EQ(result.tunnel, Tunnel::kSsl);
+  EXPECT_EQ(result.service, "http");
+  EXPECT_EQ(result.product, "nginx");
+  EXPECT_EQ(result.version, "1.22.1");
 }
 
 TEST_F(PortDetectorTest, ExcludedPortIsNotTouched) {
@@ -398,6 +443,7 @@ TEST_F(PortDetectorTest, ConnectFailuresEndDetectionWhenTheBudgetIsSpent) {
   const DetectTiming timing;
   for (int retry = 0; retry < timing.max_retries; ++retry) {
     ASSERT_EQ(actions.at(0).kind, DetectAction::Kind::kConnect);
+    EXPECT_EQ(actions[0].attempt, retry);
     actions = detector.onConnectFailed(actions[0].connection, now);
     ASSERT_EQ(actions.size(), 1u);
     ASSERT_EQ(actions[0].kind, DetectAction::Kind::kWaitUntil);
