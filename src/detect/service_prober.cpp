@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/unique_fd.h"
+#include "detect/port_budget.h"
 #include "detect/prober_connection.h"
 #include "detect/tls/starttls.h"
 #include "detect/tls/tls_inspect.h"
@@ -72,6 +73,7 @@ struct ServiceProber::Loop {
   const PatternSet& patterns;
   core::Clock& clock;
   ProberOptions options;
+  PortBudget budget{options.max_ports, options.min_ports, options.budget_cooldown};
 
   // Shared with the submitting thread.
   std::mutex mutex;
@@ -95,7 +97,7 @@ struct ServiceProber::Loop {
   void admit();
   void startJob(std::uint64_t id, ProbeTarget target);
   void apply(Job& job, const DetectActions& actions);
-  std::uint64_t open(Job& job, std::uint32_t connection, bool tls);
+  std::uint64_t open(Job& job, std::uint32_t connection, bool tls, int attempt = 0);
   void closeSocket(std::uint64_t key);
   void watch(std::uint64_t key, Socket& socket);
   void onEvents(std::uint64_t key, std::uint32_t events);
@@ -191,7 +193,7 @@ bool ServiceProber::Loop::takeSubmitted() {
 // Starts waiting ports while the overall and per-host bounds allow, in submission order
 // (a port of a busy host waits without holding up the ports of other hosts).
 void ServiceProber::Loop::admit() {
-  for (auto it = waiting.begin(); it != waiting.end() && jobs.size() < options.max_ports;) {
+  for (auto it = waiting.begin(); it != waiting.end() && jobs.size() < budget.window();) {
     const std::string host = it->second.ip.toString();
     if (per_host[host] >= options.max_ports_per_host) {
       ++it;
@@ -223,7 +225,8 @@ void ServiceProber::Loop::apply(Job& job, const DetectActions& actions) {
   for (const DetectAction& action : actions) {
     switch (action.kind) {
       case DetectAction::Kind::kConnect:
-        job.keys[action.connection] = open(job, action.connection, action.tunnel == Tunnel::kSsl);
+        job.keys[action.connection] =
+            open(job, action.connection, action.tunnel == Tunnel::kSsl, action.attempt);
         break;
       case DetectAction::Kind::kSend:
         if (auto key = job.keys.find(action.connection); key != job.keys.end()) {
@@ -251,14 +254,16 @@ void ServiceProber::Loop::apply(Job& job, const DetectActions& actions) {
 
 // A failed socket gets a connect deadline of now: the timer pass reports the failure, so the
 // detector is never re-entered from inside apply().
-std::uint64_t ServiceProber::Loop::open(Job& job, std::uint32_t connection, bool tls) {
+// A retry's connect timeout doubles per attempt (see port_detector.h).
+std::uint64_t ServiceProber::Loop::open(Job& job, std::uint32_t connection, bool tls, int attempt) {
   const std::uint64_t key = next_key++;
   Socket& socket = sockets[key];
   socket.job = &job;
   socket.connection = connection;
   socket.io = std::make_unique<ProberConnection>(job.address, tls ? tls_context.get() : nullptr,
                                                  job.target.server_name);
-  socket.connect_deadline = socket.io->dead() ? clock.now() : clock.now() + options.connect_timeout;
+  socket.connect_deadline =
+      socket.io->dead() ? clock.now() : clock.now() + options.connect_timeout * (1 << attempt);
   watch(key, socket);
   return key;
 }
@@ -309,6 +314,7 @@ void ServiceProber::Loop::onDetectorIo(Socket& socket, const IoOutcome& outcome)
   if (outcome.failed) {
     keepTlsRecord(job, session, true);  // mutual TLS: the certificate came before the refusal
     job.keys.erase(id);
+    budget.onConnectFailed(now);
     apply(job, job.detector->onConnectFailed(id, now));
     return;
   }
@@ -393,6 +399,7 @@ void ServiceProber::Loop::onTimers() {
       finishJob(job);
     } else if (!job.detector->done()) {
       job.keys.erase(id);
+      budget.onConnectFailed(now);
       apply(job, job.detector->onConnectFailed(id, now));
     }
   }
@@ -423,6 +430,7 @@ void ServiceProber::Loop::finishJob(Job& job) {
   if (job.starttls_key != 0) closeSocket(job.starttls_key);
   job.starttls_key = 0;
   --per_host[job.host];
+  if (job.detector->result().identified) budget.onIdentified();
   (*on_report)(ProbeReport{job.id, job.detector->result(), std::move(job.tls), true});
 }
 

@@ -10,9 +10,10 @@
 // faster; the clock must be thread-safe (core/clock.h) and outlive the prober.
 //
 // Bounds: at most `max_ports` ports in detection at once and `max_ports_per_host` per host
-// (the rest wait in submission order); each port has at most the detector's connections (4);
-// reads go in 16 KiB pieces and the detector keeps at most 32 KiB per answer, TLS sessions
-// their own 64 KiB, so a flooding peer costs CPU, not memory.
+// (the rest wait in submission order); after refused or timed-out connects fewer, down to
+// `min_ports` (port_budget.h: daemons past their limits drop more the more they get); each port has
+// at most the detector's connections (4); reads go in 16 KiB pieces and the detector keeps at most
+// 32 KiB per answer, TLS sessions their own 64 KiB, so a flooding peer costs CPU, not memory.
 //
 // Errors: a socket the kernel refuses is a failed connection for the detector; run() throws
 // std::system_error only when epoll itself cannot be set up.
@@ -55,6 +56,8 @@ struct ProberOptions {
   int intensity = kDefaultIntensity;
   DetectTiming timing;
   std::size_t max_ports = 256;
+  std::size_t min_ports = 16;    // the floor of the window after connect failures
+  Millis budget_cooldown{1000};  // connect failures closer together halve the window once
   std::size_t max_ports_per_host = 8;
   Millis connect_timeout{3000};  // TCP connect plus, for TLS, the handshake
   Millis starttls_timeout{5000};
