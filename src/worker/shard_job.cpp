@@ -43,6 +43,13 @@ class StoringObserver final : public scan::ScanObserver {
     last_ = clock_.now();
   }
   void setFinalProbes(std::uint64_t probes) { probes_sent_ = std::max(probes_sent_, probes); }
+  // What flush() would store, handed to the caller instead (stored with the completion).
+  void takePending(ShardResult& result) {
+    result.final_records = std::move(pending_);
+    result.final_probes = probes_sent_ - committed_probes_;
+    committed_probes_ = probes_sent_;
+    pending_.clear();
+  }
   std::uint64_t probesSent() const { return probes_sent_; }
 
  private:
@@ -59,12 +66,13 @@ class StoringObserver final : public scan::ScanObserver {
 
 }  // namespace
 
-ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const store::Lease& lease,
+ShardResult runShard(store::ScanStore& store, const store::ScanRow& row,
+                     const core::TargetSet& all_targets, const store::Lease& lease,
                      const RunSettings& settings, const std::atomic<bool>& stop, core::Clock& clock,
                      std::atomic<double>* rate) {
   ShardResult result;
+  const auto started = clock.now();
   try {
-    const core::TargetSet all_targets = store.scanTargets(row.id);
     const core::PortSet all_ports = core::parsePortSpec(row.ports_spec, nullptr);
     scan::TargetSpace::checkSize(all_targets.size(), all_ports.size());
     core::TargetSet targets =
@@ -100,8 +108,12 @@ ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const s
       }();
       const scan::ScanSummary summary = prepared.run(observer, stop).summary;
       observer.setFinalProbes(summary.probes_sent);
-      observer.flush();
-      if (summary.interrupted) result.outcome = ShardOutcome::kStopped;
+      if (summary.interrupted) {
+        result.outcome = ShardOutcome::kStopped;
+        observer.flush();
+      } else {
+        observer.takePending(result);
+      }
     }
     result.probes_sent = observer.probesSent();
   } catch (const store::ConnectionLost& e) {
@@ -114,6 +126,7 @@ ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const s
     result.error = e.what();
   }
   if (rate != nullptr) rate->store(0);
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(clock.now() - started);
   return result;
 }
 
