@@ -23,9 +23,10 @@ namespace {
 
 void logShardEnd(const std::string& name, const store::ScanRow& row, const store::Lease& lease,
                  worker::ShardEnd end, const worker::ShardResult& result) {
-  fmt::print(stderr, "portlens worker {}: scan {} shard {}/{} {} ({} probes){}{}\n", name, row.id,
-             lease.shard_index + 1, lease.shard_count, worker::toString(end), result.probes_sent,
-             result.error.empty() ? "" : ": ", result.error);
+  fmt::print(stderr, "portlens worker {}: scan {} shard {}/{} {} ({} probes in {} ms){}{}\n", name,
+             row.id, lease.shard_index + 1, lease.shard_count, worker::toString(end),
+             result.probes_sent, result.elapsed.count(), result.error.empty() ? "" : ": ",
+             result.error);
 }
 
 // Started as root or with CAP_NET_RAW, the worker keeps CAP_NET_RAW only, in its permitted set

@@ -1,5 +1,6 @@
 // Token bucket for --rate: at most `rate` probes per second on average, with a burst of at
-// most `burst` probes, so a rate is honoured smoothly rather than in one-second lumps.
+// most `burst` probes (default 20 ms worth), so a rate is honoured smoothly rather than in
+// one-second lumps, and a caller that wakes a little late still reaches the rate.
 // Time is passed in by the caller (the engine's clock), which keeps this pure and testable.
 #pragma once
 

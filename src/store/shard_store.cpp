@@ -109,10 +109,13 @@ std::vector<std::pair<std::int64_t, std::int64_t>> ShardStore::heartbeat(
 
 std::optional<Lease> ShardStore::lease(const WorkerInfo& worker) {
   const auto now = nowMs();
-  // Idle workers ask often: an empty queue is seen without the writer lock. The statement is
-  // finished before BEGIN IMMEDIATE: a read left open would pin an old snapshot, and SQLite
-  // refuses to upgrade it (SQLITE_BUSY at once, no busy wait) after another connection wrote.
-  {
+  const bool postgres = db_.backend() == Backend::kPostgres;
+  // SQLite: idle workers ask often; an empty queue is seen without the writer lock. The
+  // statement is finished before BEGIN IMMEDIATE: a read left open would pin an old snapshot,
+  // and SQLite refuses to upgrade it (SQLITE_BUSY at once, no busy wait) after another
+  // connection wrote. PostgreSQL's claim takes no global lock (SKIP LOCKED), so the check
+  // would only add a round trip to every lease.
+  if (!postgres) {
     auto any = db_.prepare(
         "SELECT 1 FROM shards WHERE state = 'queued' OR (state = 'leased' AND lease_until_ms < "
         "?1) LIMIT 1");
@@ -121,7 +124,6 @@ std::optional<Lease> ShardStore::lease(const WorkerInfo& worker) {
   }
   // PostgreSQL: row locks only (FOR UPDATE SKIP LOCKED), so workers claim shards concurrently
   // with each other and with result writers; SQLite has its one writer.
-  const bool postgres = db_.backend() == Backend::kPostgres;
   Transaction tx(db_, Transaction::Locking::kRowLocks);
   auto claim = db_.prepare(postgres ? kClaimPostgres : kClaimSqlite);
   claim.bind(1, worker.name).bind(2, now + worker.lease_ms).bind(3, now);
@@ -159,6 +161,12 @@ void ShardStore::appendShardResults(const Lease& lease,
                                     const std::vector<scan::PortRecord>& records,
                                     std::uint64_t probes_delta, double probes_per_second) {
   Transaction tx(db_);
+  addShardResults(lease, records, probes_delta, probes_per_second);
+  tx.commit();
+}
+
+void ShardStore::addShardResults(const Lease& lease, const std::vector<scan::PortRecord>& records,
+                                 std::uint64_t probes_delta, double probes_per_second) {
   const scan::StateCounts added = insertResults(db_, lease.scan_id, records);
   auto shard = db_.prepare(
       "UPDATE shards SET probes_sent = probes_sent + ?3, probes_per_second = ?4 "
@@ -167,35 +175,40 @@ void ShardStore::appendShardResults(const Lease& lease,
   shard.bind(4, probes_per_second);
   shard.step();
   // The scan's rate is every running shard's; its ETA the pairs left at that rate (probes
-  // include retries, so it errs short; -1 = unknown while nothing runs).
+  // include retries, so it errs short; -1 = unknown while nothing runs). One statement (SET
+  // reads the old row, so the ETA repeats the new ports_done and rate): on PostgreSQL every
+  // statement is a round trip, several per shard.
   auto scan = db_.prepare(R"sql(
 UPDATE scans SET ports_done = ports_done + ?2, open = open + ?3, closed = closed + ?4,
   filtered = filtered + ?5, probes_sent = probes_sent + ?6,
-  probes_per_second = (SELECT COALESCE(SUM(probes_per_second), 0) FROM shards
-                       WHERE scan_id = ?1 AND state = 'leased')
+  probes_per_second = agg.pps,
+  eta_seconds = CASE WHEN agg.pps > 0
+    THEN (host_count * port_count - (ports_done + ?2)) / agg.pps ELSE -1 END
+FROM (SELECT COALESCE(SUM(probes_per_second), 0) AS pps FROM shards
+      WHERE scan_id = ?1 AND state = 'leased') AS agg
 WHERE id = ?1
 )sql");
   scan.bind(1, lease.scan_id).bind(2, i64(added.total())).bind(3, i64(added.open));
   scan.bind(4, i64(added.closed)).bind(5, i64(added.filtered)).bind(6, i64(probes_delta));
   scan.step();
-  auto eta = db_.prepare(R"sql(
-UPDATE scans SET eta_seconds = CASE WHEN probes_per_second > 0
-  THEN (host_count * port_count - ports_done) / probes_per_second ELSE -1 END
-WHERE id = ?1
-)sql");
-  eta.bind(1, lease.scan_id);
-  eta.step();
-  tx.commit();
 }
 
-ShardEnd ShardStore::completeShard(const Lease& lease, const std::string& worker) {
+ShardEnd ShardStore::completeShard(const Lease& lease, const std::string& worker,
+                                   const std::vector<scan::PortRecord>& records,
+                                   std::uint64_t probes_delta) {
   Transaction tx(db_);
+  // The shard's last records in the same transaction: stored even when the lease was lost
+  // (first answer wins), and one commit per shard instead of two.
+  if (!records.empty() || probes_delta > 0) addShardResults(lease, records, probes_delta, 0);
   auto done = db_.prepare(
       "UPDATE shards SET state = 'done', lease_until_ms = 0, probes_per_second = 0 "
       "WHERE scan_id = ?1 AND shard_index = ?2 AND worker = ?3 AND state = 'leased'");
   done.bind(1, lease.scan_id).bind(2, lease.shard_index).bind(3, worker);
   done.step();
-  if (db_.changes() == 0) return ShardEnd::kLost;
+  if (db_.changes() == 0) {
+    tx.commit();
+    return ShardEnd::kLost;
+  }
   auto left = db_.prepare("SELECT COUNT(*) FROM shards WHERE scan_id = ?1 AND state <> 'done'");
   left.bind(1, lease.scan_id);
   left.step();

@@ -96,9 +96,13 @@ class ShardStore {
   void appendShardResults(const Lease& lease, const std::vector<scan::PortRecord>& records,
                           std::uint64_t probes_delta, double probes_per_second);
 
-  // The shard is done. kLost when this worker no longer held it (another took it over),
-  // kScanDone when it was the scan's last: the scan is `done` (exactly one caller sees it).
-  ShardEnd completeShard(const Lease& lease, const std::string& worker);
+  // The shard is done, with its last `records` and probes (as appendShardResults, in the same
+  // transaction). kLost when this worker no longer held it (another took it over; the records
+  // are stored all the same), kScanDone when it was the scan's last: the scan is `done`
+  // (exactly one caller sees it).
+  ShardEnd completeShard(const Lease& lease, const std::string& worker,
+                         const std::vector<scan::PortRecord>& records = {},
+                         std::uint64_t probes_delta = 0);
   // Stopped without finishing (shutdown, lost lease): back to the queue for anyone at once.
   void releaseShard(const Lease& lease, const std::string& worker);
   // The shard's run failed: the scan fails (if still queued or running).
@@ -113,6 +117,9 @@ class ShardStore {
 
  private:
   std::int64_t nowMs();
+  // appendShardResults inside the caller's transaction.
+  void addShardResults(const Lease& lease, const std::vector<scan::PortRecord>& records,
+                       std::uint64_t probes_delta, double probes_per_second);
   // A scan ends as `status` (failed, cancelled) with `error`; every shard of it is done.
   void endScan(std::int64_t scan_id, std::string_view status, const std::string& error);
   Database& db_;

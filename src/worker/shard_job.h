@@ -8,8 +8,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "store/scan_store.h"
@@ -23,6 +25,13 @@ struct ShardResult {
   ShardOutcome outcome = ShardOutcome::kFinished;
   std::string error;
   std::uint64_t probes_sent = 0;  // this run's own
+  // From the lease's start here to the engine's end (final records not yet stored): the
+  // worker's log shows it, and the gaps between shards are the lease and store overhead.
+  std::chrono::milliseconds elapsed{0};
+  // kFinished: the last records and probes, not yet stored; the caller stores them with the
+  // shard's completion (ShardStore::completeShard), one transaction instead of two.
+  std::vector<scan::PortRecord> final_records;
+  std::uint64_t final_probes = 0;
 };
 
 // What every shard run of one worker shares.
@@ -33,8 +42,11 @@ struct RunSettings {
   bool reverse_dns = true;
 };
 
-// `rate` (may be null) is kept at the shard's current probes per second, for heartbeats.
-ShardResult runShard(store::ScanStore& store, const store::ScanRow& row, const store::Lease& lease,
+// `targets` are the scan's (ScanStore::scanTargets), read once per scan by the caller rather
+// than once per shard. `rate` (may be null) is kept at the shard's current probes per second,
+// for heartbeats.
+ShardResult runShard(store::ScanStore& store, const store::ScanRow& row,
+                     const core::TargetSet& targets, const store::Lease& lease,
                      const RunSettings& settings, const std::atomic<bool>& stop, core::Clock& clock,
                      std::atomic<double>* rate = nullptr);
 

@@ -84,6 +84,7 @@ bool Worker::waitIdle(std::uint64_t seen_wakes) {
 
 void Worker::runnerLoop() {
   std::unique_ptr<store::ScanStore> store;
+  ScanCache cache;
   while (true) {
     std::uint64_t seen_wakes = 0;
     {
@@ -95,7 +96,7 @@ void Worker::runnerLoop() {
       if (!store) store = std::make_unique<store::ScanStore>(db_, clock_);
       auto lease = store::ShardStore(*store).lease(options_.info);
       if (lease) {
-        runLease(*store, *lease);
+        runLease(*store, *lease, cache);
         if (!store->database().healthy()) store.reset();
         continue;
       }
@@ -109,10 +110,16 @@ void Worker::runnerLoop() {
   }
 }
 
-void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
+void Worker::runLease(store::ScanStore& store, const store::Lease& lease, ScanCache& cache) {
   store::ShardStore shards(store);
-  const auto row = store.scan(lease.scan_id);
-  if (!row) return;
+  if (!cache.row || cache.row->id != lease.scan_id) {
+    cache.row.reset();  // a failed read below leaves no stale entry
+    auto row = store.scan(lease.scan_id);
+    if (!row) return;
+    cache.targets = store.scanTargets(row->id);
+    cache.row = std::move(row);
+  }
+  const store::ScanRow& row = *cache.row;
   auto run = std::make_shared<Running>();
   run->scan_id = lease.scan_id;
   run->shard_index = lease.shard_index;
@@ -121,9 +128,9 @@ void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
     running_.push_back(run);
     if (stopping_) run->stop.store(true);
   }
-  if (lease.first_lease && options_.on_scan_started) options_.on_scan_started(*row);
+  if (lease.first_lease && options_.on_scan_started) options_.on_scan_started(row);
   const ShardResult result =
-      runShard(store, *row, lease, options_.run, run->stop, clock_, &run->rate);
+      runShard(store, row, cache.targets, lease, options_.run, run->stop, clock_, &run->rate);
   bool cancelled = false;
   bool lost = false;
   {
@@ -147,7 +154,8 @@ void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
     shards.failScan(lease.scan_id, result.error);
     end = ShardEnd::kFailed;
   } else if (result.outcome == ShardOutcome::kFinished) {
-    switch (shards.completeShard(lease, options_.info.name)) {
+    switch (shards.completeShard(lease, options_.info.name, result.final_records,
+                                 result.final_probes)) {
       case store::ShardEnd::kLost:
         end = ShardEnd::kLost;
         break;
@@ -166,7 +174,7 @@ void Worker::runLease(store::ScanStore& store, const store::Lease& lease) {
   } else {
     shards.releaseShard(lease, options_.info.name);
   }
-  if (options_.on_shard_end) options_.on_shard_end(*row, lease, end, result);
+  if (options_.on_shard_end) options_.on_shard_end(row, lease, end, result);
 }
 
 void Worker::heartbeatLoop() {

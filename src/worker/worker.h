@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -77,9 +78,17 @@ class Worker {
     bool cancelled = false;  // guarded by mutex_
     bool lost = false;       // guarded by mutex_
   };
+  // A runner's last scan: its shards follow one another, and what a shard reads of the scan
+  // (mode, ports, seed, rate, the targets: a decoded JSON column, large for big scans) never
+  // changes, so it is read once per scan, not once per shard (two round trips on PostgreSQL).
+  // Scan ids are never used again (AUTOINCREMENT, identity), so the id is the key.
+  struct ScanCache {
+    std::optional<store::ScanRow> row;
+    core::TargetSet targets;
+  };
   void runnerLoop();
   void heartbeatLoop();
-  void runLease(store::ScanStore& store, const store::Lease& lease);
+  void runLease(store::ScanStore& store, const store::Lease& lease, ScanCache& cache);
   bool waitIdle(std::uint64_t seen_wakes);
 
   std::string db_;

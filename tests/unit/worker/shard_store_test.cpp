@@ -192,6 +192,35 @@ TEST_P(ShardStoreTest, ResultsMergeOncePerPortAndProbesAdd) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM results WHERE scan_id = " + std::to_string(id)), 3);
 }
 
+// A shard's last records come with its completion (one transaction): counted like appended
+// ones, and kept even when the lease was lost meanwhile (first answer wins).
+TEST_P(ShardStoreTest, CompletionStoresTheLastRecords) {
+  const auto id = insert(200, 100);
+  const auto a = worker("a");
+  auto first = *shards_->lease(a);
+  auto second = *shards_->lease(a);
+  EXPECT_EQ(
+      shards_->completeShard(
+          first, "a", {record(1, scan::PortState::kOpen), record(2, scan::PortState::kClosed)}, 7),
+      ShardEnd::kShardDone);
+  auto row = store_->scan(id);
+  EXPECT_EQ(row->ports_done, 2u);
+  EXPECT_EQ(row->counts.open, 1u);
+  EXPECT_EQ(row->probes_sent, 7u);
+  EXPECT_EQ(shards_->completeShard(first, "a", {record(3, scan::PortState::kClosed)}, 1),
+            ShardEnd::kLost);
+  EXPECT_EQ(store_->scan(id)->ports_done, 3u);
+  EXPECT_EQ(shards_->completeShard(second, "a", {record(101, scan::PortState::kClosed)}, 1),
+            ShardEnd::kScanDone);
+  row = store_->scan(id);
+  EXPECT_EQ(row->status, ScanStatus::kDone);
+  EXPECT_EQ(row->ports_done, 4u);
+  EXPECT_EQ(row->counts.closed, 3u);
+  EXPECT_EQ(row->probes_sent, 9u);
+  EXPECT_DOUBLE_EQ(row->eta_seconds, 0.0);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM results WHERE scan_id = " + std::to_string(id)), 4);
+}
+
 TEST_P(ShardStoreTest, CancelStopsLeasingAndEndsTheScan) {
   const auto id = insert(300, 100);
   const auto a = worker("a");
