@@ -135,8 +135,8 @@ for format in xml ndjson json; do
 done
 [ "$(grep -c -- '- port:' "$WORK_DIR/init-xml.ports")" -ge 5 ] ||
   die "policy init --from XML listed too few ports: $(cat "$WORK_DIR/init-xml.ports")"
-cmp -s "$WORK_DIR/init-xml.ports" "$WORK_DIR/init-ndjson.ports" &&
-  cmp -s "$WORK_DIR/init-json.ports" "$WORK_DIR/init-ndjson.ports" ||
+{ cmp -s "$WORK_DIR/init-xml.ports" "$WORK_DIR/init-ndjson.ports" &&
+  cmp -s "$WORK_DIR/init-json.ports" "$WORK_DIR/init-ndjson.ports"; } ||
   die "policy init: XML, NDJSON and JSON drafts differ: $(diff "$WORK_DIR/init-xml.ports" "$WORK_DIR/init-json.ports")"
 "$LAB_SH" block "$LAB_NAME" 198.19.0.7 80 reject
 scan_to xml "$WORK_DIR/after.xml"
