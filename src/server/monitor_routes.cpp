@@ -82,6 +82,31 @@ nlohmann::json requestOf(const store::MonitorRow& m) {
   return j;
 }
 
+// Views never show a secret (monitor_views.h), so an `alerts` edited from a view comes back
+// without them: a destination given without "secret" keeps the stored one of the same type
+// and URL. One of another URL has none to keep and is refused as before (a new URL needs its
+// secret).
+std::string stringAt(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+void keepStoredSecrets(nlohmann::json& alerts, const std::string& stored_alerts_json) {
+  const auto stored = nlohmann::json::parse(stored_alerts_json, nullptr, false);
+  if (!alerts.is_array() || !stored.is_array()) return;
+  for (auto& destination : alerts) {
+    if (!destination.is_object() || destination.contains("secret")) continue;
+    for (const auto& old : stored) {
+      if (old.is_object() && old.contains("secret") &&
+          stringAt(old, "type") == stringAt(destination, "type") &&
+          stringAt(old, "url") == stringAt(destination, "url")) {
+        destination["secret"] = old["secret"];
+        break;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 MonitorRoutes::MonitorRoutes(const ServerConfig& config, StorePool& pool,
@@ -202,6 +227,7 @@ HttpResponse MonitorRoutes::patch(const HttpRequest& request, const Caller& call
   if (changes.contains("every")) merged.erase("cron");
   if (changes.contains("cron")) merged.erase("every");
   for (const auto& [key, value] : changes.items()) merged[key] = value;
+  if (changes.contains("alerts")) keepStoredSecrets(merged["alerts"], row.alerts_json);
   auto parsed = parseMonitorRequest(merged, registry_, syn_available_);
   if (changes.contains("targets") || changes.contains("ports")) {
     checkTargets(caller, parsed.scan.targets, parsed.scan.ports.size());

@@ -37,7 +37,7 @@ Json monitorJson(const store::MonitorRow& m, const std::optional<store::ScanRow>
     j["cron"] = m.cron;
   }
   j["policy"] = m.policy_yaml.empty() ? Json(nullptr) : Json(m.policy_yaml);
-  j["alerts"] = storedJson(m.alerts_json);
+  j["alerts"] = alertsWithoutSecrets(m.alerts_json);
   j["paused"] = m.paused;
   j["next_run_at"] = m.paused ? Json(nullptr) : timeOrNull(m.next_run_ms);
   j["last_error"] = m.last_error.empty() ? Json(nullptr) : Json(m.last_error);
@@ -46,6 +46,15 @@ Json monitorJson(const store::MonitorRow& m, const std::optional<store::ScanRow>
   j["open_findings"] = open_findings;
   j["last_run"] = last_run ? scanJson(*last_run) : Json(nullptr);
   return j;
+}
+
+Json alertsWithoutSecrets(const std::string& alerts_json) {
+  Json alerts = storedJson(alerts_json);
+  if (!alerts.is_array()) return alerts;
+  for (auto& destination : alerts) {
+    if (destination.is_object()) destination.erase("secret");
+  }
+  return alerts;
 }
 
 Json findingRowJson(const store::FindingRow& f) {

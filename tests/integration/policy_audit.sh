@@ -5,10 +5,12 @@
 #  2. the same policy with 8080 left out, 9999 documented and 22 expired: exit 1 and exactly
 #     unexpected_open 8080, missing 9999 (closed), expired 22, in NDJSON; service_mismatch
 #     (22 documented as http) with -sV only;
-#  3. `policy init --from` a scan's NDJSON gives a policy that audits clean (round trip);
+#  3. `policy init --from` a scan's NDJSON gives a policy that audits clean (round trip), and
+#     the same scan state as JSON and nmap XML drafts the same hosts and ports;
 #  4. a broken policy: exit 2 with FILE:LINE:COL;
 #  5. `diff` of two XML scans around a change (80/tcp open -> filtered) and of an unchanged
-#     NDJSON / XML pair: the same exit codes and changed ports as nmap's ndiff.
+#     NDJSON / XML pair: the same exit codes and changed ports as nmap's ndiff; JSON against
+#     NDJSON (unchanged: 0) and against XML (the change: 1) too.
 #   policy_audit.sh PATH_TO_PORTLENS
 set -euo pipefail
 # shellcheck source=tests/integration/lib.sh
@@ -124,6 +126,18 @@ scan_to() {
 }
 scan_to xml "$WORK_DIR/before.xml"
 scan_to ndjson "$WORK_DIR/before.ndjson"
+scan_to json "$WORK_DIR/before.json"
+# policy init reads all three formats: one scan state, one list of hosts and ports.
+for format in xml ndjson json; do
+  in_lab 10 "$PORTLENS" policy init --from "$WORK_DIR/before.$format" \
+    -o "$WORK_DIR/init-$format.yaml" || die "policy init --from $format failed"
+  grep -E '^ *(- match|- port):' "$WORK_DIR/init-$format.yaml" >"$WORK_DIR/init-$format.ports"
+done
+[ "$(grep -c -- '- port:' "$WORK_DIR/init-xml.ports")" -ge 5 ] ||
+  die "policy init --from XML listed too few ports: $(cat "$WORK_DIR/init-xml.ports")"
+{ cmp -s "$WORK_DIR/init-xml.ports" "$WORK_DIR/init-ndjson.ports" &&
+  cmp -s "$WORK_DIR/init-json.ports" "$WORK_DIR/init-ndjson.ports"; } ||
+  die "policy init: XML, NDJSON and JSON drafts differ: $(diff "$WORK_DIR/init-xml.ports" "$WORK_DIR/init-json.ports")"
 "$LAB_SH" block "$LAB_NAME" 198.19.0.7 80 reject
 scan_to xml "$WORK_DIR/after.xml"
 diff_status() {
@@ -152,6 +166,11 @@ PY
 [ "$(diff_status "$WORK_DIR/before.xml" "$WORK_DIR/before.ndjson")" = 0 ] ||
   die "diff of one state in two formats exited non-zero: $(cat "$WORK_DIR/diff.ndjson")"
 [ "$(nd_status "$WORK_DIR/before.xml" "$WORK_DIR/before.xml")" = 0 ] || die "ndiff: not 0"
+[ "$(diff_status "$WORK_DIR/before.json" "$WORK_DIR/before.ndjson")" = 0 ] ||
+  die "diff of JSON and NDJSON of one state exited non-zero: $(cat "$WORK_DIR/diff.ndjson")"
+[ "$(diff_status "$WORK_DIR/before.json" "$WORK_DIR/after.xml")" = 1 ] ||
+  die "diff of JSON and XML around a change did not exit 1"
+grep -q '"port":80,' "$WORK_DIR/diff.ndjson" || die "JSON -> XML diff misses 80: $(cat "$WORK_DIR/diff.ndjson")"
 [ "$("$PORTLENS" diff /nonexistent "$WORK_DIR/before.xml" 2>/dev/null; echo $?)" = 2 ] ||
   die "diff of a missing file is not exit 2"
 

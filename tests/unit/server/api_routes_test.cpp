@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "server/web_assets.h"
+#include "store/monitor_store.h"
 #include "store/sha256.h"
 #include "store/shard_store.h"
 #include "temp_store.h"
@@ -23,6 +24,7 @@ class ApiRoutesTest : public ::testing::Test {
     config.anonymous.scans_per_minute = 1;
     config.anonymous.max_active_scans = 5;
     config.anonymous.allow = target_policy::parseCidrList("127.0.0.1/32");
+    config.alert_destinations = {"http://127.0.0.1:9/"};
     return config;
   }
 
@@ -256,6 +258,50 @@ TEST_F(ApiRoutesTest, ServiceDetectionFromRequestToDiff) {
   EXPECT_EQ(diff["changed"][0]["before"]["version"], "1.22.1");
   EXPECT_EQ(diff["changed"][0]["after"]["version"], "1.24.0");
   EXPECT_EQ(diff["changed"][0]["after"]["product"], "nginx\uFFFD");
+}
+
+// A webhook's secret is its HMAC key: no view shows it (whoever reads the monitor could forge its
+// alerts otherwise), and an edit of "alerts" that leaves it out keeps the stored one.
+TEST_F(ApiRoutesTest, MonitorViewsHideWebhookSecretsAndEditsKeepThem) {
+  const std::string hook = R"({"type":"webhook","url":"http://127.0.0.1:9/hook","secret":"k3y"})";
+  auto created = call(
+      "POST", "/api/v1/monitors",
+      R"({"name":"m","targets":"198.19.0.7","ports":"22","every":"1h","alerts":[)" + hook + "]}",
+      "secret-lab");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto id = json(created)["id"].get<std::int64_t>();
+  const std::string path = "/api/v1/monitors/" + std::to_string(id);
+  auto stored = [&] { return store::MonitorStore(*store_).monitor(id)->alerts_json; };
+  for (const auto& view : {created, call("GET", path, "", "secret-lab"),
+                           call("GET", "/api/v1/monitors", "", "secret-lab")}) {
+    EXPECT_EQ(view.body.find("k3y"), std::string::npos) << view.body;
+  }
+  EXPECT_EQ(json(call("GET", path, "", "secret-lab"))["alerts"][0]["url"],
+            "http://127.0.0.1:9/hook");
+
+  // A PATCH of other fields, and one sending the alerts back as the view shows them.
+  EXPECT_EQ(call("PATCH", path, R"({"name":"renamed"})", "secret-lab").status, 200);
+  EXPECT_NE(stored().find("k3y"), std::string::npos);
+  auto resent =
+      call("PATCH", path, R"({"alerts":[{"type":"webhook","url":"http://127.0.0.1:9/hook"}]})",
+           "secret-lab");
+  EXPECT_EQ(resent.status, 200) << resent.body;
+  EXPECT_EQ(resent.body.find("k3y"), std::string::npos);
+  EXPECT_NE(stored().find("k3y"), std::string::npos);
+  // A new URL has no stored secret to keep; a new secret replaces the old one.
+  EXPECT_EQ(
+      call("PATCH", path, R"({"alerts":[{"type":"webhook","url":"http://127.0.0.1:9/other"}]})",
+           "secret-lab")
+          .status,
+      400);
+  EXPECT_EQ(
+      call("PATCH", path,
+           R"({"alerts":[{"type":"webhook","url":"http://127.0.0.1:9/hook","secret":"n3w"}]})",
+           "secret-lab")
+          .status,
+      200);
+  EXPECT_NE(stored().find("n3w"), std::string::npos);
+  EXPECT_EQ(stored().find("k3y"), std::string::npos);
 }
 
 }  // namespace
