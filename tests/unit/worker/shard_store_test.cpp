@@ -16,19 +16,18 @@ core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value
 
 // Every case runs on SQLite and on the throwaway PostgreSQL cluster (pg.start), where the
 // claim is the FOR UPDATE SKIP LOCKED form.
-class ShardStoreTest : public ::testing::TestWithParam<Backend> {
+class ShardStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-    store_ = std::make_unique<ScanStore>(db_->location(), clock_);
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = std::make_unique<ScanStore>(location(), clock_);
     shards_ = std::make_unique<ShardStore>(*store_);
   }
   void TearDown() override {
     shards_.reset();
     store_.reset();
-    db_.reset();
+    BackendTest::TearDown();
   }
 
   // One host, ports 1-`ports`, split into shards of `per` ports.
@@ -65,7 +64,6 @@ class ShardStoreTest : public ::testing::TestWithParam<Backend> {
     return r;
   }
 
-  std::unique_ptr<testing::TestDatabase> db_;
   testing::ManualClock clock_;
   std::unique_ptr<ScanStore> store_;
   std::unique_ptr<ShardStore> shards_;
@@ -252,7 +250,7 @@ TEST_P(ShardStoreTest, WorkersListLeasesAndLiveness) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ShardStoreTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::store
