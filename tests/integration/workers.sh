@@ -87,8 +87,9 @@ set -e
 syn_body='{"targets":"127.0.0.1","ports":"17","mode":"syn"}'
 code=$(curl -s -o "$work/syn.json" -w '%{http_code}' -H "Authorization: Bearer $admin" \
   -H 'Content-Type: application/json' -d "$syn_body" "$API/scans")
-[ "$code" = 422 ] && grep -q 'no SYN-capable runner' "$work/syn.json" ||
+if [ "$code" != 422 ] || ! grep -q 'no SYN-capable runner' "$work/syn.json"; then
   die "a SYN scan with no SYN-capable worker answered $code $(cat "$work/syn.json"), not 422"
+fi
 
 # --- the scan, queued before any worker runs ---------------------------------------------------
 created=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
