@@ -31,6 +31,7 @@
 #include "store/database.h"
 #include "store/monitor_store.h"
 #include "store/scan_store.h"
+#include "store/shard_store.h"
 
 namespace portlens::cli {
 namespace {
@@ -68,6 +69,28 @@ std::uint32_t probesPerScan(unsigned running_scans) {
 }
 
 namespace {
+
+// The API accepts SYN scans while a live SYN-capable worker is registered (server/syn_runners.h);
+// the SYN runner process registers a moment after it starts. Waiting for it (up to 5 s) before
+// the first request means a SYN scan sent right after start-up is not refused.
+void awaitSynRunner(const std::string& db, core::Clock& clock, server::ServerLog& log) {
+  const auto deadline = clock.now() + std::chrono::seconds(5);
+  try {
+    store::ScanStore store(db, clock);
+    store::ShardStore shards(store);
+    while (!shards.liveWorkerCan(scan::ScanType::kSyn)) {
+      if (clock.now() >= deadline) {
+        log.event("warning",
+                  "the SYN runner has not registered after 5 s; SYN scans are refused "
+                  "until it does");
+        return;
+      }
+      clock.sleepFor(std::chrono::milliseconds(20));
+    }
+  } catch (const store::StoreError& e) {
+    log.event("warning", std::string("waiting for the SYN runner: ") + e.what());
+  }
+}
 
 void runServe(const server::ServerConfig& config, CommandContext& context) {
   core::SystemClock clock;  // the server's one clock (core/clock.h), shared by every part
@@ -164,6 +187,7 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
       [&routes](target_policy::TargetPolicy& policy, const std::string& owner) {
         routes.restrictToVerified(policy, owner);
       });
+  if (syn_runner) awaitSynRunner(config.db, clock, log);
   jobs.start();
   monitors.start();
   alert_dispatcher.start();

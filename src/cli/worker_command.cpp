@@ -14,7 +14,6 @@
 #include "core/error.h"
 #include "core/host_name.h"
 #include "net/privileges.h"
-#include "store/change_listener.h"
 #include "store/database.h"
 #include "store/scan_store.h"
 
@@ -46,36 +45,11 @@ bool dropToWorkerPrivileges(const WorkerCommandOptions& options) {
   return true;
 }
 
-// Until SIGINT/SIGTERM. On PostgreSQL this thread also listens for newly queued shards and
-// wakes the idle runners, so a scan starts within milliseconds instead of at the runners'
-// next poll (WorkerOptions::poll, 1 s; measured by bench/workers.sh). A lost listening
-// connection is reopened after a second; meanwhile the runners still poll.
-void waitForStop(const std::string& db, const std::string& name, worker::Worker& worker,
-                 StopSignal& stop, core::Clock& clock) {
+// Until SIGINT/SIGTERM. (On PostgreSQL the worker itself listens for queued shards:
+// worker/worker.h.)
+void waitForStop(StopSignal& stop, core::Clock& clock) {
   constexpr std::chrono::milliseconds kTick{100};
-  std::unique_ptr<store::ChangeListener> listener;
-  auto next_connect = clock.now();
-  while (!stop.flag().load()) {
-    if (!store::isPostgresUrl(db)) {
-      clock.sleepFor(kTick);
-      continue;
-    }
-    try {
-      if (!listener && clock.now() >= next_connect) {
-        listener = std::make_unique<store::ChangeListener>(db, store::kShardsChannel);
-        worker.wake();  // shards queued while no one listened
-      }
-      if (!listener) {
-        clock.sleepFor(kTick);
-      } else if (!listener->wait(kTick).empty()) {
-        worker.wake();
-      }
-    } catch (const store::StoreError& e) {
-      fmt::print(stderr, "portlens worker {}: listening for queued shards: {}\n", name, e.what());
-      listener.reset();
-      next_connect = clock.now() + std::chrono::seconds(1);
-    }
-  }
+  while (!stop.flag().load()) clock.sleepFor(kTick);
 }
 
 void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
@@ -101,7 +75,7 @@ void runWorker(const WorkerCommandOptions& options, CommandContext& context) {
   }
   fmt::print(stderr, "portlens worker {}: running ({}), {} shard(s) at once, lease {} ms\n", name,
              capabilities, options.max_scans, options.lease_ms);
-  waitForStop(options.db, name, worker, stop, clock);
+  waitForStop(stop, clock);
   worker.stop();
   fmt::print(stderr, "portlens worker {}: stopped\n", name);
   context.exit_code = core::kExitOk;

@@ -74,7 +74,7 @@ nlohmann::json parseJsonObject(std::string_view body, std::size_t max_bytes) {
 }
 
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
-                             bool syn_available) {
+                             const SynCheck& syn_available) {
   const auto doc = parseJsonObject(body);
   auto field = [&](const char* name) -> std::string {
     auto it = doc.find(name);
@@ -92,10 +92,11 @@ ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry
   const std::string mode = field("mode");
   const auto type = mode.empty() ? scan::ScanType::kConnect : scan::parseScanType(mode);
   if (!type) throw ApiError(400, "invalid_field", "'mode' must be \"connect\" or \"syn\"");
-  if (*type == scan::ScanType::kSyn && !syn_available) {
+  if (*type == scan::ScanType::kSyn && !(syn_available && syn_available())) {
     throw ApiError(422, "mode_unavailable",
-                   "SYN scans need raw sockets, which this server may not open (run it as root "
-                   "or with CAP_NET_RAW); use mode \"connect\"");
+                   "no SYN-capable runner is live: SYN scans need serve started as root or with "
+                   "CAP_NET_RAW (its SYN runner), or a `portlens worker` with raw sockets on this "
+                   "database; use mode \"connect\"");
   }
   request.mode = *type;
   if (auto it = doc.find("rate"); it != doc.end() && !it->is_null()) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -35,9 +36,11 @@ nlohmann::json parseJsonObject(std::string_view body, std::size_t max_bytes = kM
 //  "mode": "connect"|"syn", "rate": PPS (optional, 1..1000000),
 //  "service_detection": true|false (optional, default false; anything else is 400)}.
 // ports defaults to top1000.
-// `syn_available`: this server may open raw sockets; otherwise mode "syn" is refused (422).
+// Asked only for mode "syn": whether a SYN-capable runner is live (syn_runners.h); when it
+// says no (or is empty), mode "syn" is refused (422 mode_unavailable, with the reason).
+using SynCheck = std::function<bool()>;
 ScanRequest parseScanRequest(std::string_view body, const registry::PortRegistry& registry,
-                             bool syn_available = false);
+                             const SynCheck& syn_available = {});
 
 // "a=1&b=x%20y" -> map (later keys win). Percent-decoding; '+' is a space.
 std::map<std::string, std::string> parseQuery(std::string_view query);

@@ -54,11 +54,12 @@ ApiRoutes::ApiRoutes(const ServerConfig& config, StorePool& pool, JobRunner& job
       clock_(clock),
       limiter_(config.anonymous.scans_per_minute),
       seed_counter_(static_cast<std::uint64_t>(clock.wallNow().time_since_epoch().count())),
-      syn_available_(net::canOpenRawSockets()),
-      monitors_(config, pool, registry, clock, syn_available_,
-                [this](target_policy::TargetPolicy& policy, const std::string& owner) {
-                  verifications_.restrictToVerified(policy, owner);
-                }),
+      syn_runners_(pool, clock),
+      monitors_(
+          config, pool, registry, clock, [this] { return syn_runners_.available(); },
+          [this](target_policy::TargetPolicy& policy, const std::string& owner) {
+            verifications_.restrictToVerified(policy, owner);
+          }),
       verifications_(config, pool, clock, std::move(probes)) {}
 
 HttpResponse ApiRoutes::errorResponse(int status, const std::string& code,
@@ -195,7 +196,8 @@ HttpResponse ApiRoutes::createScan(const HttpRequest& request) {
                    "send the scan as Content-Type: application/json");
   }
   auto caller = authenticate(request);
-  auto scan_request = parseScanRequest(request.body, registry_, syn_available_);
+  auto scan_request =
+      parseScanRequest(request.body, registry_, [this] { return syn_runners_.available(); });
   target_policy::TargetPolicy policy;
   policy.allowed = caller.allow;
   policy.max_probes = caller.anonymous ? config_.anonymous.max_probes : config_.max_probes;

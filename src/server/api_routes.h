@@ -26,6 +26,7 @@
 #include "server/result_cache.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
+#include "server/syn_runners.h"
 #include "server/verification_routes.h"
 #include "target_policy/cidr.h"
 
@@ -88,7 +89,7 @@ class ApiRoutes {
   ClientLimiter limiter_;
   ResultCache results_cache_;
   std::atomic<std::uint64_t> seed_counter_;  // POSTs run on several threads
-  bool syn_available_;                       // raw sockets can be opened: mode "syn" is accepted
+  SynRunners syn_runners_;                   // a live SYN-capable runner: mode "syn" is accepted
   MonitorRoutes monitors_;                   // /api/v1/monitors and /api/v1/findings
   VerificationRoutes verifications_;
 };

@@ -43,7 +43,8 @@ std::string parseAlerts(const nlohmann::json& doc) {
 }  // namespace
 
 MonitorRequest parseMonitorRequest(const nlohmann::json& doc,
-                                   const registry::PortRegistry& registry, bool syn_available) {
+                                   const registry::PortRegistry& registry,
+                                   const SynCheck& syn_available) {
   static const std::set<std::string> kKeys = {
       "name",  "targets", "ports",  "mode",   "service_detection",
       "every", "cron",    "policy", "alerts", "paused"};

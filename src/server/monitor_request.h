@@ -31,6 +31,7 @@ struct MonitorRequest {
 };
 
 MonitorRequest parseMonitorRequest(const nlohmann::json& doc,
-                                   const registry::PortRegistry& registry, bool syn_available);
+                                   const registry::PortRegistry& registry,
+                                   const SynCheck& syn_available);
 
 }  // namespace portlens::server

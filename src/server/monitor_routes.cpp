@@ -111,12 +111,12 @@ void keepStoredSecrets(nlohmann::json& alerts, const std::string& stored_alerts_
 
 MonitorRoutes::MonitorRoutes(const ServerConfig& config, StorePool& pool,
                              const registry::PortRegistry& registry, core::Clock& clock,
-                             bool syn_available, TargetRestriction restrict_targets)
+                             SynCheck syn_available, TargetRestriction restrict_targets)
     : config_(config),
       pool_(pool),
       registry_(registry),
       clock_(clock),
-      syn_available_(syn_available),
+      syn_available_(std::move(syn_available)),
       restrict_targets_(std::move(restrict_targets)) {}
 
 HttpResponse MonitorRoutes::handle(const HttpRequest& request, const Caller& caller,

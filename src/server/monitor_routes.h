@@ -20,6 +20,7 @@
 
 #include "core/clock.h"
 #include "registry/port_registry.h"
+#include "server/api_request.h"
 #include "server/http_types.h"
 #include "server/server_config.h"
 #include "server/store_pool.h"
@@ -39,7 +40,8 @@ using TargetRestriction =
 class MonitorRoutes {
  public:
   MonitorRoutes(const ServerConfig& config, StorePool& pool, const registry::PortRegistry& registry,
-                core::Clock& clock, bool syn_available, TargetRestriction restrict_targets = {});
+                core::Clock& clock, SynCheck syn_available,
+                TargetRestriction restrict_targets = {});
 
   // `parts`: the path's segments (api, v1, monitors|findings, ...). Throws ApiError.
   HttpResponse handle(const HttpRequest& request, const Caller& caller,
@@ -61,7 +63,7 @@ class MonitorRoutes {
   StorePool& pool_;
   const registry::PortRegistry& registry_;
   core::Clock& clock_;
-  bool syn_available_;
+  SynCheck syn_available_;
   TargetRestriction restrict_targets_;
 };
 

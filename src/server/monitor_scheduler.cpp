@@ -7,6 +7,7 @@
 
 #include "core/port_spec.h"
 #include "server/token_access.h"
+#include "store/shard_store.h"
 #include "target_policy/target_policy.h"
 
 namespace portlens::server {
@@ -141,6 +142,7 @@ void MonitorScheduler::loop() {
       if (clock_.now() - last_retention >= kRetentionEvery) {
         last_retention = clock_.now();
         applyRetention(*store);
+        store::ShardStore(*store).removeStaleWorkers();
       }
     } catch (const std::exception& e) {
       fmt::print(stderr, "portlens serve: monitor scheduler: {}\n", e.what());

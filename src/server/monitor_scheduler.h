@@ -8,8 +8,9 @@
 // Runs scan with the owner token's current rights: the same target policy and probe cap as its
 // scans; a refused target, or a deleted token, skips the run and says why in last_error.
 //
-// start() runs tick() about once a second on its own thread (and retention once an hour)
-// until stop(). Errors of one tick are printed and the next tick tries again.
+// start() runs tick() about once a second on its own thread (and, once an hour, retention and
+// the removal of workers not heard from for a day: store/shard_store.h) until stop(). Errors of one
+// tick are printed and the next tick tries again.
 #pragma once
 
 #include <condition_variable>

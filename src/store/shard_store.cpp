@@ -281,9 +281,9 @@ SELECT w.name, w.address, w.capabilities, w.started_ms, w.heartbeat_ms, w.lease_
   w.probes_per_second,
   (SELECT COUNT(*) FROM shards sh WHERE sh.worker = w.name AND sh.state = 'leased'
      AND sh.lease_until_ms >= ?1)
-FROM workers w ORDER BY w.name
+FROM workers w WHERE w.heartbeat_ms >= ?2 ORDER BY w.name
 )sql");
-  st.bind(1, now);
+  st.bind(1, now).bind(2, now - kWorkerRetentionMs);
   std::vector<WorkerRow> out;
   while (st.step()) {
     WorkerRow row;
@@ -300,6 +300,26 @@ FROM workers w ORDER BY w.name
     out.push_back(std::move(row));
   }
   return out;
+}
+
+bool ShardStore::liveWorkerCan(scan::ScanType mode) {
+  // Capabilities are "connect", "syn" or "connect,syn" (Capabilities::toString).
+  auto st = db_.prepare(
+      "SELECT COUNT(*) FROM workers WHERE ?1 - heartbeat_ms <= lease_ms AND "
+      "(capabilities = ?2 OR capabilities LIKE ?3 OR capabilities LIKE ?4)");
+  const std::string name(scan::toString(mode));
+  st.bind(1, nowMs()).bind(2, name).bind(3, name + ",%").bind(4, "%," + name);
+  return st.step() && st.integer(0) > 0;
+}
+
+int ShardStore::removeStaleWorkers(std::int64_t retention_ms) {
+  Transaction tx(db_);
+  auto st = db_.prepare("DELETE FROM workers WHERE heartbeat_ms < ?1");
+  st.bind(1, nowMs() - retention_ms);
+  st.step();
+  const int removed = db_.changes();
+  tx.commit();
+  return removed;
 }
 
 }  // namespace portlens::store

@@ -113,7 +113,23 @@ class ShardStore {
   // came between two shards). Returns how many.
   int sweepCancelled();
 
+  // The workers heard from within kWorkerRetentionMs, by name; `alive` = heartbeat within
+  // their lease length (a stale one is listed until retention removes it).
   std::vector<WorkerRow> workers();
+
+  // Whether a live worker (heartbeat within its lease length) may run `mode`: for SYN, one
+  // with the "syn" capability (serve's SYN runner process, a `portlens worker` with raw
+  // sockets). One query; the API asks it before accepting a SYN scan.
+  bool liveWorkerCan(scan::ScanType mode);
+
+  // Workers not heard from for this long are forgotten: removeStaleWorkers() deletes their rows
+  // (serve runs it with its hourly retention, server/monitor_scheduler.h). A day: long enough
+  // to see in GET /api/v1/workers which worker went away, short enough that renamed or
+  // retired workers do not pile up.
+  static constexpr std::int64_t kWorkerRetentionMs = 24LL * 3600 * 1000;
+  // Deletes the rows of workers whose last heartbeat is older than `retention_ms`; returns how
+  // many. A shard such a worker held was leased again long ago (its lease ran out).
+  int removeStaleWorkers(std::int64_t retention_ms = kWorkerRetentionMs);
 
  private:
   std::int64_t nowMs();

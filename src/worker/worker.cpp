@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "store/change_listener.h"
+
 namespace portlens::worker {
 namespace {}  // namespace
 
@@ -44,6 +46,7 @@ int Worker::start() {
     threads_.emplace_back([this] { runnerLoop(); });
   }
   threads_.emplace_back([this] { heartbeatLoop(); });
+  if (store::isPostgresUrl(db_)) threads_.emplace_back([this] { listenLoop(); });
   return released;
 }
 
@@ -175,6 +178,31 @@ void Worker::runLease(store::ScanStore& store, const store::Lease& lease, ScanCa
     shards.releaseShard(lease, options_.info.name);
   }
   if (options_.on_shard_end) options_.on_shard_end(row, lease, end, result);
+}
+
+void Worker::listenLoop() {
+  // wait() blocks on the listening socket at most this long, so stop() is seen soon.
+  constexpr std::chrono::milliseconds kTick{100};
+  std::unique_ptr<store::ChangeListener> listener;
+  while (true) {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+    }
+    try {
+      if (!listener) {
+        listener = std::make_unique<store::ChangeListener>(db_, store::kShardsChannel);
+        wake();  // shards queued while no one listened
+      }
+      if (!listener->wait(kTick).empty()) wake();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "portlens worker {}: listening for queued shards: {}\n",
+                 options_.info.name, e.what());
+      listener.reset();
+      std::unique_lock lock(mutex_);
+      if (wakeup_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_; })) return;
+    }
+  }
 }
 
 void Worker::heartbeatLoop() {

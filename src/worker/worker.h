@@ -5,7 +5,13 @@
 // Threads: start()/stop()/wake()/cancel() are called by the owner; the runner threads lease
 // and run shards; one heartbeat thread renews the leases every third of the lease length,
 // reports probes/s, stops shards whose lease was lost or whose scan is being cancelled, and
-// sweeps cancelled scans nobody holds. stop() is the graceful shutdown: running shards stop,
+// sweeps cancelled scans nobody holds. On PostgreSQL one more thread listens on kShardsChannel
+// (LISTEN portlens_shards, notified when a scan's shards are queued, from any process) and
+// wakes the idle runners, so a scan starts within milliseconds instead of at their next poll;
+// a lost listening connection is reopened after a second, the runners polling meanwhile. On
+// SQLite there are no notifications: whoever queues in this process calls wake() (serve's API
+// and monitor scheduler), other processes' scans start at the next poll.
+// stop() is the graceful shutdown: running shards stop,
 // their records so far are committed and their leases released, so another worker continues
 // them at once. A killed worker's leases run out after lease_ms and are taken over then.
 #pragma once
@@ -88,6 +94,7 @@ class Worker {
   };
   void runnerLoop();
   void heartbeatLoop();
+  void listenLoop();
   void runLease(store::ScanStore& store, const store::Lease& lease, ScanCache& cache);
   bool waitIdle(std::uint64_t seen_wakes);
 

@@ -43,22 +43,7 @@ id6=$(scan_full 2001:2:0:1::7 syn)  # the server runs as root: the SYN engine is
 for id in "$id4" "$id6"; do
   [ "$(wait_final "$id" "$LAB" 90)" = "done" ] || die "scan $id did not finish"
 done
-python3 - "$WORK_DIR/events4.txt" <<'PY' || die "event stream of scan $id4 is wrong"
-import json, sys
-seen, ids, end = set(), [], False
-for block in open(sys.argv[1]).read().split("\n\n"):
-    lines = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
-    if lines.get("event") == "port":
-        r = json.loads(lines["data"]); key = (r["ip"], r["port"])
-        assert key not in seen, f"record {key} delivered twice"
-        seen.add(key); ids.append(int(lines["id"]))
-    elif lines.get("event") == "end":
-        end = json.loads(lines["data"])["status"] == "done"
-assert ids == sorted(ids), "event ids out of order"
-assert len(seen) == 65535, f"{len(seen)} distinct port records, want 65535"
-assert end, "no end event"
-print(f"event stream: 65535 records, each once, then end")
-PY
+check_event_stream "$WORK_DIR/events4.txt" 65535 || die "event stream of scan $id4 is wrong"
 api GET "/api/v1/scans/$id4/results?format=ndjson&states=all" "" "$LAB" >"$WORK_DIR/r4.ndjson"
 expect "results ndjson" 200
 check_truth --ndjson "$WORK_DIR/r4.ndjson" --host 198.19.0.7 --expect-summary ||

@@ -87,3 +87,27 @@ expect() {  # expect WHAT EXPECTED_STATUS [SUBSTRING]
     fails=$((fails + 1))
   fi
 }
+
+# check_event_stream FILE WANT: FILE holds a whole event stream (curl -N of
+# /api/v1/scans/ID/events?states=all). Passes when it carries WANT distinct port records, each
+# exactly once, in ascending id (seq) order, then an `end` event of a done scan; prints a
+# summary line, or the first broken rule and returns 1.
+check_event_stream() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+seen, ids, end = set(), [], False
+for block in open(sys.argv[1]).read().split("\n\n"):
+    lines = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
+    if lines.get("event") == "port":
+        r = json.loads(lines["data"]); key = (r["ip"], r["port"])
+        assert key not in seen, f"record {key} delivered twice"
+        seen.add(key); ids.append(int(lines["id"]))
+    elif lines.get("event") == "end":
+        end = json.loads(lines["data"])["status"] == "done"
+want = int(sys.argv[2])
+assert ids == sorted(ids), "event ids out of order"
+assert len(seen) == want, f"{len(seen)} distinct port records, want {want}"
+assert end, "no end event"
+print(f"event stream: {want} records, each once, then end")
+PY
+}

@@ -6,7 +6,8 @@
 # opens itself (the ground truth); one worker is killed with -9 in the middle. The scan must
 # finish `done` with exactly the truth open, every port recorded once (no duplicate (ip, port)
 # row: checked with sqlite3), and GET /api/v1/workers must list both workers with heartbeats
-# (the killed one not alive, admin only: 403 for another token).
+# (the killed one not alive, admin only: 403 for another token). A SYN scan is refused (422)
+# while no SYN-capable worker is live and accepted once one is.
 #   workers.sh PORTLENS_BIN
 set -euo pipefail
 bin=${1:?usage: $0 PORTLENS_BIN}
@@ -81,6 +82,15 @@ set +e
 set -e
 { [ "$rc1" -eq 2 ] && [ "$rc2" -eq 2 ]; } || die "bad worker options exited $rc1 and $rc2, not 2"
 
+# --- SYN needs a live SYN-capable runner: serve --workers 0 has none of its own -----------------
+# (serve runs as root here, but its web process never holds raw sockets: server/syn_runners.h)
+syn_body='{"targets":"127.0.0.1","ports":"17","mode":"syn"}'
+code=$(curl -s -o "$work/syn.json" -w '%{http_code}' -H "Authorization: Bearer $admin" \
+  -H 'Content-Type: application/json' -d "$syn_body" "$API/scans")
+if [ "$code" != 422 ] || ! grep -q 'no SYN-capable runner' "$work/syn.json"; then
+  die "a SYN scan with no SYN-capable worker answered $code $(cat "$work/syn.json"), not 422"
+fi
+
 # --- the scan, queued before any worker runs ---------------------------------------------------
 created=$(curl -sf -H "Authorization: Bearer $admin" -H 'Content-Type: application/json' \
   -d '{"targets":"127.0.0.1","ports":"1-20000","mode":"connect","rate":2500}' "$API/scans")
@@ -147,6 +157,13 @@ for w in workers.values():
 assert workers["w2"]["alive"] is True, workers["w2"]
 assert workers["w1"]["alive"] is False and workers["w1"]["leases"] == 0, workers["w1"]
 PY
+
+# w2 started as root keeps CAP_NET_RAW: now a SYN scan is accepted (and cancelled at once).
+code=$(curl -s -o "$work/syn.json" -w '%{http_code}' -H "Authorization: Bearer $admin" \
+  -H 'Content-Type: application/json' -d "$syn_body" "$API/scans")
+[ "$code" = 202 ] || die "a SYN scan with SYN-capable w2 alive answered $code $(cat "$work/syn.json")"
+syn_id=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["id"])' "$work/syn.json")
+curl -s -o /dev/null -X POST -H "Authorization: Bearer $admin" "$API/scans/$syn_id/cancel"
 
 # SIGTERM: w2 stops cleanly.
 kill -TERM "$w2_pid"

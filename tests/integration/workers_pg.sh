@@ -207,23 +207,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 kill -0 "$STREAM_PID" 2>/dev/null && die "the event stream did not end after the scan"
-python3 - "$WORK_DIR/events.txt" "$PAIRS" <<'PY' || die "the event stream from A is wrong"
-import json, sys
-seen, ids, end = set(), [], False
-for block in open(sys.argv[1]).read().split("\n\n"):
-    lines = dict(l.split(": ", 1) for l in block.split("\n") if ": " in l and not l.startswith(":"))
-    if lines.get("event") == "port":
-        r = json.loads(lines["data"]); key = (r["ip"], r["port"])
-        assert key not in seen, f"record {key} delivered twice"
-        seen.add(key); ids.append(int(lines["id"]))
-    elif lines.get("event") == "end":
-        end = json.loads(lines["data"])["status"] == "done"
-want = int(sys.argv[2])
-assert ids == sorted(ids), "event ids out of order"
-assert len(seen) == want, f"{len(seen)} distinct port records, want {want}"
-assert end, "no end event"
-print(f"event stream from A: {want} records, each once, then end")
-PY
+check_event_stream "$WORK_DIR/events.txt" "$PAIRS" || die "the event stream from A is wrong"
 
 # --- the workers list on B -------------------------------------------------------------------
 on "$PORT_B"

@@ -65,4 +65,10 @@ TestDatabase::~TestDatabase() {
   std::filesystem::remove_all(dir_, ec);
 }
 
+void BackendTest::SetUp() {
+  database_ = std::make_unique<TestDatabase>(
+      GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  if (!database_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
+}
+
 }  // namespace portlens::testing

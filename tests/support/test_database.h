@@ -6,9 +6,20 @@
 // named by PORTLENS_TEST_PG_URL_FILE; the location is the cluster's URL with that schema as
 // search_path, so tests run in parallel without seeing each other's tables. Without a
 // cluster, available() is false and the test skips itself (GTEST_SKIP).
+//
+// BackendTest is the fixture every such suite derives from, so the per-test database and the
+// skip live in one place:
+//   class ScanStoreTest : public testing::BackendTest { ... };
+//   TEST_P(ScanStoreTest, ...) { ScanStore store(location(), clock_); ... }
+//   INSTANTIATE_TEST_SUITE_P(Backends, ScanStoreTest, ::testing::ValuesIn(testing::kTestBackends),
+//                            testing::backendParamName);
+// A fixture with its own SetUp calls BackendTest::SetUp() first and returns if IsSkipped().
 #pragma once
 
+#include <gtest/gtest.h>
+
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "store/database.h"
@@ -44,5 +55,27 @@ class TestDatabase {
   std::string schema_;
   std::string location_;
 };
+
+// One database per test case on the backend GetParam() names; skips the case (GTEST_SKIP)
+// when that backend is PostgreSQL and no test cluster runs.
+class BackendTest : public ::testing::TestWithParam<store::Backend> {
+ protected:
+  void SetUp() override;
+  void TearDown() override { database_.reset(); }
+
+  store::Backend backend() const { return GetParam(); }
+  bool onSqlite() const { return GetParam() == store::Backend::kSqlite; }
+  // The test's database (store/database.h location) and a folder for its other files.
+  const std::string& location() const { return database_->location(); }
+  const std::filesystem::path& dir() const { return database_->dir(); }
+
+ private:
+  std::unique_ptr<TestDatabase> database_;
+};
+
+// For INSTANTIATE_TEST_SUITE_P: names the cases .../sqlite and .../postgres.
+inline std::string backendParamName(const ::testing::TestParamInfo<store::Backend>& info) {
+  return backendName(info.param);
+}
 
 }  // namespace portlens::testing

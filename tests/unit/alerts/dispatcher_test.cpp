@@ -77,14 +77,13 @@ class FakeDeliverer final : public Deliverer {
   std::condition_variable changed_;
 };
 
-class DispatcherTest : public ::testing::TestWithParam<store::Backend> {
+class DispatcherTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    database_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!database_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-    dir_ = database_->dir();
-    path_ = database_->location();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    dir_ = dir();
+    path_ = location();
     db_ = std::make_unique<store::Database>(path_);
     db_->exec(eventsTable(GetParam()));
     outbox_ = std::make_unique<AlertOutbox>(*db_);
@@ -92,10 +91,8 @@ class DispatcherTest : public ::testing::TestWithParam<store::Backend> {
   void TearDown() override {
     outbox_.reset();
     db_.reset();
-    database_.reset();
+    BackendTest::TearDown();
   }
-
-  std::unique_ptr<testing::TestDatabase> database_;
 
   void addEvent(const std::string& event, const std::string& alerts) {
     const AlertEvent e = sampleEvent(event, alerts);
@@ -282,7 +279,7 @@ TEST_P(DispatcherTest, FiringAlertsAreSentAgainToAlertmanagerWhileOpen) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DispatcherTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::alerts

@@ -81,6 +81,25 @@ TEST(ApiRequest, RefusesBadBodies) {
   EXPECT_EQ(statusOf(std::string(70000, ' ')), 413);
 }
 
+TEST(ApiRequest, TheSynCheckIsAskedOnlyForSynScans) {
+  const auto registry = registry::PortRegistry::builtin();
+  int asked = 0;
+  auto yes = [&] { return ++asked > 0; };
+  EXPECT_EQ(parseScanRequest(R"({"targets":"x"})", registry, yes).mode, scan::ScanType::kConnect);
+  EXPECT_EQ(asked, 0);
+  EXPECT_EQ(parseScanRequest(R"({"targets":"x","mode":"syn"})", registry, yes).mode,
+            scan::ScanType::kSyn);
+  EXPECT_EQ(asked, 1);
+  try {
+    parseScanRequest(R"({"targets":"x","mode":"syn"})", registry, [] { return false; });
+    FAIL() << "a SYN scan without a SYN-capable runner was accepted";
+  } catch (const ApiError& e) {
+    EXPECT_EQ(e.status(), 422);
+    EXPECT_EQ(e.code(), "mode_unavailable");
+    EXPECT_NE(std::string(e.what()).find("no SYN-capable runner"), std::string::npos) << e.what();
+  }
+}
+
 TEST(ApiRequest, QueryStatesFormatsAndIds) {
   auto q = parseQuery("format=csv&states=open%2Cclosed&x=a+b&empty");
   EXPECT_EQ(q["format"], "csv");

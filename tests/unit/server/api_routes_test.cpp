@@ -173,6 +173,38 @@ TEST_F(ApiRoutesTest, WorkersListIsForAdmins) {
   EXPECT_GT(workers[0]["last_heartbeat"].get<double>(), 1.7e9);
 }
 
+// A SYN scan is accepted when the workers table has a live SYN-capable worker (whatever this
+// process may open): none, then one, then its heartbeat too old.
+TEST_F(ApiRoutesTest, SynScansNeedALiveSynCapableWorker) {
+  const std::string syn = R"({"targets":"198.19.0.7","ports":"22","mode":"syn"})";
+  auto refused = call("POST", "/api/v1/scans", syn, "secret-lab");
+  EXPECT_EQ(refused.status, 422) << refused.body;
+  EXPECT_EQ(json(refused)["error"]["code"], "mode_unavailable");
+  store::ShardStore shards(*store_);
+  store::WorkerInfo connect_only;
+  connect_only.name = "serve@test";
+  shards.registerWorker(connect_only);
+  EXPECT_EQ(call("POST", "/api/v1/scans", syn, "secret-lab").status, 422) << "connect only";
+  store::WorkerInfo runner;
+  runner.name = "serve@test/syn";
+  runner.capabilities = {false, true};
+  runner.lease_ms = 15000;
+  shards.registerWorker(runner);  // a refusal is not kept: seen at once
+  auto accepted = call("POST", "/api/v1/scans", syn, "secret-lab");
+  EXPECT_EQ(accepted.status, 202) << accepted.body;
+  store_.clock().advance(std::chrono::milliseconds(15001));  // the runner died
+  // The yes is kept for SynRunners::kKeepYes (2 s), which has passed too.
+  EXPECT_EQ(call("POST", "/api/v1/scans", syn, "secret-lab").status, 422);
+  shards.heartbeat(runner, 0, {});
+  EXPECT_EQ(call("POST", "/api/v1/scans", syn, "secret-lab").status, 202);
+  // Within kKeepYes the answer comes from the cache: the store is not asked again.
+  store_.clock().advance(std::chrono::milliseconds(1000));
+  store_->database().exec("DELETE FROM workers");
+  EXPECT_EQ(call("POST", "/api/v1/scans", syn, "secret-lab").status, 202);
+  store_.clock().advance(std::chrono::milliseconds(1000));
+  EXPECT_EQ(call("POST", "/api/v1/scans", syn, "secret-lab").status, 422);
+}
+
 // Every file embedded from web/ is served with a type the browser accepts (a module script
 // with another type is refused under nosniff), and the page links only embedded files.
 TEST(WebAssets, EveryEmbeddedFileHasAContentType) {

@@ -10,7 +10,7 @@ namespace {
 const registry::PortRegistry& registry() { return registry::PortRegistry::builtin(); }
 
 MonitorRequest parse(const std::string& body) {
-  return parseMonitorRequest(parseJsonObject(body), registry(), false);
+  return parseMonitorRequest(parseJsonObject(body), registry(), {});
 }
 
 // "status code: message" of the ApiError `body` gives.

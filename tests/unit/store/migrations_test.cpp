@@ -25,18 +25,10 @@ constexpr Migration kNotes[] = {
      "ALTER TABLE notes ADD COLUMN at_ms BIGINT NOT NULL DEFAULT 0"},
 };
 
-class MigrationsTest : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-  }
-  std::unique_ptr<testing::TestDatabase> db_;
-};
+class MigrationsTest : public testing::BackendTest {};
 
 TEST_P(MigrationsTest, AppliesEachVersionOnceAndInOrder) {
-  Database db(db_->location());
+  Database db(location());
   EXPECT_EQ(schemaVersion(db, "notes"), 0);
   migrate(db, "notes", std::span(kNotes).first(1));
   EXPECT_EQ(schemaVersion(db, "notes"), 1);
@@ -52,7 +44,7 @@ TEST_P(MigrationsTest, AppliesEachVersionOnceAndInOrder) {
 }
 
 TEST_P(MigrationsTest, AFailingMigrationIsRolledBackAndNamed) {
-  Database db(db_->location());
+  Database db(location());
   constexpr Migration kBroken[] = {
       {1, "CREATE TABLE a (x BIGINT)", "CREATE TABLE a (x BIGINT)"},
       {2, "CREATE TABLE b (x BIGINT); INSERT INTO nowhere VALUES (1)",
@@ -77,7 +69,7 @@ TEST_P(MigrationsTest, ConcurrentOpenersApplyEachMigrationOnce) {
   for (int i = 0; i < 4; ++i) {
     openers.emplace_back([&] {
       try {
-        Database db(db_->location());
+        Database db(location());
         migrate(db, "notes", kNotes);
       } catch (const StoreError&) {
         ++failures;
@@ -86,12 +78,12 @@ TEST_P(MigrationsTest, ConcurrentOpenersApplyEachMigrationOnce) {
   }
   for (auto& t : openers) t.join();
   EXPECT_EQ(failures.load(), 0);
-  Database db(db_->location());
+  Database db(location());
   EXPECT_EQ(schemaVersion(db, "notes"), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MigrationsTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 // A SQLite file written by Portlens before schema versions (and before the columns added by
 // ALTER TABLE: ttl, service, ports_label, service_detection), with rows in every component,

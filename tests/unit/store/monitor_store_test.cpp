@@ -13,17 +13,14 @@
 namespace portlens::store {
 namespace {
 
-class MonitorStoreTest : public ::testing::TestWithParam<store::Backend> {
+class MonitorStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-    dir_ = db_->dir();
-    path_ = db_->location();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    dir_ = dir();
+    path_ = location();
   }
-  bool onSqlite() const { return GetParam() == store::Backend::kSqlite; }
-  std::unique_ptr<testing::TestDatabase> db_;
 
   static MonitorRow monitorRow(const std::string& owner) {
     MonitorRow m;
@@ -247,7 +244,7 @@ TEST_P(MonitorStoreTest, AcknowledgingKeepsTheFirstAcknowledgement) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, MonitorStoreTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::store

@@ -19,14 +19,9 @@
 namespace portlens::store {
 namespace {
 
-class PgBackendTest : public ::testing::Test {
+// PostgreSQL only (instantiated below with that one backend).
+class PgBackendTest : public testing::BackendTest {
  protected:
-  void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        Backend::kPostgres, ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-  }
-
   std::int64_t newScan(ScanStore& store) {
     NewScan s;
     s.owner = "lab";
@@ -49,21 +44,20 @@ class PgBackendTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<testing::TestDatabase> db_;
   testing::ManualClock clock_;
 };
 
 // Two writers on their own connections append to one scan while a reader follows with
 // "seq > last seen", as the event stream does: it must see every row exactly once, which
 // holds only if seq increases in commit order (the advisory lock of every write transaction).
-TEST_F(PgBackendTest, AReaderFollowingSeqSeesEveryRowOfConcurrentWritersOnce) {
-  ScanStore setup(db_->location(), clock_);
+TEST_P(PgBackendTest, AReaderFollowingSeqSeesEveryRowOfConcurrentWritersOnce) {
+  ScanStore setup(location(), clock_);
   const auto id = newScan(setup);
   constexpr int kBatches = 60;
   constexpr int kPerBatch = 20;
   std::atomic<int> writers_done{0};
   auto writer = [&](int base) {
-    ScanStore store(db_->location(), clock_);
+    ScanStore store(location(), clock_);
     for (int b = 0; b < kBatches; ++b) {
       store.appendResults(id, batch(base + b * kPerBatch, kPerBatch), 0, 0, 0);
     }
@@ -71,7 +65,7 @@ TEST_F(PgBackendTest, AReaderFollowingSeqSeesEveryRowOfConcurrentWritersOnce) {
   };
   std::thread a(writer, 1);
   std::thread b(writer, 30001);
-  ScanStore reader(db_->location(), clock_);
+  ScanStore reader(location(), clock_);
   std::map<int, int> seen;  // port -> times
   std::int64_t last = 0;
   bool final_pass = false;
@@ -94,10 +88,10 @@ TEST_F(PgBackendTest, AReaderFollowingSeqSeesEveryRowOfConcurrentWritersOnce) {
 
 // Other tests of the run notify the same channel (each in its own schema, ids overlap): the
 // listener must see this scan's id, whatever else arrives.
-TEST_F(PgBackendTest, AppendingResultsNotifiesListenersWithTheScanId) {
-  ScanStore store(db_->location(), clock_);
+TEST_P(PgBackendTest, AppendingResultsNotifiesListenersWithTheScanId) {
+  ScanStore store(location(), clock_);
   const auto id = newScan(store);
-  ChangeListener listener(db_->location(), kResultsChannel);
+  ChangeListener listener(location(), kResultsChannel);
   store.appendResults(id, batch(22, 1), 1, 0, 0);
   bool woke = false;
   for (int i = 0; i < 50 && !woke; ++i) {
@@ -108,21 +102,21 @@ TEST_F(PgBackendTest, AppendingResultsNotifiesListenersWithTheScanId) {
   EXPECT_TRUE(woke);
 }
 
-TEST_F(PgBackendTest, ALostConnectionThrowsAndIsNotHealthy) {
-  Database db(db_->location());
+TEST_P(PgBackendTest, ALostConnectionThrowsAndIsNotHealthy) {
+  Database db(location());
   auto pid = db.prepare("SELECT pg_backend_pid()");
   ASSERT_TRUE(pid.step());
   const std::int64_t backend = pid.integer(0);
-  Database admin(db_->location());
+  Database admin(location());
   admin.prepare("SELECT pg_terminate_backend(CAST(?1 AS INTEGER))").bind(1, backend).step();
   EXPECT_THROW(db.exec("SELECT 1"), StoreError);
   EXPECT_FALSE(db.healthy());
-  Database reopened(db_->location());
+  Database reopened(location());
   EXPECT_NO_THROW(reopened.exec("SELECT 1"));
 }
 
-TEST_F(PgBackendTest, BigIntegersAndRealsRoundTrip) {
-  Database db(db_->location());
+TEST_P(PgBackendTest, BigIntegersAndRealsRoundTrip) {
+  Database db(location());
   db.exec("CREATE TABLE v (i BIGINT, r DOUBLE PRECISION, t TEXT)");
   db.prepare("INSERT INTO v VALUES (?1, ?2, ?3)")
       .bind(1, std::int64_t{1764672000123})
@@ -140,6 +134,9 @@ TEST_F(PgBackendTest, BigIntegersAndRealsRoundTrip) {
   EXPECT_EQ(st.integer(4), 1) << "a boolean reads as 1";
   EXPECT_THROW(st.integer(2), StoreError) << "text is not silently 0";
 }
+
+INSTANTIATE_TEST_SUITE_P(Postgres, PgBackendTest, ::testing::Values(Backend::kPostgres),
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::store

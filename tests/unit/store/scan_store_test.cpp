@@ -15,17 +15,14 @@ namespace {
 
 core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value(); }
 
-class ScanStoreTest : public ::testing::TestWithParam<store::Backend> {
+class ScanStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-    dir_ = db_->dir();
-    path_ = db_->location();
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    dir_ = dir();
+    path_ = location();
   }
-  bool onSqlite() const { return GetParam() == store::Backend::kSqlite; }
-  std::unique_ptr<testing::TestDatabase> db_;
 
   NewScan newScan() {
     NewScan s;
@@ -310,7 +307,7 @@ TEST_P(ScanStoreTest, TokensAreFoundByHash) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ScanStoreTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::store

@@ -16,19 +16,18 @@ core::IpAddress ip(const char* text) { return core::IpAddress::parse(text).value
 
 // Every case runs on SQLite and on the throwaway PostgreSQL cluster (pg.start), where the
 // claim is the FOR UPDATE SKIP LOCKED form.
-class ShardStoreTest : public ::testing::TestWithParam<Backend> {
+class ShardStoreTest : public testing::BackendTest {
  protected:
   void SetUp() override {
-    db_ = std::make_unique<testing::TestDatabase>(
-        GetParam(), ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    if (!db_->available()) GTEST_SKIP() << "no PostgreSQL test cluster (pg.start skipped)";
-    store_ = std::make_unique<ScanStore>(db_->location(), clock_);
+    BackendTest::SetUp();
+    if (IsSkipped()) return;
+    store_ = std::make_unique<ScanStore>(location(), clock_);
     shards_ = std::make_unique<ShardStore>(*store_);
   }
   void TearDown() override {
     shards_.reset();
     store_.reset();
-    db_.reset();
+    BackendTest::TearDown();
   }
 
   // One host, ports 1-`ports`, split into shards of `per` ports.
@@ -65,7 +64,6 @@ class ShardStoreTest : public ::testing::TestWithParam<Backend> {
     return r;
   }
 
-  std::unique_ptr<testing::TestDatabase> db_;
   testing::ManualClock clock_;
   std::unique_ptr<ScanStore> store_;
   std::unique_ptr<ShardStore> shards_;
@@ -280,8 +278,42 @@ TEST_P(ShardStoreTest, WorkersListLeasesAndLiveness) {
   EXPECT_EQ(count("SELECT COUNT(*) FROM shards WHERE state = 'leased'"), 0);
 }
 
+// The API accepts a SYN scan only while a live SYN-capable worker exists (api_routes.h).
+TEST_P(ShardStoreTest, ALiveWorkerCanRunSynOnlyWithTheSynCapabilityAndAFreshHeartbeat) {
+  EXPECT_FALSE(shards_->liveWorkerCan(scan::ScanType::kSyn)) << "no worker at all";
+  EXPECT_FALSE(shards_->liveWorkerCan(scan::ScanType::kConnect));
+  shards_->registerWorker(worker("connect-only"));
+  EXPECT_FALSE(shards_->liveWorkerCan(scan::ScanType::kSyn));
+  EXPECT_TRUE(shards_->liveWorkerCan(scan::ScanType::kConnect));
+  auto syn_only = worker("syn-runner", true);
+  syn_only.capabilities.connect = false;  // serve's SYN runner process: capabilities "syn"
+  shards_->registerWorker(syn_only);
+  EXPECT_TRUE(shards_->liveWorkerCan(scan::ScanType::kSyn));
+  clock_.advance(milliseconds(15000));  // exactly the lease length: still alive
+  EXPECT_TRUE(shards_->liveWorkerCan(scan::ScanType::kSyn));
+  clock_.advance(milliseconds(1));
+  EXPECT_FALSE(shards_->liveWorkerCan(scan::ScanType::kSyn)) << "its heartbeat is stale";
+  shards_->heartbeat(syn_only, 0, {});
+  EXPECT_TRUE(shards_->liveWorkerCan(scan::ScanType::kSyn));
+}
+
+TEST_P(ShardStoreTest, WorkersSilentForADayAreForgotten) {
+  shards_->registerWorker(worker("gone"));
+  clock_.advance(milliseconds(ShardStore::kWorkerRetentionMs - 1000));
+  shards_->registerWorker(worker("recent"));
+  EXPECT_EQ(shards_->removeStaleWorkers(), 0) << "a day has not passed";
+  ASSERT_EQ(shards_->workers().size(), 2u);
+  EXPECT_FALSE(shards_->workers()[0].alive) << "listed as stale until removed";
+  clock_.advance(milliseconds(1001));
+  EXPECT_EQ(shards_->workers().size(), 1u) << "past the retention it is no longer listed";
+  EXPECT_EQ(shards_->removeStaleWorkers(), 1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM workers"), 1);
+  EXPECT_EQ(shards_->workers()[0].name, "recent");
+  EXPECT_EQ(shards_->removeStaleWorkers(), 0);
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, ShardStoreTest, ::testing::ValuesIn(testing::kTestBackends),
-                         [](const auto& param) { return testing::backendName(param.param); });
+                         testing::backendParamName);
 
 }  // namespace
 }  // namespace portlens::store
