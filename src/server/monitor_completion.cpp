@@ -64,11 +64,15 @@ void completeScan(store::ScanStore& store, const store::ScanRow& row,
     return;
   }
   // Port rows of finished scans do not change: read and compare them before the write lock.
-  auto current = allRecords(store, row.id);
+  // The diff reads only the ports whose rows differ between the runs (the rest cannot be a
+  // change), so a run's alerts do not wait for a pass over every unchanged port.
   ScanDiff diff;
-  if (monitor->last_full_scan_id != 0 && monitor->last_full_scan_id != row.id) {
-    diff = diffScans(allRecords(store, monitor->last_full_scan_id), current);
+  if (const auto last = monitor->last_full_scan_id; last != 0 && last != row.id) {
+    auto differing = store.differingResults(last, row.id);
+    diff = diffScans(std::move(differing.before), std::move(differing.after));
   }
+  std::vector<scan::PortRecord> current;
+  if (!monitor->policy_yaml.empty()) current = allRecords(store, row.id);
   auto audited =
       auditRun(monitor->policy_yaml, current, store.clock().wallNow(), net::resolveHostname);
   store::Transaction tx(store.database());

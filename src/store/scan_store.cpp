@@ -15,6 +15,24 @@
 namespace portlens::store {
 namespace {
 
+// One results row from column `first` on: ip, port, state, reason, rtt_ns, attempts, hostname,
+// ttl, service.
+scan::PortRecord readRecord(Statement& st, int first) {
+  scan::PortRecord record;
+  record.ip = core::IpAddress::parse(st.text(first)).value_or(core::IpAddress{});
+  record.port = static_cast<std::uint16_t>(st.integer(first + 1));
+  record.state = static_cast<scan::PortState>(st.integer(first + 2));
+  record.reason = static_cast<scan::Reason>(st.integer(first + 3));
+  record.rtt = std::chrono::nanoseconds(st.integer(first + 4));
+  record.attempts = static_cast<std::uint8_t>(st.integer(first + 5));
+  record.hostname = st.text(first + 6);
+  record.ttl = static_cast<std::uint8_t>(st.integer(first + 7));
+  // A value this version cannot read leaves the port without service fields, not the whole
+  // scan unreadable.
+  if (!st.isNull(first + 8)) record.service = decodeService(st.text(first + 8));
+  return record;
+}
+
 constexpr std::string_view kScanColumns =
     "id, status, owner, client, targets_text, mode, ports_spec, host_count, port_count, "
     "ports_done, probes_sent, probes_per_second, eta_seconds, open, closed, filtered, "
@@ -457,18 +475,23 @@ std::vector<StoredRecord> ScanStore::results(std::int64_t id,
   while (st.step()) {
     StoredRecord r;
     r.seq = st.integer(0);
-    r.record.ip = core::IpAddress::parse(st.text(1)).value_or(core::IpAddress{});
-    r.record.port = static_cast<std::uint16_t>(st.integer(2));
-    r.record.state = static_cast<scan::PortState>(st.integer(3));
-    r.record.reason = static_cast<scan::Reason>(st.integer(4));
-    r.record.rtt = std::chrono::nanoseconds(st.integer(5));
-    r.record.attempts = static_cast<std::uint8_t>(st.integer(6));
-    r.record.hostname = st.text(7);
-    r.record.ttl = static_cast<std::uint8_t>(st.integer(8));
-    // A value this version cannot read leaves the port without service fields, not the
-    // whole scan unreadable.
-    if (!st.isNull(9)) r.record.service = decodeService(st.text(9));
+    r.record = readRecord(st, 1);
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+ScanStore::DifferingResults ScanStore::differingResults(std::int64_t before, std::int64_t after) {
+  auto st = db_.prepare(
+      "SELECT a.ip, a.port, a.state, a.reason, a.rtt_ns, a.attempts, a.hostname, a.ttl, a.service, "
+      "b.ip, b.port, b.state, b.reason, b.rtt_ns, b.attempts, b.hostname, b.ttl, b.service "
+      "FROM results a JOIN results b ON b.scan_id = ?2 AND b.ip = a.ip AND b.port = a.port "
+      "WHERE a.scan_id = ?1 AND (a.state <> b.state OR a.service IS DISTINCT FROM b.service)");
+  st.bind(1, before).bind(2, after);
+  DifferingResults out;
+  while (st.step()) {
+    out.before.push_back(readRecord(st, 0));
+    out.after.push_back(readRecord(st, 9));
   }
   return out;
 }

@@ -5,6 +5,9 @@
 
 #include <filesystem>
 #include <memory>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "store/database.h"
 #include "support/manual_clock.h"
@@ -273,6 +276,57 @@ TEST_P(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
   EXPECT_EQ(stored[0].record.service->banner, info.banner);
   EXPECT_EQ(stored[1].record.service, nullptr);
   EXPECT_EQ(stored[1].record.port, 80) << "the port itself is still there";
+}
+
+TEST_P(ScanStoreTest, DifferingResultsAreThePortsWhoseStateOrServiceChanged) {
+  ScanStore store(path_, clock_);
+  const auto before = store.insertScan(newScan());
+  const auto after = store.insertScan(newScan());
+  auto withProduct = [](scan::PortRecord r, const char* product) {
+    scan::ServiceInfo info;
+    info.name = "http";
+    info.product = product;
+    r.service = std::make_shared<scan::ServiceInfo>(info);
+    return r;
+  };
+  using scan::PortState;
+  store.appendResults(before,
+                      {rec("198.19.0.7", 22, PortState::kOpen),    // unchanged
+                       rec("198.19.0.7", 23, PortState::kClosed),  // opens
+                       rec("198.19.0.7", 25, PortState::kOpen),    // closes
+                       withProduct(rec("198.19.0.7", 80, PortState::kOpen), "nginx"),
+                       withProduct(rec("198.19.0.8", 80, PortState::kOpen), "nginx"),
+                       rec("198.19.0.8", 443, PortState::kOpen),    // gains a service
+                       rec("198.19.0.8", 8080, PortState::kOpen)},  // not in the second scan
+                      7, 0, 0);
+  store.appendResults(
+      after,
+      {rec("198.19.0.7", 22, PortState::kOpen), rec("198.19.0.7", 23, PortState::kOpen),
+       rec("198.19.0.7", 25, PortState::kClosed),
+       withProduct(rec("198.19.0.7", 80, PortState::kOpen), "Apache httpd"),
+       withProduct(rec("198.19.0.8", 80, PortState::kOpen), "nginx"),
+       withProduct(rec("198.19.0.8", 443, PortState::kOpen), "nginx"),
+       rec("198.19.0.8", 9090, PortState::kOpen)},  // not in the first
+      7, 0, 0);
+  auto differing = store.differingResults(before, after);
+  auto keys = [](const std::vector<scan::PortRecord>& records) {
+    std::set<std::pair<std::string, std::uint16_t>> out;
+    for (const auto& r : records) out.emplace(r.ip.toString(), r.port);
+    return out;
+  };
+  const std::set<std::pair<std::string, std::uint16_t>> want{
+      {"198.19.0.7", 23}, {"198.19.0.7", 25}, {"198.19.0.7", 80}, {"198.19.0.8", 443}};
+  EXPECT_EQ(keys(differing.before), want);
+  EXPECT_EQ(keys(differing.after), want);
+  ASSERT_EQ(differing.before.size(), differing.after.size());
+  for (std::size_t i = 0; i < differing.before.size(); ++i) {
+    EXPECT_EQ(differing.before[i].port, differing.after[i].port) << "rows come in pairs";
+    if (differing.after[i].port == 80) {
+      ASSERT_NE(differing.after[i].service, nullptr);
+      EXPECT_EQ(differing.after[i].service->product, "Apache httpd");
+      EXPECT_EQ(differing.before[i].service->product, "nginx");
+    }
+  }
 }
 
 TEST_P(ScanStoreTest, RestartRequeuesRunningScansAndCancelWorks) {
