@@ -97,8 +97,9 @@ void completeScan(store::ScanStore& store, const store::ScanRow& row,
   completion.opened = std::move(transitions.opened);
   completion.resolved = std::move(transitions.resolved);
   completion.done = true;
-  monitors.applyCompletion(completion);
+  const auto replaced = monitors.applyCompletion(completion);
   tx.commit();
+  monitors.dropReplacedResults(replaced);
   monitors.releaseFreePages();
 }
 

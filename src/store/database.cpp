@@ -35,8 +35,8 @@ Transaction::Transaction(Database& db, Locking locking) : db_(db), depth_(db.ope
 }
 
 Transaction::~Transaction() {
-  --db_.open_transactions_;
   if (done_) return;
+  --db_.open_transactions_;
   try {
     if (depth_ == 0) {
       db_.exec("ROLLBACK");
@@ -51,7 +51,10 @@ Transaction::~Transaction() {
 
 void Transaction::commit() {
   db_.exec(depth_ == 0 ? std::string("COMMIT") : "RELEASE SAVEPOINT sp_" + std::to_string(depth_));
+  // Committed is closed: a transaction begun while this object is still in scope is a new
+  // one, not a savepoint of a transaction that no longer exists.
   done_ = true;
+  --db_.open_transactions_;
 }
 
 }  // namespace portlens::store

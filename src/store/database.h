@@ -156,7 +156,7 @@ class Database {
  private:
   friend class Transaction;
   std::unique_ptr<Connection> impl_;
-  int open_transactions_ = 0;  // Transactions alive on this connection (nesting depth)
+  int open_transactions_ = 0;  // Transactions begun and not yet committed (nesting depth)
 };
 
 std::unique_ptr<Database> openDatabase(const std::string& location);

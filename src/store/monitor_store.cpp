@@ -246,7 +246,7 @@ void MonitorStore::insertEvent(const RunCompletion& c, std::int64_t finding_id,
   st.step();
 }
 
-void MonitorStore::applyCompletion(const RunCompletion& c) {
+std::int64_t MonitorStore::applyCompletion(const RunCompletion& c) {
   const std::int64_t now_ms = msOf(clock_);
   auto open = db_.prepare(
       "INSERT INTO findings (monitor_id, key, kind, finding_json, opened_ms, opened_scan_id) "
@@ -273,19 +273,26 @@ void MonitorStore::applyCompletion(const RunCompletion& c) {
     }
     insertEvent(c, id, "finding_resolved", finding_json, now_ms);
   }
-  if (!c.done) return;
+  if (!c.done) return 0;
   auto previous = db_.prepare("SELECT last_full_scan_id FROM monitors WHERE id = ?");
   previous.bind(1, c.monitor_id);
-  if (!previous.step()) return;
+  if (!previous.step()) return 0;
   const std::int64_t previous_id = previous.integer(0);
-  if (previous_id != 0 && previous_id != c.scan_id) {
-    auto drop = db_.prepare("DELETE FROM results WHERE scan_id = ?");
-    drop.bind(1, previous_id);
-    drop.step();
-  }
   auto up = db_.prepare("UPDATE monitors SET last_full_scan_id = ? WHERE id = ?");
   up.bind(1, c.scan_id).bind(2, c.monitor_id);
   up.step();
+  return previous_id != c.scan_id ? previous_id : 0;
+}
+
+void MonitorStore::dropReplacedResults(std::int64_t scan_id) {
+  if (scan_id == 0) return;
+  Transaction tx(db_);
+  auto drop = db_.prepare(
+      "DELETE FROM results WHERE scan_id = ?1 AND NOT EXISTS "
+      "(SELECT 1 FROM monitors WHERE last_full_scan_id = ?1)");
+  drop.bind(1, scan_id);
+  drop.step();
+  tx.commit();
 }
 
 std::size_t MonitorStore::deleteScansBefore(std::int64_t cutoff_ms) {

@@ -122,9 +122,16 @@ class MonitorStore {
   std::vector<OpenFindingCount> openFindingCounts();
 
   // Writes `completion` inside the caller's transaction (which also finishes the scan): new
-  // findings and their finding_opened events, resolutions and finding_resolved events, the
-  // monitor's last full result (when done) and removal of the previous one's port rows.
-  void applyCompletion(const RunCompletion& completion);
+  // findings and their finding_opened events, resolutions and finding_resolved events, and the
+  // monitor's last full result (when done). Returns the full result it replaced (0: none),
+  // whose port rows the caller drops after committing (dropReplacedResults).
+  std::int64_t applyCompletion(const RunCompletion& completion);
+
+  // Removes the port rows of `scan_id` unless it is still a monitor's last full result. Its own
+  // transaction, after the completion's: deleting a /24 x 1000 run's rows takes longer than
+  // the rest of the completion, and the run's alerts should not wait for it. After a crash in
+  // between, the rows stay until the scan's retention removes it.
+  void dropReplacedResults(std::int64_t scan_id);
 
   // Retention: removes finished scans (and their rows) finished before `cutoff_ms`, except
   // any monitor's last full result. Returns how many scans went.

@@ -75,8 +75,10 @@ class MonitorStoreTest : public testing::BackendTest {
     c.opened = std::move(opened);
     c.resolved = std::move(resolved);
     c.done = true;
-    MonitorStore(scans).applyCompletion(c);
+    MonitorStore monitors(scans);
+    const auto replaced = monitors.applyCompletion(c);
     tx.commit();
+    monitors.dropReplacedResults(replaced);
   }
 
   std::filesystem::path dir_;
@@ -168,6 +170,8 @@ TEST_P(MonitorStoreTest, OnlyTheLastFullResultKeepsItsPortRows) {
   ASSERT_EQ(runs.size(), 5U);  // every run's summary stays
   EXPECT_EQ(runs[0], last);
   EXPECT_EQ(scans.scan(runs[4])->counts.open, 1U);
+  monitors.dropReplacedResults(last);
+  EXPECT_EQ(count(scans, "SELECT COUNT(*) FROM results"), 2) << "still the last full result";
 }
 
 TEST_P(MonitorStoreTest, RetentionRemovesOldScansButNotAMonitorsLastResult) {
