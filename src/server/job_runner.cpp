@@ -137,9 +137,12 @@ void JobRunner::sweeperLoop() {
   while (true) {
     try {
       if (!store) store = std::make_unique<store::ScanStore>(db_path_, clock_);
-      if (completeFinishedScans(*store, registry) > 0 && settings_.after_finish) {
-        settings_.after_finish();
-      }
+      auto completed = completeFinishedScans(*store, registry);
+      if (completed.count > 0 && settings_.after_finish) settings_.after_finish();
+      // After the alert dispatcher was woken: the deletes take the write lock in batches, so
+      // the new events are queued for delivery between two of them.
+      store::MonitorStore monitors(*store);
+      for (const auto replaced : completed.replaced) monitors.dropReplacedResults(replaced);
     } catch (const std::exception& e) {
       // The store itself failed (disk full, database removed): the server keeps answering
       // reads, and the operator sees why no run completes.

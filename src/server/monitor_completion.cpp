@@ -52,8 +52,8 @@ std::optional<std::vector<policy::Finding>> auditRun(const std::string& policy_y
   }
 }
 
-void completeScan(store::ScanStore& store, const store::ScanRow& row,
-                  const registry::PortRegistry& registry) {
+std::int64_t completeScan(store::ScanStore& store, const store::ScanRow& row,
+                          const registry::PortRegistry& registry) {
   store::MonitorStore monitors(store);
   const auto monitor_id = monitors.monitorOfRun(row.id);
   const auto monitor = monitor_id ? monitors.monitor(*monitor_id) : std::nullopt;
@@ -61,7 +61,7 @@ void completeScan(store::ScanStore& store, const store::ScanRow& row,
     // Not a monitor's full result: no findings change, the previous full result stays the one
     // compared with next time.
     store.clearCompletionPending(row.id);
-    return;
+    return 0;
   }
   // Port rows of finished scans do not change: read and compare them before the write lock.
   // The diff reads only the ports whose rows differ between the runs (the rest cannot be a
@@ -77,7 +77,7 @@ void completeScan(store::ScanStore& store, const store::ScanRow& row,
       auditRun(monitor->policy_yaml, current, store.clock().wallNow(), net::resolveHostname);
   store::Transaction tx(store.database());
   // Another front end processed it first (several serve processes on one database).
-  if (!store.clearCompletionPending(row.id)) return;
+  if (!store.clearCompletionPending(row.id)) return 0;
   // Open findings are read under the lock: only completions change them, acknowledgements
   // only touch their acknowledged_* columns.
   const auto open = monitors.openFindings(monitor->id);
@@ -99,16 +99,18 @@ void completeScan(store::ScanStore& store, const store::ScanRow& row,
   completion.done = true;
   const auto replaced = monitors.applyCompletion(completion);
   tx.commit();
-  monitors.dropReplacedResults(replaced);
-  monitors.releaseFreePages();
+  return replaced;
 }
 
-std::size_t completeFinishedScans(store::ScanStore& store, const registry::PortRegistry& registry) {
-  std::size_t completed = 0;
+CompletedScans completeFinishedScans(store::ScanStore& store,
+                                     const registry::PortRegistry& registry) {
+  CompletedScans completed;
   for (const auto id : store.pendingCompletions()) {
     if (auto row = store.scan(id); row && store::isFinal(row->status)) {
-      completeScan(store, *row, registry);
-      ++completed;
+      if (const auto replaced = completeScan(store, *row, registry)) {
+        completed.replaced.push_back(replaced);
+      }
+      ++completed.count;
     }
   }
   return completed;
@@ -118,7 +120,9 @@ void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanSt
                const std::string& error, std::uint64_t probes_sent,
                const registry::PortRegistry& registry) {
   store.finishScan(row.id, status, error, probes_sent);
-  if (auto finished = store.scan(row.id)) completeScan(store, *finished, registry);
+  if (auto finished = store.scan(row.id)) {
+    store::MonitorStore(store).dropReplacedResults(completeScan(store, *finished, registry));
+  }
 }
 
 }  // namespace portlens::server

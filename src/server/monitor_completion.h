@@ -25,13 +25,23 @@
 
 namespace portlens::server {
 
-// Completes one finished scan (its completion_pending flag set; see above).
-void completeScan(store::ScanStore& store, const store::ScanRow& row,
-                  const registry::PortRegistry& registry);
-// Completes every finished scan with the flag set (at most 100 per call); returns how many.
-std::size_t completeFinishedScans(store::ScanStore& store, const registry::PortRegistry& registry);
+// Completes one finished scan (its completion_pending flag set; see above). Returns the
+// monitor's full result this run replaced (0: none): its port rows are left for the caller to
+// drop (store::MonitorStore::dropReplacedResults) once the run's alerts are on their way, as
+// deleting them holds the write lock long (256,000 rows for a /24 x 1000).
+std::int64_t completeScan(store::ScanStore& store, const store::ScanRow& row,
+                          const registry::PortRegistry& registry);
 
-// Finishes a scan with `status` and completes it at once (tests and single-process callers).
+struct CompletedScans {
+  std::size_t count = 0;
+  std::vector<std::int64_t> replaced;  // full results to drop (see completeScan)
+};
+// Completes every finished scan with the flag set (at most 100 per call).
+CompletedScans completeFinishedScans(store::ScanStore& store,
+                                     const registry::PortRegistry& registry);
+
+// Finishes a scan with `status`, completes it and drops what it replaced at once (tests and
+// single-process callers).
 void finishJob(store::ScanStore& store, const store::ScanRow& row, store::ScanStatus status,
                const std::string& error, std::uint64_t probes_sent,
                const registry::PortRegistry& registry);

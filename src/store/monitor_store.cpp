@@ -286,13 +286,19 @@ std::int64_t MonitorStore::applyCompletion(const RunCompletion& c) {
 
 void MonitorStore::dropReplacedResults(std::int64_t scan_id) {
   if (scan_id == 0) return;
-  Transaction tx(db_);
-  auto drop = db_.prepare(
-      "DELETE FROM results WHERE scan_id = ?1 AND NOT EXISTS "
-      "(SELECT 1 FROM monitors WHERE last_full_scan_id = ?1)");
-  drop.bind(1, scan_id);
-  drop.step();
-  tx.commit();
+  constexpr std::int64_t kRowsPerTransaction = 10'000;
+  while (true) {
+    Transaction tx(db_);
+    auto drop = db_.prepare(
+        "DELETE FROM results WHERE seq IN (SELECT seq FROM results WHERE scan_id = ?1 LIMIT ?2) "
+        "AND NOT EXISTS (SELECT 1 FROM monitors WHERE last_full_scan_id = ?1)");
+    drop.bind(1, scan_id).bind(2, kRowsPerTransaction);
+    drop.step();
+    const auto removed = db_.changes();
+    tx.commit();
+    if (removed < kRowsPerTransaction) break;
+  }
+  releaseFreePages();
 }
 
 std::size_t MonitorStore::deleteScansBefore(std::int64_t cutoff_ms) {

@@ -197,18 +197,16 @@ ShardEnd ShardStore::completeShard(const Lease& lease, const std::string& worker
                                    const std::vector<scan::PortRecord>& records,
                                    std::uint64_t probes_delta) {
   Transaction tx(db_);
-  // The shard's last records in the same transaction: stored even when the lease was lost
-  // (first answer wins), and one commit per shard instead of two.
-  if (!records.empty() || probes_delta > 0) addShardResults(lease, records, probes_delta, 0);
   auto done = db_.prepare(
       "UPDATE shards SET state = 'done', lease_until_ms = 0, probes_per_second = 0 "
       "WHERE scan_id = ?1 AND shard_index = ?2 AND worker = ?3 AND state = 'leased'");
   done.bind(1, lease.scan_id).bind(2, lease.shard_index).bind(3, worker);
   done.step();
-  if (db_.changes() == 0) {
-    tx.commit();
-    return ShardEnd::kLost;
-  }
+  // A lost lease stores nothing more: whoever took the shard over probes the pairs not stored
+  // when it did, and the scan may be finished (and a monitor's run completed) by now.
+  if (db_.changes() == 0) return ShardEnd::kLost;
+  // The shard's last records in the same transaction as its end: one commit per shard.
+  if (!records.empty() || probes_delta > 0) addShardResults(lease, records, probes_delta, 0);
   auto left = db_.prepare("SELECT COUNT(*) FROM shards WHERE scan_id = ?1 AND state <> 'done'");
   left.bind(1, lease.scan_id);
   left.step();

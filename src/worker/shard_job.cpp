@@ -41,12 +41,14 @@ class StoringObserver final : public scan::ScanObserver {
 
   void onPort(const scan::PortRecord& record) override {
     std::lock_guard lock(mutex_);
+    throwCommitError();
     pending_.push_back(record);
     if (pending_.size() >= kBatch || clock_.now() - last_ >= kFlushEvery) requestCommit();
   }
   void onHost(const scan::HostRecord&) override {}  // counts are derived from stored rows
   void onProgress(const scan::ScanProgress& progress) override {
     std::lock_guard lock(mutex_);
+    throwCommitError();
     probes_sent_ = progress.probes_sent;
     rate_ = progress.probes_per_second;
     if (rate_out_ != nullptr) rate_out_->store(rate_);
@@ -77,6 +79,12 @@ class StoringObserver final : public scan::ScanObserver {
   }
 
  private:
+  // A failed commit (ConnectionLost, a busy database) ends the shard at the engine's next
+  // record, as a commit made on the engine's thread did: probing on would only pile up records
+  // that cannot be stored while the heartbeat keeps the lease. mutex_ held.
+  void throwCommitError() const {
+    if (error_) std::rethrow_exception(error_);
+  }
   void requestCommit() {  // mutex_ held
     commit_requested_ = true;
     last_ = clock_.now();

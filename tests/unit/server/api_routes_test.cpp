@@ -336,5 +336,29 @@ TEST_F(ApiRoutesTest, MonitorViewsHideWebhookSecretsAndEditsKeepThem) {
   EXPECT_EQ(stored().find("k3y"), std::string::npos);
 }
 
+// Pausing or renaming a SYN monitor works while no SYN runner is live (a runner restarting);
+// only an edit that sets the mode asks for one.
+TEST_F(ApiRoutesTest, ASynMonitorIsEditedWithoutALiveRunnerUnlessTheModeIsSet) {
+  store::ShardStore shards(*store_);
+  store::WorkerInfo runner;
+  runner.name = "serve@test/syn";
+  runner.capabilities = {false, true};
+  runner.lease_ms = 15000;
+  shards.registerWorker(runner);
+  auto created =
+      call("POST", "/api/v1/monitors",
+           R"({"name":"m","targets":"198.19.0.7","ports":"22","every":"1h","mode":"syn"})",
+           "secret-lab");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const std::string path =
+      "/api/v1/monitors/" + std::to_string(json(created)["id"].get<std::int64_t>());
+  store_.clock().advance(std::chrono::milliseconds(15001 + 2001));  // the runner died
+  EXPECT_EQ(call("PATCH", path, R"({"paused":true})", "secret-lab").status, 200);
+  EXPECT_EQ(call("PATCH", path, R"({"name":"renamed"})", "secret-lab").status, 200);
+  auto moded = call("PATCH", path, R"({"mode":"syn"})", "secret-lab");
+  EXPECT_EQ(moded.status, 422) << moded.body;
+  EXPECT_EQ(call("PATCH", path, R"({"mode":"connect"})", "secret-lab").status, 200);
+}
+
 }  // namespace
 }  // namespace portlens::server

@@ -205,18 +205,24 @@ TEST_P(ShardStoreTest, CompletionStoresTheLastRecords) {
   EXPECT_EQ(row->ports_done, 2u);
   EXPECT_EQ(row->counts.open, 1u);
   EXPECT_EQ(row->probes_sent, 7u);
+  // A lost lease stores nothing: the shard's new holder probes what was not stored.
   EXPECT_EQ(shards_->completeShard(first, "a", {record(3, scan::PortState::kClosed)}, 1),
             ShardEnd::kLost);
-  EXPECT_EQ(store_->scan(id)->ports_done, 3u);
+  EXPECT_EQ(store_->scan(id)->ports_done, 2u);
   EXPECT_EQ(shards_->completeShard(second, "a", {record(101, scan::PortState::kClosed)}, 1),
             ShardEnd::kScanDone);
   row = store_->scan(id);
   EXPECT_EQ(row->status, ScanStatus::kDone);
-  EXPECT_EQ(row->ports_done, 4u);
-  EXPECT_EQ(row->counts.closed, 3u);
-  EXPECT_EQ(row->probes_sent, 9u);
+  EXPECT_EQ(row->ports_done, 3u);
+  EXPECT_EQ(row->counts.closed, 2u);
+  EXPECT_EQ(row->probes_sent, 8u);
   EXPECT_DOUBLE_EQ(row->eta_seconds, 0.0);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM results WHERE scan_id = " + std::to_string(id)), 4);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM results WHERE scan_id = " + std::to_string(id)), 3);
+  // Nor does a late completion once the scan is finished (a monitor's run may be completed).
+  EXPECT_EQ(shards_->completeShard(second, "a", {record(102, scan::PortState::kOpen)}, 5),
+            ShardEnd::kLost);
+  EXPECT_EQ(store_->scan(id)->counts.open, 1u);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM results WHERE scan_id = " + std::to_string(id)), 3);
 }
 
 TEST_P(ShardStoreTest, CancelStopsLeasingAndEndsTheScan) {
