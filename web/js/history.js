@@ -57,9 +57,12 @@ export function createHistory(api, openScan) {
       const page = await api.json('/api/v1/scans' + query, { signal: ticket.signal });
       if (!ticket.current()) return;
       const body = $('history-table').tBodies[0];
+      // A refresh rebuilds the rows: the row a keyboard user is on keeps the focus.
+      const focused = body.contains(document.activeElement) ? document.activeElement.dataset.id : null;
       if (reset) { scans = []; body.replaceChildren(); }
       scans = scans.concat(page.scans);
       for (const s of page.scans) body.appendChild(historyRow(s));
+      if (focused) body.querySelector(`tr[data-id="${focused}"]`)?.focus();
       before = page.next_before;
       $('more').hidden = !page.next_before;
       fillDiffSelects();
