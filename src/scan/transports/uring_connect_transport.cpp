@@ -38,6 +38,11 @@ UringConnectTransport::UringConnectTransport(std::uint32_t capacity, core::Clock
 
 UringConnectTransport::~UringConnectTransport() {
   if (ring_.ring_fd < 0) return;
+  // The last round's closes (and cancels) may still sit in the submission queue: exiting the
+  // ring drops them unsubmitted, and their sockets stayed open for the life of the process
+  // (serve and workers run one transport per shard: ~50 sockets a shard, until the file limit
+  // refused new scans). Submitted, the closes run before this call returns.
+  io_uring_submit(&ring_);
   io_uring_queue_exit(&ring_);  // cancels what is in flight
   for (auto& slot : slots_) {
     if (slot.fd >= 0) ::close(slot.fd);
