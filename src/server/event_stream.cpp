@@ -39,7 +39,8 @@ std::string EventHub::formatPort(const store::StoredRecord& r) const {
   return out;
 }
 
-std::shared_ptr<EventHub::Log> EventHub::refreshed(std::int64_t scan_id, store::ScanStore& store) {
+std::shared_ptr<EventHub::Log> EventHub::refreshed(std::int64_t scan_id, store::ScanStore& store,
+                                                   std::uint64_t signal) {
   const auto now = clock_.now();
   std::shared_ptr<Log> log;
   {
@@ -58,11 +59,14 @@ std::shared_ptr<EventHub::Log> EventHub::refreshed(std::int64_t scan_id, store::
   }
   std::lock_guard lock(log->mutex);
   log->used = now;
-  if (log->row && now - log->refreshed < kRefreshEvery) return log;
+  // A newer signal only: streams that read the counter at different moments do not take turns
+  // re-reading for each other.
+  if (log->row && now - log->refreshed < kRefreshEvery && signal <= log->signal) return log;
   if (log->row && store::isFinal(log->row->status) && !log->truncated) return log;  // complete
   // Row first: when it says final, every record was committed before this read.
   log->row = store.scan(scan_id);
   log->refreshed = now;
+  log->signal = std::max(log->signal, signal);
   if (!log->row || log->truncated) return log;
   while (true) {
     auto rows = store.results(scan_id, kAllStates, log->max_seq, kBatch);
@@ -79,9 +83,10 @@ std::shared_ptr<EventHub::Log> EventHub::refreshed(std::int64_t scan_id, store::
   return log;
 }
 
-bool EventCursor::poll(store::ScanStore& store, EventHub& hub, std::string& out) {
+bool EventCursor::poll(store::ScanStore& store, EventHub& hub, std::string& out,
+                       std::uint64_t signal) {
   if (finished_) return false;
-  auto log = hub.refreshed(scan_id_, store);
+  auto log = hub.refreshed(scan_id_, store, signal);
   std::optional<store::ScanRow> row;
   bool more = false;
   {

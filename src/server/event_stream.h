@@ -1,9 +1,10 @@
 // The live event stream of one scan (text/event-stream).
 //
 // EventHub keeps, per scan being streamed, one shared log of already formatted port events,
-// refreshed from the store at most every 100 ms by whichever stream polls first. A hundred
-// clients watching one scan thus cost one store query and one JSON rendering per record,
-// not a hundred. Logs stop growing at kMaxLoggedEvents (beyond that, cursors read the store
+// refreshed from the store at most every 100 ms by whichever stream polls first, and at once
+// when the scan's signal moved (scan_signals.h: PostgreSQL notified that it changed). A
+// hundred clients watching one scan thus cost one store query and one JSON rendering per
+// record, not a hundred. Logs stop growing at kMaxLoggedEvents (beyond that, cursors read the store
 // themselves) and are dropped 30 s after their last reader. Both intervals are measured on the
 // hub's clock.
 //
@@ -59,10 +60,14 @@ class EventHub {
     std::optional<store::ScanRow> row;  // read before the entries of the same refresh
     core::Clock::SteadyTime refreshed{};
     core::Clock::SteadyTime used{};
+    std::uint64_t signal = 0;  // the scan's signal when it was last refreshed
   };
 
-  // The log of `scan_id`, refreshed when older than 100 ms.
-  std::shared_ptr<Log> refreshed(std::int64_t scan_id, store::ScanStore& store);
+  // The log of `scan_id`, refreshed when older than 100 ms or when `signal` (the scan's
+  // ScanSignals generation, read before this call; 0 without notifications) is newer than the
+  // one of its last refresh.
+  std::shared_ptr<Log> refreshed(std::int64_t scan_id, store::ScanStore& store,
+                                 std::uint64_t signal = 0);
   std::string formatPort(const store::StoredRecord& record) const;
 
  private:
@@ -78,7 +83,8 @@ class EventCursor {
       : scan_id_(scan_id), states_(std::move(states)), after_(after_seq) {}
 
   // Appends new events to `out`. Returns true when more are waiting (call again now).
-  bool poll(store::ScanStore& store, EventHub& hub, std::string& out);
+  // `signal` as for EventHub::refreshed.
+  bool poll(store::ScanStore& store, EventHub& hub, std::string& out, std::uint64_t signal = 0);
   bool finished() const { return finished_; }
 
  private:

@@ -5,6 +5,9 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -14,8 +17,10 @@
 #include "server/event_stream.h"
 #include "server/metrics_endpoint.h"
 #include "server/route_template.h"
+#include "server/scan_signals.h"
 #include "server/server_log.h"
 #include "server/tls_context.h"
+#include "store/change_listener.h"
 #include "store/database.h"
 #include "target_policy/forwarded.h"
 
@@ -30,7 +35,15 @@ using asio::use_awaitable;
 
 constexpr std::size_t kMaxBody = std::size_t{64} * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(30);
+// An event stream reads the store every kEventPoll, unless PostgreSQL notifies (scan_signals.h):
+// then it sleeps until the listener wakes it for its scan, reading the store at least every
+// kSignalledPoll (a rate or ETA changes without rows).
 constexpr auto kEventPoll = std::chrono::milliseconds(200);
+constexpr auto kSignalledPoll = std::chrono::seconds(1);
+// The listening thread's wait on its socket (how soon it sees the server stop), and its pause
+// before opening a lost listening connection again.
+constexpr auto kListenTick = std::chrono::milliseconds(100);
+constexpr auto kListenRetry = std::chrono::seconds(1);
 constexpr auto kHeartbeat = std::chrono::seconds(15);
 constexpr auto kHandshakeTimeout = std::chrono::seconds(10);
 
@@ -99,6 +112,12 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor{io};
   std::atomic<bool> stopping{false};
   EventHub events;
+  ScanSignals signals;  // moved by the results listener (PostgreSQL only)
+  // Event streams by scan id, each with the timer it sleeps on: the listener thread wakes the
+  // scan's streams by cancelling their timers on their own strands (a stream re-checks its
+  // signal between setting the timer and waiting, so a wake-up never falls in between).
+  std::mutex sleepers_mutex;
+  std::multimap<std::int64_t, std::weak_ptr<asio::steady_timer>> sleepers;
   // POSTs resolve host names (getaddrinfo blocks, sometimes for seconds): they run here, so
   // a slow resolver never stalls the io threads that serve everyone else. Made by run(): no
   // thread may exist before serve drops its privileges (after bind(), cli/serve_command).
@@ -216,20 +235,31 @@ struct HttpServer::Impl {
     head += "\r\n";
     armTimeout(stream, kIdleTimeout);
     co_await asio::async_write(stream, asio::buffer(head), use_awaitable);
-    asio::steady_timer timer(co_await asio::this_coro::executor);
+    auto timer = std::make_shared<asio::steady_timer>(co_await asio::this_coro::executor);
+    const Sleeper sleeper(*this, id, timer);
     auto last_write = clock.now();
+    auto last_read = last_write;
+    std::uint64_t seen_signal = signals.generation(id);
+    bool read_now = true;  // the first read is at once
     std::string out;
     while (!stopping.load()) {
       out.clear();
       bool more = false;
-      try {
-        auto store = pool.take();
-        more = cursor.poll(*store, events, out);
-      } catch (const store::ConnectionLost& e) {
-        // PostgreSQL went away (a restart): the pool drops that connection, the stream stays
-        // open (keep-alives) and goes on from its cursor once a new one opens. Whatever poll
-        // wrote before the loss is consistent with the cursor and is sent.
-        log.event("warning", "event stream of scan " + std::to_string(id) + ": " + e.what());
+      const std::uint64_t signal = signals.generation(id);  // before the read it may cause
+      if (signal != seen_signal) read_now = true;
+      if (read_now) {
+        read_now = false;
+        seen_signal = signal;
+        last_read = clock.now();
+        try {
+          auto store = pool.take();
+          more = cursor.poll(*store, events, out, signal);
+        } catch (const store::ConnectionLost& e) {
+          // PostgreSQL went away (a restart): the pool drops that connection, the stream stays
+          // open (keep-alives) and goes on from its cursor once a new one opens. Whatever poll
+          // wrote before the loss is consistent with the cursor and is sent.
+          log.event("warning", "event stream of scan " + std::to_string(id) + ": " + e.what());
+        }
       }
       const auto now = clock.now();
       if (out.empty() && now - last_write >= kHeartbeat) out = ": keep-alive\n\n";
@@ -240,11 +270,81 @@ struct HttpServer::Impl {
         last_write = now;
       }
       if (cursor.finished()) break;
-      if (!more) {
-        timer.expires_after(kEventPoll);
-        co_await timer.async_wait(use_awaitable);
+      if (more) {
+        read_now = true;
+        continue;
+      }
+      const bool signalled = signals.listening();
+      timer->expires_after(signalled ? kSignalledPoll : kEventPoll);
+      if (signals.generation(id) == seen_signal && !stopping.load()) {
+        boost::system::error_code woken;  // operation_aborted: the listener woke this stream
+        co_await timer->async_wait(asio::redirect_error(use_awaitable, woken));
+      }
+      if (!signalled || clock.now() - last_read >= kSignalledPoll) read_now = true;
+    }
+  }
+
+  // A stream's timer in `sleepers` for as long as the stream runs.
+  class Sleeper {
+   public:
+    Sleeper(Impl& impl, std::int64_t scan_id, const std::shared_ptr<asio::steady_timer>& timer)
+        : impl_(impl) {
+      std::lock_guard lock(impl_.sleepers_mutex);
+      entry_ = impl_.sleepers.emplace(scan_id, timer);
+    }
+    ~Sleeper() {
+      std::lock_guard lock(impl_.sleepers_mutex);
+      impl_.sleepers.erase(entry_);
+    }
+    Sleeper(const Sleeper&) = delete;
+    Sleeper& operator=(const Sleeper&) = delete;
+
+   private:
+    Impl& impl_;
+    std::multimap<std::int64_t, std::weak_ptr<asio::steady_timer>>::iterator entry_;
+  };
+
+  // Wakes the streams of `scan_id` (nullopt: every stream), each on its own strand.
+  void wakeStreams(std::optional<std::int64_t> scan_id) {
+    std::lock_guard lock(sleepers_mutex);
+    auto [first, last] =
+        scan_id ? sleepers.equal_range(*scan_id) : std::pair(sleepers.begin(), sleepers.end());
+    for (auto it = first; it != last; ++it) {
+      if (auto timer = it->second.lock()) {
+        asio::post(timer->get_executor(), [weak = it->second] {
+          if (auto alive = weak.lock()) alive->cancel();
+        });
       }
     }
+  }
+
+  // PostgreSQL: LISTEN portlens_results on a connection of its own, for as long as the server
+  // runs; every notification moves its scan's signal, so event streams on this front end see
+  // rows any worker committed (through any front end's database) within milliseconds. A lost
+  // connection is opened again after kListenRetry; meanwhile streams poll.
+  void listenForResults() {
+    std::unique_ptr<store::ChangeListener> listener;
+    while (!stopping.load()) {
+      try {
+        if (!listener) {
+          listener = std::make_unique<store::ChangeListener>(config.db, store::kResultsChannel);
+          signals.setListening(true);
+          signals.bumpAll();  // whatever was committed while no one listened
+          wakeStreams(std::nullopt);
+        }
+        for (const auto& payload : listener->wait(kListenTick)) {
+          wakeStreams(signals.notify(payload));
+        }
+      } catch (const std::exception& e) {
+        signals.setListening(false);
+        wakeStreams(std::nullopt);  // back to polling every kEventPoll
+        listener.reset();
+        log.event("warning", std::string("listening for new results: ") + e.what());
+        const auto until = clock.now() + kListenRetry;
+        while (!stopping.load() && clock.now() < until) clock.sleepFor(kListenTick);
+      }
+    }
+    signals.setListening(false);
   }
 
   // Requests on one connection (plain or TLS) until it closes. Throws system_error when the
@@ -417,6 +517,7 @@ struct HttpServer::Impl {
       co_await timer.async_wait(use_awaitable);
     }
     stopping = true;
+    wakeStreams(std::nullopt);  // streams asleep until a notification end now
     boost::system::error_code ec;
     acceptor.close(ec);
     timer.expires_after(std::chrono::milliseconds(500));
@@ -463,6 +564,9 @@ void HttpServer::run(const std::atomic<bool>& stop) {
   asio::co_spawn(impl_->io, impl_->watchStop(stop), asio::detached);
   asio::co_spawn(impl_->io, impl_->reloadOnHangup(), asio::detached);
   std::vector<std::thread> threads;
+  if (store::isPostgresUrl(impl_->config.db)) {
+    threads.emplace_back([this] { impl_->listenForResults(); });
+  }
   for (unsigned i = 1; i < impl_->config.http_threads; ++i) {
     threads.emplace_back([this] { impl_->io.run(); });
   }

@@ -1,7 +1,8 @@
 // The HTTP listener: Boost.Beast over Asio with C++20 coroutines, one coroutine per
 // connection (keep-alive), `http_threads` threads running the io_context. Plain requests go
 // to ApiRoutes; GET /api/v1/scans/{id}/events becomes a Server-Sent Events stream driven by
-// an EventCursor that polls the store every 200 ms (no thread per stream).
+// an EventCursor that reads the store every 200 ms, or on PostgreSQL when its scan is notified
+// (LISTEN portlens_results on one thread of the server, scan_signals.h; no thread per stream).
 // Every response carries a strict Content-Security-Policy and related headers.
 // With `metrics`, every request's duration is observed (portlens_http_request_duration_seconds,
 // by method, route template and status class) and GET /metrics serves the registry
@@ -13,9 +14,10 @@
 // (target_policy/forwarded.h). Every request is logged (server_log.h).
 //
 // Threads: construct and bind() on the serve thread (neither starts a thread, so serve can
-// drop its privileges between bind() and run()); run() blocks it, runs the io threads,
-// and returns once `stop` is set (checked every 100 ms): the listener closes, event streams
-// end, and requests in flight get half a second to finish.
+// drop its privileges between bind() and run()); run() blocks it, runs the io threads (and,
+// on PostgreSQL, the thread that listens for new results) and returns once `stop` is set
+// (checked every 100 ms): the listener closes, event streams end, and requests in flight get
+// half a second to finish.
 #pragma once
 
 #include <atomic>

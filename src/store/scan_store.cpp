@@ -7,6 +7,7 @@
 
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
+#include "store/postgres/pg_sql.h"
 #include "store/service_codec.h"
 #include "store/shard_store.h"
 #include "store/store_schema.h"
@@ -340,6 +341,7 @@ void ScanStore::finishScan(std::int64_t id, ScanStatus status, const std::string
       .bind(4, i64(probes_sent));
   st.bind(5, id);
   st.step();
+  notifyScanChanged(db_, id);
 }
 
 bool ScanStore::requestCancel(std::int64_t id) {
@@ -357,6 +359,7 @@ bool ScanStore::requestCancel(std::int64_t id) {
     run.step();
     changed = db_.changes() > 0;
   }
+  if (changed) notifyScanChanged(db_, id);
   tx.commit();
   return changed;
 }
@@ -380,32 +383,50 @@ scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
 }
 
 // PostgreSQL: every statement is a round trip to the server, and one per record made a
-// full-range scan 13.5x slower than on SQLite (bench/workers.sh). Many rows per statement;
-// RETURNING lists the rows actually inserted (a port stored before returns nothing), so the
-// counts stay exact. 10 parameters a row stays far below the protocol's 65535.
-scan::StateCounts insertBatched(Database& db, std::int64_t scan_id,
-                                const std::vector<scan::PortRecord>& records) {
-  constexpr std::size_t kRowsPerStatement = 500;
+// full-range scan 13.5x slower than on SQLite (bench/workers.sh). One statement for them all:
+// each column an array parameter, unnested into rows (a VALUES list with 10 parameters a row
+// spent more time binding than inserting). RETURNING lists the rows actually inserted (a port
+// stored before returns nothing), so the counts stay exact; they come back grouped by state,
+// and the same statement tells event streams on any front end that this scan has new rows
+// (change_listener.h; delivered at commit, one per transaction however often it is called).
+scan::StateCounts insertUnnested(Database& db, std::int64_t scan_id,
+                                 const std::vector<scan::PortRecord>& records) {
+  std::vector<PgArrayLiteral> columns(kRecordColumns - 1);
+  for (const auto& r : records) {
+    columns[0].add(r.ip.toString());
+    columns[1].add(std::int64_t{r.port});
+    columns[2].add(static_cast<std::int64_t>(r.state));
+    columns[3].add(static_cast<std::int64_t>(r.reason));
+    columns[4].add(static_cast<std::int64_t>(r.rtt.count()));
+    columns[5].add(std::int64_t{r.attempts});
+    columns[6].add(r.hostname);
+    columns[7].add(std::int64_t{r.ttl});
+    if (r.service) {
+      columns[8].add(encodeService(*r.service));
+    } else {
+      columns[8].addNull();
+    }
+  }
+  // WITH ORDINALITY ... ORDER BY: the rows take their seq in the batch's order (the engine's),
+  // which event streams and exports follow.
+  auto st = db.prepare(
+      "WITH added AS (INSERT INTO results (scan_id, ip, port, state, reason, "
+      "rtt_ns, attempts, hostname, ttl, service) SELECT ?1, r.ip, r.port, "
+      "r.state, r.reason, r.rtt_ns, r.attempts, r.hostname, r.ttl, r.service "
+      "FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], "
+      "?6::bigint[], ?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) "
+      "WITH ORDINALITY AS r(ip, port, state, reason, rtt_ns, attempts, hostname, "
+      "ttl, service, ord) ORDER BY r.ord "
+      "ON CONFLICT DO NOTHING RETURNING state) "
+      "SELECT state, COUNT(*), pg_notify('" +
+      std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
+  st.bind(1, scan_id);
+  for (std::size_t column = 0; column < columns.size(); ++column) {
+    st.bind(static_cast<int>(column) + 2, columns[column].take());
+  }
   scan::StateCounts added;
-  for (std::size_t first = 0; first < records.size(); first += kRowsPerStatement) {
-    const std::size_t count = std::min(kRowsPerStatement, records.size() - first);
-    std::string sql =
-        "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
-        "service) VALUES ";
-    for (std::size_t row = 0; row < count; ++row) {
-      const int base = static_cast<int>(row) * kRecordColumns;
-      sql += row == 0 ? "(" : ", (";
-      for (int column = 1; column <= kRecordColumns; ++column) {
-        sql += (column == 1 ? "?" : ", ?") + std::to_string(base + column);
-      }
-      sql += ")";
-    }
-    sql += " ON CONFLICT DO NOTHING RETURNING state";
-    auto st = db.prepare(sql);
-    for (std::size_t row = 0; row < count; ++row) {
-      bindRecord(st, static_cast<int>(row) * kRecordColumns, scan_id, records[first + row]);
-    }
-    while (st.step()) ++added[static_cast<scan::PortState>(st.integer(0))];
+  while (st.step()) {
+    added[static_cast<scan::PortState>(st.integer(0))] += static_cast<std::uint64_t>(st.integer(1));
   }
   return added;
 }
@@ -414,16 +435,15 @@ scan::StateCounts insertBatched(Database& db, std::int64_t scan_id,
 
 scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records) {
-  const scan::StateCounts added = db.backend() == Backend::kPostgres
-                                      ? insertBatched(db, scan_id, records)
-                                      : insertEach(db, scan_id, records);
-  if (db.backend() == Backend::kPostgres && added.total() > 0) {
-    // Delivered at commit, to every listening session (change_listener.h): event streams on
-    // any front end wake for this scan, whichever worker wrote it.
-    auto notify = db.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
-    notify.bind(1, std::to_string(scan_id)).step();
-  }
-  return added;
+  if (records.empty()) return {};
+  return db.backend() == Backend::kPostgres ? insertUnnested(db, scan_id, records)
+                                            : insertEach(db, scan_id, records);
+}
+
+void notifyScanChanged(Database& db, std::int64_t scan_id) {
+  if (db.backend() != Backend::kPostgres) return;
+  auto notify = db.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
+  notify.bind(1, std::to_string(scan_id)).step();
 }
 
 void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,

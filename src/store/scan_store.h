@@ -26,8 +26,9 @@
 
 namespace portlens::store {
 
-// PostgreSQL: appendResults notifies this channel with the scan id (as text) when it stored
-// new rows, in its transaction (delivered at commit). change_listener.h waits for it.
+// PostgreSQL: storing new rows of a scan notifies this channel with the scan id (as text), in
+// the same transaction (delivered at commit), and so does a scan's end (notifyScanChanged).
+// Every front end listens (server/scan_signals.h) and wakes the scan's event streams.
 inline constexpr std::string_view kResultsChannel = "portlens_results";
 // PostgreSQL: queueing a scan's shards notifies this channel with the scan id, so idle
 // `portlens worker` processes lease at once instead of at their next poll.
@@ -98,6 +99,10 @@ struct TokenRow {
 // what was added. No transaction of its own.
 scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records);
+
+// PostgreSQL: tells the front ends' event streams that scan `scan_id` changed without new rows
+// (it ended), at the caller's commit (kResultsChannel). Nothing on SQLite, where streams poll.
+void notifyScanChanged(Database& db, std::int64_t scan_id);
 
 class ScanStore {
  public:

@@ -218,7 +218,10 @@ ShardEnd ShardStore::completeShard(const Lease& lease, const std::string& worker
         "WHERE id = ?1 AND status IN ('queued', 'running')");
     finish.bind(1, lease.scan_id).bind(2, nowMs());
     finish.step();
-    if (db_.changes() > 0) end = ShardEnd::kScanDone;
+    if (db_.changes() > 0) {
+      end = ShardEnd::kScanDone;
+      notifyScanChanged(db_, lease.scan_id);  // its streams send `end` now
+    }
   }
   tx.commit();
   return end;
@@ -241,6 +244,7 @@ void ShardStore::endScan(std::int64_t scan_id, std::string_view status, const st
       "WHERE id = ?1 AND status IN ('queued', 'running')");
   st.bind(1, scan_id).bind(2, status).bind(3, error).bind(4, nowMs());
   st.step();
+  if (db_.changes() > 0) notifyScanChanged(db_, scan_id);
   auto shards = db_.prepare(
       "UPDATE shards SET state = 'done', lease_until_ms = 0, probes_per_second = 0 "
       "WHERE scan_id = ?1");
@@ -264,12 +268,14 @@ UPDATE scans SET status = 'cancelled', finished_ms = ?1, eta_seconds = 0,
 WHERE status = 'running' AND cancel_requested = 1 AND NOT EXISTS (
   SELECT 1 FROM shards WHERE shards.scan_id = scans.id AND state = 'leased'
     AND lease_until_ms >= ?1)
+RETURNING id
 )sql");
   st.bind(1, now);
-  st.step();
-  const int swept = db_.changes();
+  std::vector<std::int64_t> swept;
+  while (st.step()) swept.push_back(st.integer(0));
+  for (const auto id : swept) notifyScanChanged(db_, id);
   tx.commit();
-  return swept;
+  return static_cast<int>(swept.size());
 }
 
 std::vector<WorkerRow> ShardStore::workers() {

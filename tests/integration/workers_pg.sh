@@ -9,6 +9,7 @@
 #  - no (scan, ip, port) is stored twice (psql on the cluster);
 #  - a client streaming every state from A (SSE) got every stored record exactly once, though
 #    the workers wrote through their own connections and the stream's database went away;
+#  - both front ends LISTEN on portlens_results (before the scan, and again after the restart);
 #  - both front ends answer again after the restart; the workers reconnected (no exit);
 #  - GET /api/v1/workers on B lists the three workers, the killed one not alive.
 #   workers_pg.sh PATH_TO_PORTLENS
@@ -93,6 +94,20 @@ front_start() {  # front_start NAME PORT
 }
 front_start a "$PORT_A"
 front_start b "$PORT_B"
+
+# results_listeners N SECONDS: waits until N sessions LISTEN on portlens_results (each front end
+# holds one: a worker's commit wakes the streams on every front end), dies otherwise.
+results_listeners() {
+  local n=""
+  for _ in $(seq 1 $(($2 * 10))); do
+    n=$(sql "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN portlens_results'") ||
+      true
+    [ "$n" = "$1" ] && return 0
+    sleep 0.1
+  done
+  die "$n sessions LISTEN on portlens_results, expected $1 (one per front end)"
+}
+results_listeners 2 5
 
 # on PORT: api calls go to that front end (web_lib.sh's api uses WEB_PORT).
 on() { WEB_PORT=$1; }
@@ -208,6 +223,8 @@ for _ in $(seq 1 100); do
 done
 kill -0 "$STREAM_PID" 2>/dev/null && die "the event stream did not end after the scan"
 check_event_stream "$WORK_DIR/events.txt" "$PAIRS" || die "the event stream from A is wrong"
+# Both front ends listen again after the restart (their listening connections were lost).
+results_listeners 2 10
 
 # --- the workers list on B -------------------------------------------------------------------
 on "$PORT_B"

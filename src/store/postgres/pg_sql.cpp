@@ -81,4 +81,36 @@ double parsePgReal(std::string_view text) {
   return value;
 }
 
+PgArrayLiteral& PgArrayLiteral::add(std::string_view element) {
+  separate();
+  text_ += '"';
+  // A text parameter is a C string: a NUL byte (which PostgreSQL text cannot hold either)
+  // would cut the whole literal short, so it ends this element only, as it ended a value bound
+  // on its own. Service texts never hold one (service_codec stores bytes as hex).
+  for (const char c : element.substr(0, element.find('\0'))) {
+    if (c == '"' || c == '\\') text_ += '\\';
+    text_ += c;
+  }
+  text_ += '"';
+  return *this;
+}
+
+PgArrayLiteral& PgArrayLiteral::add(std::int64_t element) {
+  separate();
+  text_ += std::to_string(element);
+  return *this;
+}
+
+PgArrayLiteral& PgArrayLiteral::addNull() {
+  separate();
+  text_ += "NULL";
+  return *this;
+}
+
+std::string PgArrayLiteral::take() {
+  std::string out = text_.empty() ? "{}" : std::move(text_) + "}";
+  text_.clear();
+  return out;
+}
+
 }  // namespace portlens::store

@@ -4,6 +4,7 @@
 
 #include <regex>
 
+#include "server/scan_signals.h"
 #include "temp_store.h"
 
 namespace portlens::server {
@@ -59,6 +60,54 @@ TEST_F(EventStreamTest, EveryRecordOnceThenEnd) {
   EXPECT_EQ(count(a, "event: end"), 1);
   EXPECT_TRUE(all.finished());
   EXPECT_TRUE(open_only.finished());
+}
+
+// A notified change (ScanSignals: PostgreSQL's NOTIFY from whichever process stored the rows)
+// is read at once, without waiting for the refresh interval; without one the log waits.
+TEST_F(EventStreamTest, ASignalledChangeIsReadWithoutWaitingForTheInterval) {
+  auto id = insertLabScan(*store_, "198.19.0.7", "1-100");
+  store_->claimNextQueued();
+  ScanSignals signals;
+  EventCursor cursor(id, {S::kOpen, S::kClosed, S::kFiltered}, 0);
+  std::string out;
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out, signals.generation(id)));
+  store_->appendResults(id, {portRecord("198.19.0.7", 22, S::kOpen)}, 1, 0, -1);
+  out.clear();
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out, signals.generation(id)));
+  EXPECT_EQ(count(out, "event: port"), 0) << "no signal, no time passed: not read yet";
+  signals.notify(std::to_string(id));
+  out.clear();
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out, signals.generation(id)));
+  EXPECT_EQ(count(out, "event: port"), 1);
+  out.clear();
+  store_->appendResults(id, {portRecord("198.19.0.7", 23, S::kClosed)}, 2, 0, -1);
+  signals.notify(id + 1);  // another scan (another slot): not a reason to read this one
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out, signals.generation(id)));
+  EXPECT_EQ(count(out, "event: port"), 0);
+  store_->finishScan(id, store::ScanStatus::kDone, "", 2);
+  signals.notify(std::to_string(id));  // the scan's end notifies too (notifyScanChanged)
+  EXPECT_FALSE(cursor.poll(*store_, hub_, out, signals.generation(id)));
+  EXPECT_EQ(count(out, "event: port"), 1);
+  EXPECT_EQ(count(out, "event: end"), 1);
+  EXPECT_TRUE(cursor.finished());
+}
+
+TEST(ScanSignalsTest, AScanIdMovesItsSlotAndAnUnreadablePayloadMovesThemAll) {
+  ScanSignals signals;
+  const auto a0 = signals.generation(7);
+  const auto b0 = signals.generation(8);
+  signals.notify("7");
+  EXPECT_EQ(signals.generation(7), a0 + 1);
+  EXPECT_EQ(signals.generation(8), b0);
+  EXPECT_EQ(signals.generation(7 + ScanSignals::kSlots), a0 + 1) << "a shared slot: one re-read";
+  signals.notify("7; DROP TABLE scans");  // not a scan id: everyone looks once
+  EXPECT_EQ(signals.generation(7), a0 + 2);
+  EXPECT_EQ(signals.generation(8), b0 + 1);
+  signals.notify("");
+  EXPECT_EQ(signals.generation(8), b0 + 2);
+  EXPECT_FALSE(signals.listening()) << "streams poll until a LISTEN is in place";
+  signals.setListening(true);
+  EXPECT_TRUE(signals.listening());
 }
 
 // Live records are the same JSON as the exports (output::portJson): a port that detection

@@ -36,5 +36,19 @@ TEST(PgSql, IntegersAreCheckedNotGuessed) {
   EXPECT_THROW(parsePgReal("x"), StoreError);
 }
 
+TEST(PgSql, ArrayLiteralsQuoteEveryElementAndEscapeQuotesAndBackslashes) {
+  PgArrayLiteral numbers;
+  EXPECT_EQ(numbers.take(), "{}");
+  numbers.add(std::int64_t{22}).add(std::int64_t{-1}).addNull();
+  EXPECT_EQ(numbers.take(), "{22,-1,NULL}");
+  EXPECT_EQ(numbers.take(), "{}") << "take() leaves the builder empty";
+  PgArrayLiteral texts;
+  // What array_in would split, unquote or read as NULL stays one element of the same text.
+  texts.add("a,b").add("{x}").add("say \"hi\"").add("C:\\dir\\").add("NULL").add("").add(" sp ");
+  texts.add(std::string_view("cut\0here", 8));
+  EXPECT_EQ(texts.take(), R"({"a,b","{x}","say \"hi\"","C:\\dir\\","NULL",""," sp ","cut"})")
+      << "a NUL ends its element only: the literal stays whole";
+}
+
 }  // namespace
 }  // namespace portlens::store

@@ -278,6 +278,41 @@ TEST_P(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
   EXPECT_EQ(stored[1].record.port, 80) << "the port itself is still there";
 }
 
+// PostgreSQL receives a batch as one array parameter per column (pg_sql.h, PgArrayLiteral):
+// text a peer or a resolver chose, with the array syntax's own characters in it, comes back
+// exactly as it went in, on both backends.
+TEST_P(ScanStoreTest, HostileTextInABatchComesBackUnchanged) {
+  ScanStore store(path_, clock_);
+  const auto id = store.insertScan(newScan());
+  const std::vector<std::string> texts = {R"(a,b)", R"({x})", R"("quoted")", R"(back\slash\)",
+                                          "NULL",   "",       "\"}{,\\",     "\xc3\xa9 \t"};
+  std::vector<scan::PortRecord> batch;
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    auto r = rec("198.19.0.7", static_cast<std::uint16_t>(1000 + i), scan::PortState::kOpen);
+    r.hostname = texts[i];
+    scan::ServiceInfo info;
+    info.name = "x";
+    info.banner = texts[i];
+    info.product = texts[(i + 1) % texts.size()];
+    r.service = std::make_shared<scan::ServiceInfo>(info);
+    batch.push_back(r);
+  }
+  batch.push_back(rec("198.19.0.7", 2000, scan::PortState::kClosed));  // no service: NULL
+  store.appendResults(id, batch, batch.size(), 0, 0);
+  const auto stored = store.results(id, {scan::PortState::kOpen, scan::PortState::kClosed}, 0, 100);
+  ASSERT_EQ(stored.size(), batch.size());
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    EXPECT_EQ(stored[i].record.hostname, texts[i]) << i;
+    ASSERT_NE(stored[i].record.service, nullptr) << i;
+    EXPECT_EQ(stored[i].record.service->banner, texts[i]) << i;
+    EXPECT_EQ(stored[i].record.service->product, texts[(i + 1) % texts.size()]) << i;
+  }
+  EXPECT_EQ(stored.back().record.service, nullptr);
+  EXPECT_EQ(store.scan(id)->counts[scan::PortState::kOpen], texts.size())
+      << "counted from the rows inserted";
+  EXPECT_EQ(store.scan(id)->counts[scan::PortState::kClosed], 1u);
+}
+
 TEST_P(ScanStoreTest, DifferingResultsAreThePortsWhoseStateOrServiceChanged) {
   ScanStore store(path_, clock_);
   const auto before = store.insertScan(newScan());
