@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "server/api_error.h"
@@ -324,6 +325,7 @@ struct HttpServer::Impl {
   // connection is opened again after kListenRetry; meanwhile streams poll.
   void listenForResults() {
     std::unique_ptr<store::ChangeListener> listener;
+    bool failing = false;  // one warning per outage, not one a second
     while (!stopping.load()) {
       try {
         if (!listener) {
@@ -331,6 +333,7 @@ struct HttpServer::Impl {
           signals.setListening(true);
           signals.bumpAll();  // whatever was committed while no one listened
           wakeStreams(std::nullopt);
+          if (std::exchange(failing, false)) log.event("info", "listening for new results again");
         }
         for (const auto& payload : listener->wait(kListenTick)) {
           wakeStreams(signals.notify(payload));
@@ -339,7 +342,11 @@ struct HttpServer::Impl {
         signals.setListening(false);
         wakeStreams(std::nullopt);  // back to polling every kEventPoll
         listener.reset();
-        log.event("warning", std::string("listening for new results: ") + e.what());
+        if (!std::exchange(failing, true)) {
+          log.event("warning", std::string("listening for new results (event streams poll until "
+                                           "it is back): ") +
+                                   e.what());
+        }
         const auto until = clock.now() + kListenRetry;
         while (!stopping.load() && clock.now() < until) clock.sleepFor(kListenTick);
       }

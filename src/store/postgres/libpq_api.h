@@ -25,7 +25,7 @@ namespace portlens::store {
 // clang-format off
 #define PORTLENS_LIBPQ_FUNCTIONS(X)                                                            \
   /* connection (pg_connection, change_listener) */                                           \
-  X(PQconnectdb) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor)           \
+  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor)     \
   /* statements and results (pg_connection) */                                                \
   X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorMessage) X(PQcmdStatus)         \
   X(PQcmdTuples) X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetlength) X(PQgetisnull)       \

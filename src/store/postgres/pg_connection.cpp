@@ -103,7 +103,15 @@ void ignoreNotice(void* /*arg*/, const char* /*message*/) {}
 }  // namespace
 
 PGconn* connectPostgres(const std::string& url) {
-  PGconn* conn = libpq().PQconnectdb(url.c_str());
+  // Defaults the URL may override (later keywords win, and the URL expands in place of
+  // dbname): without a connect timeout, an unreachable database host held a connect for the
+  // kernel's ~2 minutes of SYN retries (a worker's or front end's stop waited for it), and
+  // without keepalives a half-open connection (a host gone, no FIN) looked alive forever.
+  const char* const keywords[] = {
+      "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval", "keepalives_count",
+      "dbname",          nullptr};
+  const char* const values[] = {"10", "1", "30", "10", "3", url.c_str(), nullptr};
+  PGconn* conn = libpq().PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr || libpq().PQstatus(conn) != CONNECTION_OK) {
     std::string message = conn ? libpq().PQerrorMessage(conn) : "out of memory";
     while (!message.empty() && message.back() == '\n') message.pop_back();

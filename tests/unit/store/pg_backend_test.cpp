@@ -115,6 +115,15 @@ TEST_P(PgBackendTest, ALostConnectionThrowsAndIsNotHealthy) {
   EXPECT_NO_THROW(reopened.exec("SELECT 1"));
 }
 
+// The store's connection defaults (a 10 s connect timeout, keepalives) come before the URL's
+// own settings, which win: an invalid connect_timeout in the URL must be the one libpq reads.
+TEST_P(PgBackendTest, TheUrlsOwnConnectionSettingsOverrideTheDefaults) {
+  const std::string url = location();
+  const char separator = url.find('?') == std::string::npos ? '?' : '&';
+  EXPECT_NO_THROW(Database(url + separator + "connect_timeout=3").exec("SELECT 1"));
+  EXPECT_THROW(Database(url + separator + "connect_timeout=soon"), ConnectionLost);
+}
+
 TEST_P(PgBackendTest, BigIntegersAndRealsRoundTrip) {
   Database db(location());
   db.exec("CREATE TABLE v (i BIGINT, r DOUBLE PRECISION, t TEXT)");
