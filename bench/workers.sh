@@ -117,21 +117,31 @@ api() {  # api GET|POST PATH [JSON]
   fi
 }
 
+# queue_scan JSON: POSTs the scan, prints its id (fails when it cannot; the caller dies).
+queue_scan() {
+  api POST /api/v1/scans "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])'
+}
+
+# await_done ID JSON: waits until scan ID is final; dies (with the scan) unless it is `done`.
+# Polled without starting an interpreter (a python3 a poll took a third of a core from the
+# scan it waited for); the times measured are the scan's own, not the poll's.
+await_done() {
+  local status=""
+  for _ in $(seq 1 3000); do
+    [[ $(api GET "/api/v1/scans/$1") =~ \"status\":\"([a-z]+)\" ]] && status=${BASH_REMATCH[1]}
+    case $status in done | failed | cancelled) break ;; esac
+    sleep 0.1
+  done
+  [ "$status" = "done" ] || die "scan $1 ($2) ended '$status': $(api GET "/api/v1/scans/$1")"
+}
+
 # scan JSON: queues it and waits for the end; sets QUEUE_MS (created -> started), RUN_MS
 # (started -> finished), TOTAL_MS (created -> finished) and OPEN (open ports in its results).
 # Dies unless the scan ends `done`. Not run in a subshell, so that `die` ends the part.
 scan() {
-  local id status="" times
-  id=$(api POST /api/v1/scans "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') ||
-    die "POST /api/v1/scans $1 failed"
-  # Polled without starting an interpreter (a python3 a poll took a third of a core from the
-  # scan it waited for); the times measured are the scan's own, not the poll's.
-  for _ in $(seq 1 3000); do
-    [[ $(api GET "/api/v1/scans/$id") =~ \"status\":\"([a-z]+)\" ]] && status=${BASH_REMATCH[1]}
-    case $status in done | failed | cancelled) break ;; esac
-    sleep 0.1
-  done
-  [ "$status" = "done" ] || die "scan $id ($1) ended '$status'"
+  local id times
+  id=$(queue_scan "$1") || die "POST /api/v1/scans $1 failed"
+  await_done "$id" "$1"
   api GET "/api/v1/scans/$id" >"$WORK_DIR/scan.json"
   api GET "/api/v1/scans/$id/results" >"$WORK_DIR/results.ndjson"
   times=$(python3 - "$WORK_DIR/scan.json" "$WORK_DIR/results.ndjson" <<'PY'
@@ -156,9 +166,8 @@ PY
 # same machine's clock). Streams poll the store every 200 ms on SQLite; on PostgreSQL the scan's
 # last commit notifies every front end (LISTEN portlens_results).
 end_delay() {
-  local id status="" arrival finished
-  id=$(api POST /api/v1/scans "$1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])') ||
-    die "POST /api/v1/scans $1 failed"
+  local id arrival finished
+  id=$(queue_scan "$1") || die "POST /api/v1/scans $1 failed"
   ip netns exec "$SCAN_NS" curl -sN --max-time 300 -H "Authorization: Bearer $TOKEN" \
     "$BASE/api/v1/scans/$id/events?states=open" | python3 -c '
 import sys, time
@@ -167,12 +176,7 @@ for line in sys.stdin:
         print(round(time.time() * 1000))
         break' >"$WORK_DIR/end_arrival" &
   local stream=$!
-  for _ in $(seq 1 3000); do
-    [[ $(api GET "/api/v1/scans/$id") =~ \"status\":\"([a-z]+)\" ]] && status=${BASH_REMATCH[1]}
-    case $status in done | failed | cancelled) break ;; esac
-    sleep 0.1
-  done
-  [ "$status" = "done" ] || die "scan $id ($1) ended '$status': $(api GET "/api/v1/scans/$id")"
+  await_done "$id" "$1"
   wait "$stream" || true
   arrival=$(cat "$WORK_DIR/end_arrival")
   finished=$(api GET "/api/v1/scans/$id" | python3 -c 'import json,sys; print(round(json.load(sys.stdin)["finished"] * 1000))')

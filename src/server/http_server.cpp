@@ -240,16 +240,17 @@ struct HttpServer::Impl {
     const Sleeper sleeper(*this, id, timer);
     auto last_write = clock.now();
     auto last_read = last_write;
-    std::uint64_t seen_signal = signals.generation(id);
-    bool read_now = true;  // the first read is at once
+    std::optional<std::uint64_t> seen_signal;  // the scan's signal at the last read (none yet)
+    bool more = false;
     std::string out;
     while (!stopping.load()) {
       out.clear();
-      bool more = false;
-      const std::uint64_t signal = signals.generation(id);  // before the read it may cause
-      if (signal != seen_signal) read_now = true;
-      if (read_now) {
-        read_now = false;
+      // Read before the store read it may cause; without notifications every pass reads.
+      const std::uint64_t signal = signals.generation(id);
+      const bool read = more || signal != seen_signal || !signals.listening() ||
+                        clock.now() - last_read >= kSignalledPoll;
+      more = false;
+      if (read) {
         seen_signal = signal;
         last_read = clock.now();
         try {
@@ -271,17 +272,12 @@ struct HttpServer::Impl {
         last_write = now;
       }
       if (cursor.finished()) break;
-      if (more) {
-        read_now = true;
-        continue;
-      }
-      const bool signalled = signals.listening();
-      timer->expires_after(signalled ? kSignalledPoll : kEventPoll);
+      if (more) continue;
+      timer->expires_after(signals.listening() ? kSignalledPoll : kEventPoll);
       if (signals.generation(id) == seen_signal && !stopping.load()) {
         boost::system::error_code woken;  // operation_aborted: the listener woke this stream
         co_await timer->async_wait(asio::redirect_error(use_awaitable, woken));
       }
-      if (!signalled || clock.now() - last_read >= kSignalledPoll) read_now = true;
     }
   }
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <type_traits>
 
 #include "core/port_spec.h"
 #include "store/monitor_store.h"
@@ -93,20 +95,26 @@ core::TargetSet decodeTargets(const std::string& text) {
   return set;
 }
 
-// One results row: columns scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl,
-// service, bound at parameters base+1 .. base+10.
-constexpr int kRecordColumns = 10;
-void bindRecord(Statement& st, int base, std::int64_t scan_id, const scan::PortRecord& r) {
-  st.bind(base + 1, scan_id).bind(base + 2, r.ip.toString());
-  st.bind(base + 3, std::int64_t{r.port}).bind(base + 4, static_cast<std::int64_t>(r.state));
-  st.bind(base + 5, static_cast<std::int64_t>(r.reason));
-  st.bind(base + 6, static_cast<std::int64_t>(r.rtt.count()));
-  st.bind(base + 7, std::int64_t{r.attempts}).bind(base + 8, r.hostname);
-  st.bind(base + 9, std::int64_t{r.ttl});
+// A results row's columns after scan_id, in the order of kRecordColumnNames, handed to
+// `put(column, value)` with a string, an integer or std::nullopt (NULL): the one place that
+// maps a record onto the table, for both backends' inserts.
+constexpr std::string_view kRecordColumnNames =
+    "ip, port, state, reason, rtt_ns, attempts, hostname, ttl, service";
+constexpr int kRecordColumns = 9;
+template <class Put>
+void recordColumns(const scan::PortRecord& r, Put&& put) {
+  put(0, r.ip.toString());
+  put(1, std::int64_t{r.port});
+  put(2, static_cast<std::int64_t>(r.state));
+  put(3, static_cast<std::int64_t>(r.reason));
+  put(4, static_cast<std::int64_t>(r.rtt.count()));
+  put(5, std::int64_t{r.attempts});
+  put(6, r.hostname);
+  put(7, std::int64_t{r.ttl});
   if (r.service) {
-    st.bind(base + 10, encodeService(*r.service));
+    put(8, encodeService(*r.service));
   } else {
-    st.bindNull(base + 10);
+    put(8, std::nullopt);
   }
 }
 
@@ -369,13 +377,19 @@ namespace {
 // SQLite: one prepared statement, run per record (no round trip; the fastest form there).
 scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
                              const std::vector<scan::PortRecord>& records) {
-  auto st = db.prepare(
-      "INSERT INTO results (scan_id, ip, port, state, reason, rtt_ns, attempts, hostname, ttl, "
-      "service) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
+  auto st = db.prepare("INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) +
+                       ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT DO NOTHING");
   scan::StateCounts added;
   for (const auto& r : records) {
     st.reset();
-    bindRecord(st, 0, scan_id, r);
+    st.bind(1, scan_id);
+    recordColumns(r, [&](int column, const auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::nullopt_t>) {
+        st.bindNull(column + 2);
+      } else {
+        st.bind(column + 2, value);
+      }
+    });
     st.step();
     if (db.changes() > 0) ++added[r.state];
   }
@@ -391,35 +405,27 @@ scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
 // (change_listener.h; delivered at commit, one per transaction however often it is called).
 scan::StateCounts insertUnnested(Database& db, std::int64_t scan_id,
                                  const std::vector<scan::PortRecord>& records) {
-  std::vector<PgArrayLiteral> columns(kRecordColumns - 1);
+  std::vector<PgArrayLiteral> columns(kRecordColumns);
   for (const auto& r : records) {
-    columns[0].add(r.ip.toString());
-    columns[1].add(std::int64_t{r.port});
-    columns[2].add(static_cast<std::int64_t>(r.state));
-    columns[3].add(static_cast<std::int64_t>(r.reason));
-    columns[4].add(static_cast<std::int64_t>(r.rtt.count()));
-    columns[5].add(std::int64_t{r.attempts});
-    columns[6].add(r.hostname);
-    columns[7].add(std::int64_t{r.ttl});
-    if (r.service) {
-      columns[8].add(encodeService(*r.service));
-    } else {
-      columns[8].addNull();
-    }
+    recordColumns(r, [&](int column, const auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::nullopt_t>) {
+        columns[static_cast<std::size_t>(column)].addNull();
+      } else {
+        columns[static_cast<std::size_t>(column)].add(value);
+      }
+    });
   }
   // WITH ORDINALITY ... ORDER BY: the rows take their seq in the batch's order (the engine's),
   // which event streams and exports follow.
-  auto st = db.prepare(
-      "WITH added AS (INSERT INTO results (scan_id, ip, port, state, reason, "
-      "rtt_ns, attempts, hostname, ttl, service) SELECT ?1, r.ip, r.port, "
-      "r.state, r.reason, r.rtt_ns, r.attempts, r.hostname, r.ttl, r.service "
-      "FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], "
-      "?6::bigint[], ?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) "
-      "WITH ORDINALITY AS r(ip, port, state, reason, rtt_ns, attempts, hostname, "
-      "ttl, service, ord) ORDER BY r.ord "
-      "ON CONFLICT DO NOTHING RETURNING state) "
-      "SELECT state, COUNT(*), pg_notify('" +
-      std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
+  auto st =
+      db.prepare("WITH added AS (INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) +
+                 ") SELECT ?1, " + std::string(kRecordColumnNames) +
+                 " FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
+                 "?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) WITH ORDINALITY AS r(" +
+                 std::string(kRecordColumnNames) +
+                 ", ord) ORDER BY r.ord ON CONFLICT DO NOTHING RETURNING state) "
+                 "SELECT state, COUNT(*), pg_notify('" +
+                 std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
   st.bind(1, scan_id);
   for (std::size_t column = 0; column < columns.size(); ++column) {
     st.bind(static_cast<int>(column) + 2, columns[column].take());
@@ -440,10 +446,14 @@ scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                             : insertEach(db, scan_id, records);
 }
 
-void notifyScanChanged(Database& db, std::int64_t scan_id) {
+void notifyListeners(Database& db, std::string_view channel, std::int64_t scan_id) {
   if (db.backend() != Backend::kPostgres) return;
-  auto notify = db.prepare("SELECT pg_notify('" + std::string(kResultsChannel) + "', ?1)");
+  auto notify = db.prepare("SELECT pg_notify('" + std::string(channel) + "', ?1)");
   notify.bind(1, std::to_string(scan_id)).step();
+}
+
+void notifyScanChanged(Database& db, std::int64_t scan_id) {
+  notifyListeners(db, kResultsChannel, scan_id);
 }
 
 void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecord>& records,

@@ -100,8 +100,11 @@ struct TokenRow {
 scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records);
 
-// PostgreSQL: tells the front ends' event streams that scan `scan_id` changed without new rows
-// (it ended), at the caller's commit (kResultsChannel). Nothing on SQLite, where streams poll.
+// PostgreSQL: NOTIFY `channel` with the scan id, delivered at the caller's commit. Nothing on
+// SQLite, which has no notifications (its readers poll).
+void notifyListeners(Database& db, std::string_view channel, std::int64_t scan_id);
+// The front ends' event streams learn that scan `scan_id` changed without new rows (it ended):
+// notifyListeners on kResultsChannel.
 void notifyScanChanged(Database& db, std::int64_t scan_id);
 
 class ScanStore {

@@ -55,11 +55,8 @@ void ShardStore::insertShards(std::int64_t scan_id, scan::ScanType mode,
     st.bind(7, i64(ranges[i].port_begin)).bind(8, i64(ranges[i].port_end));
     st.step();
   }
-  if (db_.backend() == Backend::kPostgres && !ranges.empty()) {
-    // Delivered at commit (scan_store.h, kShardsChannel): idle workers wake and lease.
-    auto notify = db_.prepare("SELECT pg_notify('" + std::string(kShardsChannel) + "', ?1)");
-    notify.bind(1, std::to_string(scan_id)).step();
-  }
+  // Delivered at commit (scan_store.h, kShardsChannel): idle workers wake and lease.
+  if (!ranges.empty()) notifyListeners(db_, kShardsChannel, scan_id);
 }
 
 int ShardStore::registerWorker(const WorkerInfo& worker) {
