@@ -14,7 +14,8 @@
 //   transaction: SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN + pg_advisory_xact_lock(kWriterLock).
 //   Either way one write transaction at a time per database, so rows numbered inside one
 //   (results.seq) are numbered in commit order (scan_store.h relies on it).
-// - Errors throw StoreError with the server's message. A lost PostgreSQL connection (or a
+// - Errors throw StoreError with the server's message (UniqueViolation for a unique key
+//   already taken). A lost PostgreSQL connection (or a
 //   failed connect) throws ConnectionLost (a StoreError), and `healthy()` turns false: the
 //   connection is not usable again, the caller drops the Database (or the store holding it) and
 //   opens a new one; a pooled one is not given back (server/store_pool.h). A statement that failed
@@ -59,6 +60,14 @@ class StoreError : public std::runtime_error {
 // The PostgreSQL connection is gone (server restarted, network) or could not be made: the
 // Database is dead, open a new one (possibly after a pause).
 class ConnectionLost : public StoreError {
+ public:
+  using StoreError::StoreError;
+};
+
+// A statement would have stored a second row under a unique key (PostgreSQL SQLSTATE 23505,
+// SQLite's UNIQUE or PRIMARY KEY constraint). Inside a Transaction the statement's work is
+// undone with it: catch it around a nested Transaction (a savepoint) to go on.
+class UniqueViolation : public StoreError {
  public:
   using StoreError::StoreError;
 };

@@ -399,42 +399,62 @@ scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
 // PostgreSQL: every statement is a round trip to the server, and one per record made a
 // full-range scan 13.5x slower than on SQLite (bench/workers.sh). One statement for them all:
 // each column an array parameter, unnested into rows (a VALUES list with 10 parameters a row
-// spent more time binding than inserting). RETURNING lists the rows actually inserted (a port
-// stored before returns nothing), so the counts stay exact; they come back grouped by state,
-// and the same statement tells event streams on any front end that this scan has new rows
-// (change_listener.h; delivered at commit, one per transaction however often it is called).
+// spent more time binding than inserting). RETURNING lists the rows inserted, so the counts
+// stay exact; they come back grouped by state, and the same statement tells event streams on
+// any front end that this scan has new rows (change_listener.h; delivered at commit, one per
+// transaction however often it is called). The scan must exist (the check results.scan_id's
+// foreign key made for every row, store_schema.cpp's version 3): a batch for a scan deleted
+// meanwhile stores nothing.
 scan::StateCounts insertUnnested(Database& db, std::int64_t scan_id,
                                  const std::vector<scan::PortRecord>& records) {
-  std::vector<PgArrayLiteral> columns(kRecordColumns);
+  std::vector<PgArrayLiteral> builders(kRecordColumns);
   for (const auto& r : records) {
     recordColumns(r, [&](int column, const auto& value) {
       if constexpr (std::is_same_v<std::decay_t<decltype(value)>, std::nullopt_t>) {
-        columns[static_cast<std::size_t>(column)].addNull();
+        builders[static_cast<std::size_t>(column)].addNull();
       } else {
-        columns[static_cast<std::size_t>(column)].add(value);
+        builders[static_cast<std::size_t>(column)].add(value);
       }
     });
   }
-  // WITH ORDINALITY ... ORDER BY: the rows take their seq in the batch's order (the engine's),
-  // which event streams and exports follow.
-  auto st =
-      db.prepare("WITH added AS (INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) +
-                 ") SELECT ?1, " + std::string(kRecordColumnNames) +
-                 " FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
-                 "?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) WITH ORDINALITY AS r(" +
-                 std::string(kRecordColumnNames) +
-                 ", ord) ORDER BY r.ord ON CONFLICT DO NOTHING RETURNING state) "
-                 "SELECT state, COUNT(*), pg_notify('" +
-                 std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
-  st.bind(1, scan_id);
-  for (std::size_t column = 0; column < columns.size(); ++column) {
-    st.bind(static_cast<int>(column) + 2, columns[column].take());
+  std::vector<std::string> columns(builders.size());
+  std::transform(builders.begin(), builders.end(), columns.begin(),
+                 [](PgArrayLiteral& builder) { return builder.take(); });
+  const auto insert = [&](std::string_view on_conflict) {
+    // WITH ORDINALITY ... ORDER BY: the rows take their seq in the batch's order (the
+    // engine's), which event streams and exports follow.
+    auto st = db.prepare(
+        "WITH added AS (INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) +
+        ") SELECT ?1, " + std::string(kRecordColumnNames) +
+        " FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
+        "?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) WITH ORDINALITY AS r(" +
+        std::string(kRecordColumnNames) +
+        ", ord) WHERE EXISTS (SELECT 1 FROM scans WHERE id = ?1 FOR KEY SHARE) ORDER BY r.ord " +
+        std::string(on_conflict) + " RETURNING state) SELECT state, COUNT(*), pg_notify('" +
+        std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
+    st.bind(1, scan_id);
+    for (std::size_t column = 0; column < columns.size(); ++column) {
+      st.bind(static_cast<int>(column) + 2, std::string_view(columns[column]));
+    }
+    scan::StateCounts added;
+    while (st.step()) {
+      added[static_cast<scan::PortState>(st.integer(0))] +=
+          static_cast<std::uint64_t>(st.integer(1));
+    }
+    return added;
+  };
+  // A plain INSERT first, in a savepoint: ON CONFLICT DO NOTHING's speculative insertion cost
+  // 20% of the server's time per row, for a case that is rare (a port stored twice: a shard
+  // taken over from a worker whose lease ran out). A batch that meets a stored port is rolled
+  // back and stored again without the ports stored before.
+  try {
+    Transaction attempt(db);
+    const scan::StateCounts added = insert("");
+    attempt.commit();
+    return added;
+  } catch (const UniqueViolation&) {  // `attempt` rolled back: nothing of the batch is stored
   }
-  scan::StateCounts added;
-  while (st.step()) {
-    added[static_cast<scan::PortState>(st.integer(0))] += static_cast<std::uint64_t>(st.integer(1));
-  }
-  return added;
+  return insert("ON CONFLICT DO NOTHING");
 }
 
 }  // namespace
@@ -444,6 +464,10 @@ scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
   if (records.empty()) return {};
   return db.backend() == Backend::kPostgres ? insertUnnested(db, scan_id, records)
                                             : insertEach(db, scan_id, records);
+}
+
+std::string missingScan(std::int64_t scan_id) {
+  return "results for scan " + std::to_string(scan_id) + ", which does not exist";
 }
 
 void notifyListeners(Database& db, std::string_view channel, std::int64_t scan_id) {
@@ -469,6 +493,7 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   up.bind(4, i64(added.filtered)).bind(5, i64(probes_sent)).bind(6, probes_per_second);
   up.bind(7, eta_seconds).bind(8, id);
   up.step();
+  if (db_.changes() == 0) throw StoreError(missingScan(id));
   tx.commit();
 }
 

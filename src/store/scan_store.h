@@ -96,9 +96,15 @@ struct TokenRow {
 };
 
 // Stores `records` of scan `scan_id`, each (ip, port) once (the first answer stays); returns
-// what was added. No transaction of its own.
+// what was added. Made for the caller's Transaction; on PostgreSQL a savepoint of it (nested
+// Transaction) holds the first attempt of the batch.
 scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records);
+
+// The error for results of a scan that does not exist (deleted meanwhile): the caller's
+// UPDATE of the scan row changed nothing, and its transaction is rolled back with its rows
+// (SQLite's foreign key refuses them first; PostgreSQL's results keep none, store_schema.cpp).
+std::string missingScan(std::int64_t scan_id);
 
 // PostgreSQL: NOTIFY `channel` with the scan id, delivered at the caller's commit. Nothing on
 // SQLite, which has no notifications (its readers poll).

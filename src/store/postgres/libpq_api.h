@@ -24,13 +24,13 @@ namespace portlens::store {
 // X(name): one libpq function, stored in LibpqApi under its own name and type.
 // clang-format off
 #define PORTLENS_LIBPQ_FUNCTIONS(X)                                                            \
-  /* connection (pg_connection, change_listener) */                                           \
-  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor)     \
-  /* statements and results (pg_connection) */                                                \
-  X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorMessage) X(PQcmdStatus)         \
-  X(PQcmdTuples) X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetlength) X(PQgetisnull)       \
-  X(PQclear)                                                                                   \
-  /* LISTEN/NOTIFY (change_listener) */                                                       \
+  /* connection (pg_connection, change_listener) */                                            \
+  X(PQconnectdbParams) X(PQstatus) X(PQerrorMessage) X(PQfinish) X(PQsetNoticeProcessor)       \
+  /* statements and results (pg_connection) */                                                 \
+  X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorMessage) X(PQresultErrorField)    \
+  X(PQcmdStatus) X(PQcmdTuples) X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetlength)         \
+  X(PQgetisnull) X(PQclear)                                                                    \
+  /* LISTEN/NOTIFY (change_listener) */                                                        \
   X(PQsocket) X(PQconsumeInput) X(PQnotifies) X(PQfreemem)
 // clang-format on
 

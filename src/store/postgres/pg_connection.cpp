@@ -142,7 +142,10 @@ void PgConnection::check(const PGresult* result, std::string_view sql) {
   if (libpq().PQstatus(conn_) != CONNECTION_OK) {
     throw ConnectionLost("PostgreSQL connection lost (reopen the store): " + message);
   }
-  throw StoreError(message + " (in: " + std::string(sql.substr(0, 60)) + ")");
+  message += " (in: " + std::string(sql.substr(0, 60)) + ")";
+  const char* sqlstate = result ? libpq().PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  if (sqlstate != nullptr && std::string_view(sqlstate) == "23505") throw UniqueViolation(message);
+  throw StoreError(message);
 }
 
 void PgConnection::exec(std::string_view sql) {

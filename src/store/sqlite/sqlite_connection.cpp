@@ -4,7 +4,12 @@ namespace portlens::store {
 namespace {
 
 [[noreturn]] void raise(sqlite3* db, std::string_view what) {
-  throw StoreError(std::string(what) + ": " + sqlite3_errmsg(db));
+  std::string message = std::string(what) + ": " + sqlite3_errmsg(db);
+  const int code = sqlite3_extended_errcode(db);
+  if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    throw UniqueViolation(message);
+  }
+  throw StoreError(message);
 }
 
 class SqliteStatement : public StatementImpl {

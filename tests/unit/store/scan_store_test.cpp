@@ -182,6 +182,22 @@ TEST_P(ScanStoreTest, LargeBatchesStoreEachPortOnceInOrder) {
   EXPECT_EQ(all[599].record.state, scan::PortState::kOpen) << "port 600 too";
 }
 
+// Results of a scan that does not exist (deleted while a worker still stored) are refused
+// with an error on both backends and nothing of the batch is stored: SQLite's foreign key,
+// on PostgreSQL (no foreign key, store_schema.cpp's version 3) the insert's own check.
+TEST_P(ScanStoreTest, ResultsOfAScanThatDoesNotExistAreRefused) {
+  ScanStore store(path_, clock_);
+  const auto id = store.insertScan(newScan());
+  const std::vector<scan::PortRecord> batch = {rec("198.19.0.7", 22, scan::PortState::kOpen),
+                                               rec("198.19.0.7", 23, scan::PortState::kClosed)};
+  EXPECT_THROW(store.appendResults(id + 1, batch, 2, 100, 0), StoreError);
+  auto rows = store.database().prepare("SELECT COUNT(*) FROM results");
+  ASSERT_TRUE(rows.step());
+  EXPECT_EQ(rows.integer(0), 0);
+  store.appendResults(id, batch, 2, 100, 0);  // the connection goes on
+  EXPECT_EQ(store.scan(id)->ports_done, 2u);
+}
+
 // A database written before results kept the TTL opens, gains the column once (two
 // connections open it), keeps its rows, and stores TTLs from then on.
 TEST_P(ScanStoreTest, OlderDatabasesGainTheTtlColumn) {
