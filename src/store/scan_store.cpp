@@ -399,12 +399,11 @@ scan::StateCounts insertEach(Database& db, std::int64_t scan_id,
 // PostgreSQL: every statement is a round trip to the server, and one per record made a
 // full-range scan 13.5x slower than on SQLite (bench/workers.sh). One statement for them all:
 // each column an array parameter, unnested into rows (a VALUES list with 10 parameters a row
-// spent more time binding than inserting). RETURNING lists the rows inserted, so the counts
-// stay exact; they come back grouped by state, and the same statement tells event streams on
-// any front end that this scan has new rows (change_listener.h; delivered at commit, one per
-// transaction however often it is called). The scan must exist (the check results.scan_id's
-// foreign key made for every row, store_schema.cpp's version 3): a batch for a scan deleted
-// meanwhile stores nothing.
+// spent more time binding than inserting), in the batch's order (WITH ORDINALITY ... ORDER
+// BY: seq follows the engine's order, as event streams and exports do). The scan must exist
+// (the check results.scan_id's foreign key made for every row, store_schema.cpp's version 3):
+// a batch for a scan deleted meanwhile stores nothing. Event streams on every front end learn
+// of the new rows (change_listener.h; delivered at commit, one per transaction).
 scan::StateCounts insertUnnested(Database& db, std::int64_t scan_id,
                                  const std::vector<scan::PortRecord>& records) {
   std::vector<PgArrayLiteral> builders(kRecordColumns);
@@ -420,41 +419,40 @@ scan::StateCounts insertUnnested(Database& db, std::int64_t scan_id,
   std::vector<std::string> columns(builders.size());
   std::transform(builders.begin(), builders.end(), columns.begin(),
                  [](PgArrayLiteral& builder) { return builder.take(); });
-  const auto insert = [&](std::string_view on_conflict) {
-    // WITH ORDINALITY ... ORDER BY: the rows take their seq in the batch's order (the
-    // engine's), which event streams and exports follow.
+  const auto insert = [&](std::string_view tail) {
     auto st = db.prepare(
-        "WITH added AS (INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) +
-        ") SELECT ?1, " + std::string(kRecordColumnNames) +
+        "INSERT INTO results (scan_id, " + std::string(kRecordColumnNames) + ") SELECT ?1, " +
+        std::string(kRecordColumnNames) +
         " FROM unnest(?2::text[], ?3::bigint[], ?4::bigint[], ?5::bigint[], ?6::bigint[], "
         "?7::bigint[], ?8::text[], ?9::bigint[], ?10::text[]) WITH ORDINALITY AS r(" +
         std::string(kRecordColumnNames) +
         ", ord) WHERE EXISTS (SELECT 1 FROM scans WHERE id = ?1 FOR KEY SHARE) ORDER BY r.ord " +
-        std::string(on_conflict) + " RETURNING state) SELECT state, COUNT(*), pg_notify('" +
-        std::string(kResultsChannel) + "', ?1::text) FROM added GROUP BY state");
+        std::string(tail));
     st.bind(1, scan_id);
     for (std::size_t column = 0; column < columns.size(); ++column) {
       st.bind(static_cast<int>(column) + 2, std::string_view(columns[column]));
     }
-    scan::StateCounts added;
-    while (st.step()) {
-      added[static_cast<scan::PortState>(st.integer(0))] +=
-          static_cast<std::uint64_t>(st.integer(1));
-    }
-    return added;
+    return st;
   };
+  scan::StateCounts added;
   // A plain INSERT first, in a savepoint: ON CONFLICT DO NOTHING's speculative insertion cost
-  // 20% of the server's time per row, for a case that is rare (a port stored twice: a shard
-  // taken over from a worker whose lease ran out). A batch that meets a stored port is rolled
-  // back and stored again without the ports stored before.
+  // 20% of the server's time per row, and RETURNING each row's state another 6%, for a case
+  // that is rare (a port stored twice: a shard taken over from a worker whose lease ran out).
+  // It stores every record or, for a scan that is gone, none. A batch that meets a stored port
+  // is rolled back and stored again without the ports stored before, counted as stored.
   try {
     Transaction attempt(db);
-    const scan::StateCounts added = insert("");
+    insert("").step();
+    if (static_cast<std::size_t>(db.changes()) == records.size()) {
+      for (const auto& r : records) ++added[r.state];
+    }
     attempt.commit();
-    return added;
   } catch (const UniqueViolation&) {  // `attempt` rolled back: nothing of the batch is stored
+    auto st = insert("ON CONFLICT DO NOTHING RETURNING state");
+    while (st.step()) ++added[static_cast<scan::PortState>(st.integer(0))];
   }
-  return insert("ON CONFLICT DO NOTHING");
+  if (added.total() > 0) notifyScanChanged(db, scan_id);
+  return added;
 }
 
 }  // namespace
