@@ -104,6 +104,7 @@ class Connection {
   virtual void beginWrite(bool writer_lock) = 0;
   virtual bool healthy() const = 0;
   virtual bool tableExists(std::string_view name) = 0;
+  virtual void copyFrom(std::string_view target, std::string_view rows) = 0;
 };
 
 class Statement {
@@ -157,6 +158,12 @@ class Database {
   bool healthy() const { return impl_->healthy(); }
   // A table of this name in the current schema (search_path on PostgreSQL).
   bool tableExists(std::string_view name) { return impl_->tableExists(name); }
+  // PostgreSQL only (SQLite throws StoreError): `COPY target FROM STDIN` with `rows` in COPY's
+  // text format (store/postgres/pg_sql.h's PgCopyText), e.g. target "results (scan_id, ip)".
+  // Many rows with a quarter less of the server's time each than an INSERT of unnested arrays
+  // (scan_store.cpp). changes() = the rows copied; a row that fails (UniqueViolation) fails
+  // them all.
+  void copyFrom(std::string_view target, std::string_view rows) { impl_->copyFrom(target, rows); }
 
   // For Transaction: starts a write transaction (see the contract above). `writer_lock` false:
   // on PostgreSQL without the one-writer lock (row locks only); SQLite always has one writer.

@@ -29,7 +29,7 @@ namespace portlens::store {
   /* statements and results (pg_connection) */                                                 \
   X(PQexec) X(PQexecParams) X(PQresultStatus) X(PQresultErrorMessage) X(PQresultErrorField)    \
   X(PQcmdStatus) X(PQcmdTuples) X(PQntuples) X(PQnfields) X(PQgetvalue) X(PQgetlength)         \
-  X(PQgetisnull) X(PQclear)                                                                    \
+  X(PQgetisnull) X(PQclear) X(PQputCopyData) X(PQputCopyEnd) X(PQgetResult)                    \
   /* LISTEN/NOTIFY (change_listener) */                                                        \
   X(PQsocket) X(PQconsumeInput) X(PQnotifies) X(PQfreemem)
 // clang-format on

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_connection.h"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -131,7 +132,8 @@ void PgConnection::check(const PGresult* result, std::string_view sql) {
   const auto status = result ? libpq().PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     const std::string_view tag = libpq().PQcmdStatus(const_cast<PGresult*>(result));
-    if (tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE")) {
+    if (tag.starts_with("INSERT") || tag.starts_with("UPDATE") || tag.starts_with("DELETE") ||
+        tag.starts_with("COPY")) {
       changes_ = std::atoi(libpq().PQcmdTuples(const_cast<PGresult*>(result)));
     }
     return;
@@ -164,6 +166,29 @@ void PgConnection::beginWrite(bool writer_lock) {
     return;
   }
   exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kWriterLock) + ")");
+}
+
+void PgConnection::copyFrom(std::string_view target, std::string_view rows) {
+  const std::string sql = "COPY " + std::string(target) + " FROM STDIN";
+  Result start(libpq().PQexec(conn_, sql.c_str()));
+  if (!start || libpq().PQresultStatus(start.get()) != PGRES_COPY_IN) {
+    check(start.get(), sql);  // the server's error (no such table, ...)
+    throw StoreError("COPY did not start (in: " + sql + ")");
+  }
+  // libpq takes an int's worth a call; a blocking connection queues it all.
+  constexpr std::size_t kChunk = 1 << 20;
+  bool sent = true;
+  for (std::size_t at = 0; sent && at < rows.size(); at += kChunk) {
+    const std::size_t n = std::min(kChunk, rows.size() - at);
+    sent = libpq().PQputCopyData(conn_, rows.data() + at, static_cast<int>(n)) == 1;
+  }
+  // Ended either way: a failed send ends the COPY with an error, whose result follows.
+  libpq().PQputCopyEnd(conn_, sent ? nullptr : "portlens: sending the rows failed");
+  // The COPY's result, then whatever follows until libpq has none (the connection is free for
+  // the next statement only then); the first failure is the one reported.
+  Result outcome(libpq().PQgetResult(conn_));
+  while (PGresult* more = libpq().PQgetResult(conn_)) libpq().PQclear(more);
+  check(outcome.get(), sql);
 }
 
 bool PgConnection::tableExists(std::string_view name) {

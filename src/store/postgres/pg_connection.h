@@ -26,6 +26,7 @@ class PgConnection : public Connection {
   void beginWrite(bool writer_lock) override;
   bool healthy() const override { return libpq().PQstatus(conn_) == CONNECTION_OK; }
   bool tableExists(std::string_view name) override;
+  void copyFrom(std::string_view target, std::string_view rows) override;
 
   // For statements: checks a result (throws with the server's message) and counts changes.
   void check(const PGresult* result, std::string_view sql);

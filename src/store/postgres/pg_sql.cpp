@@ -81,36 +81,50 @@ double parsePgReal(std::string_view text) {
   return value;
 }
 
-PgArrayLiteral& PgArrayLiteral::add(std::string_view element) {
+void PgCopyText::separate() {
+  if (in_row_) text_ += '\t';
+  in_row_ = true;
+}
+
+PgCopyText& PgCopyText::add(std::string_view field) {
   separate();
-  text_ += '"';
-  // A text parameter is a C string: a NUL byte (which PostgreSQL text cannot hold either)
-  // would cut the whole literal short, so it ends this element only, as it ended a value bound
-  // on its own. Service texts never hold one (service_codec stores bytes as hex).
-  for (const char c : element.substr(0, element.find('\0'))) {
-    if (c == '"' || c == '\\') text_ += '\\';
-    text_ += c;
+  for (const char c : field.substr(0, field.find('\0'))) {
+    switch (c) {
+      case '\\':
+        text_ += "\\\\";
+        break;
+      case '\t':
+        text_ += "\\t";
+        break;
+      case '\n':
+        text_ += "\\n";
+        break;
+      case '\r':
+        text_ += "\\r";
+        break;
+      default:
+        text_ += c;
+    }
   }
-  text_ += '"';
   return *this;
 }
 
-PgArrayLiteral& PgArrayLiteral::add(std::int64_t element) {
+PgCopyText& PgCopyText::add(std::int64_t field) {
   separate();
-  text_ += std::to_string(element);
+  text_ += std::to_string(field);
   return *this;
 }
 
-PgArrayLiteral& PgArrayLiteral::addNull() {
+PgCopyText& PgCopyText::addNull() {
   separate();
-  text_ += "NULL";
+  text_ += "\\N";
   return *this;
 }
 
-std::string PgArrayLiteral::take() {
-  std::string out = text_.empty() ? "{}" : std::move(text_) + "}";
-  text_.clear();
-  return out;
+PgCopyText& PgCopyText::endRow() {
+  text_ += '\n';
+  in_row_ = false;
+  return *this;
 }
 
 }  // namespace portlens::store

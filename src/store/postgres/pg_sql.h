@@ -17,22 +17,23 @@ std::string toPostgresPlaceholders(std::string_view sql);
 std::int64_t parsePgInteger(std::string_view text);
 double parsePgReal(std::string_view text);
 
-// A one-dimensional array literal for one text parameter (`?2::bigint[]`, unnest): many rows
-// in one statement cost one parameter per column instead of one per value (binding 5,000
-// parameters took 8 ms a statement). Every element is quoted, '"' and '\' escaped with a
-// backslash, so any text (a hostile banner in a service column) stays one element; a NUL byte
-// ends its element (no text parameter can carry one).
-class PgArrayLiteral {
+// Rows for COPY ... FROM STDIN in its text format (Database::copyFrom): fields separated by
+// tabs, rows ended by newlines, NULL as \N. A backslash, tab, newline or carriage return in a
+// field is escaped with a backslash, so any text (a hostile banner in a service column) stays
+// one field of one row; a NUL byte ends its field (PostgreSQL text cannot hold one; service
+// texts never do, service_codec stores bytes as hex).
+class PgCopyText {
  public:
-  PgArrayLiteral& add(std::string_view element);
-  PgArrayLiteral& add(std::int64_t element);
-  PgArrayLiteral& addNull();
-  // The literal ("{}" when empty); the builder is empty again.
-  std::string take();
+  PgCopyText& add(std::string_view field);
+  PgCopyText& add(std::int64_t field);
+  PgCopyText& addNull();
+  PgCopyText& endRow();
+  const std::string& text() const { return text_; }
 
  private:
-  void separate() { text_ += text_.empty() ? '{' : ','; }
+  void separate();
   std::string text_;
+  bool in_row_ = false;
 };
 
 }  // namespace portlens::store

@@ -21,6 +21,9 @@ class SqliteConnection : public Connection {
   void beginWrite(bool /*writer_lock: SQLite has one writer*/) override { exec("BEGIN IMMEDIATE"); }
   bool healthy() const override { return true; }
   bool tableExists(std::string_view name) override;
+  void copyFrom(std::string_view /*target*/, std::string_view /*rows*/) override {
+    throw StoreError("COPY is PostgreSQL's: SQLite stores rows with prepared INSERTs");
+  }
 
  private:
   sqlite3* db_ = nullptr;

@@ -125,6 +125,24 @@ TEST_P(PgBackendTest, ADatabaseOfVersion2LosesTheResultsForeignKeyWithItsRowsKep
   EXPECT_EQ(store.results(id, {scan::PortState::kOpen}, 0, 100).size(), 10u);
 }
 
+// COPY (how result batches go in): rows counted, \N read as NULL; a row meeting a taken key
+// fails the whole COPY with UniqueViolation, as a missing table fails it with a StoreError,
+// and either way the connection is ready for the next statement (libpq's results drained).
+TEST_P(PgBackendTest, ACopyCountsItsRowsAndAFailedOneLeavesTheConnectionUsable) {
+  Database db(location());
+  db.exec("CREATE TABLE t (k TEXT NOT NULL UNIQUE, n BIGINT)");
+  db.copyFrom("t (k, n)", "a\t1\nb\t\\N\n");
+  EXPECT_EQ(db.changes(), 2);
+  EXPECT_THROW(db.copyFrom("t (k, n)", "c\t3\na\t4\n"), UniqueViolation);
+  EXPECT_THROW(db.copyFrom("missing (k)", "x\n"), StoreError);
+  auto st = db.prepare("SELECT COUNT(*), COUNT(n), MAX(k) FROM t");
+  ASSERT_TRUE(st.step());
+  EXPECT_EQ(st.integer(0), 2) << "nothing of the failed COPY stayed";
+  EXPECT_EQ(st.integer(1), 1) << "\\N is NULL";
+  EXPECT_EQ(st.text(2), "b");
+  EXPECT_TRUE(db.healthy());
+}
+
 TEST_P(PgBackendTest, ALostConnectionThrowsAndIsNotHealthy) {
   Database db(location());
   auto pid = db.prepare("SELECT pg_backend_pid()");

@@ -36,18 +36,17 @@ TEST(PgSql, IntegersAreCheckedNotGuessed) {
   EXPECT_THROW(parsePgReal("x"), StoreError);
 }
 
-TEST(PgSql, ArrayLiteralsQuoteEveryElementAndEscapeQuotesAndBackslashes) {
-  PgArrayLiteral numbers;
-  EXPECT_EQ(numbers.take(), "{}");
-  numbers.add(std::int64_t{22}).add(std::int64_t{-1}).addNull();
-  EXPECT_EQ(numbers.take(), "{22,-1,NULL}");
-  EXPECT_EQ(numbers.take(), "{}") << "take() leaves the builder empty";
-  PgArrayLiteral texts;
-  // What array_in would split, unquote or read as NULL stays one element of the same text.
-  texts.add("a,b").add("{x}").add("say \"hi\"").add("C:\\dir\\").add("NULL").add("").add(" sp ");
-  texts.add(std::string_view("cut\0here", 8));
-  EXPECT_EQ(texts.take(), R"({"a,b","{x}","say \"hi\"","C:\\dir\\","NULL",""," sp ","cut"})")
-      << "a NUL ends its element only: the literal stays whole";
+TEST(PgSql, CopyRowsEscapeWhatWouldEndAFieldOrARow) {
+  PgCopyText rows;
+  EXPECT_EQ(rows.text(), "");
+  rows.add(std::int64_t{22}).add(std::int64_t{-1}).addNull().endRow();
+  // What COPY's text format would split, end or read as NULL stays one field of the same text.
+  rows.add("tab\there").add("line\nbreak\r").add("C:\\dir\\").add("\\N").add("\\.").add("");
+  rows.add(std::string_view("cut\0here", 8)).endRow();
+  EXPECT_EQ(rows.text(),
+            "22\t-1\t\\N\n"
+            "tab\\there\tline\\nbreak\\r\tC:\\\\dir\\\\\t\\\\N\t\\\\.\t\tcut\n")
+      << "a NUL ends its field only: the row stays whole";
 }
 
 }  // namespace

@@ -294,14 +294,16 @@ TEST_P(ScanStoreTest, ServicesRoundTripAndACorruptValueIsDropped) {
   EXPECT_EQ(stored[1].record.port, 80) << "the port itself is still there";
 }
 
-// PostgreSQL receives a batch as one array parameter per column (pg_sql.h, PgArrayLiteral):
-// text a peer or a resolver chose, with the array syntax's own characters in it, comes back
-// exactly as it went in, on both backends.
+// PostgreSQL receives a batch as COPY rows (pg_sql.h, PgCopyText): text a peer or a resolver
+// chose, with COPY's own separators and escapes in it (tabs, line ends, backslashes, \N, \.),
+// comes back exactly as it went in, on both backends.
 TEST_P(ScanStoreTest, HostileTextInABatchComesBackUnchanged) {
   ScanStore store(path_, clock_);
   const auto id = store.insertScan(newScan());
-  const std::vector<std::string> texts = {R"(a,b)", R"({x})", R"("quoted")", R"(back\slash\)",
-                                          "NULL",   "",       "\"}{,\\",     "\xc3\xa9 \t"};
+  const std::vector<std::string> texts = {
+      R"(a,b)", R"({x})",   R"("quoted")", R"(back\slash\)", "NULL",
+      "",       "\"}{,\\",  "\xc3\xa9 \t", "two\nlines\r\n", R"(\N)",
+      R"(\.)",  "\\.\n\\.", "a\tb\tc"};
   std::vector<scan::PortRecord> batch;
   for (std::size_t i = 0; i < texts.size(); ++i) {
     auto r = rec("198.19.0.7", static_cast<std::uint16_t>(1000 + i), scan::PortState::kOpen);
