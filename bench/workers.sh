@@ -12,14 +12,18 @@
 #   3. full range: 198.19.0.7 ports 1-65535, no rate, on SQLite with serve's in-process runners
 #      vs PostgreSQL with `serve --workers 0` + 1 worker (both with their default 2 runners):
 #      created -> finished (goal: PostgreSQL within 1.2x of SQLite); once as one shard (serve's
-#      default shard size) and once in $SHARD_PAIRS-pair shards;
+#      default shard size) and once in $SHARD_PAIRS-pair shards. Both setups run side by side
+#      (each idle while the other scans) and their scans alternate, SQLite then PostgreSQL,
+#      $FULL_REPS pairs: the ratio is the median of each pair's, so a change in the machine's
+#      load (other sessions share it) falls on both sides of a pair, not on one setup's block;
 #   4. live stream: $END_SCANS more full-range scans per store, each followed by an event stream
 #      (open ports only): when its `end` event arrives after the scan's finished time.
-# Medians of BENCH_WORKERS_RUNS (default 3) runs. Every scan's open ports must equal the lab's
+# Medians of BENCH_WORKERS_RUNS (default 3) runs, BENCH_WORKERS_FULL_RUNS (5) pairs in part 3. Every scan's open ports must equal the lab's
 # truth for the range scanned (else exit 1); a missed goal is reported, not an error.
 #   bench/workers.sh PATH_TO_PORTLENS
-# Environment: BENCH_WORKERS_RUNS (3), BENCH_WORKERS_RATE (500), BENCH_WORKERS_PORTS (8000),
-# BENCH_WORKERS_SHARD_PAIRS (500), BENCH_WORKERS_LEASE_SCANS (50), BENCH_WORKERS_END_SCANS (5).
+# Environment: BENCH_WORKERS_RUNS (3), BENCH_WORKERS_FULL_RUNS (5), BENCH_WORKERS_RATE (500),
+# BENCH_WORKERS_PORTS (8000), BENCH_WORKERS_SHARD_PAIRS (500), BENCH_WORKERS_LEASE_SCANS (50),
+# BENCH_WORKERS_END_SCANS (5).
 # The rate is low because the 2 cores are shared: a CLI connect scan reached ~6,000 probes/s
 # here under load 10, and 4 x 2,000 did not fit (2 workers were no faster than 1).
 set -euo pipefail
@@ -28,17 +32,18 @@ BENCH_PART=bench/workers
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 REPS=${BENCH_WORKERS_RUNS:-3}
+FULL_REPS=${BENCH_WORKERS_FULL_RUNS:-5}
 RATE=${BENCH_WORKERS_RATE:-500}
 SCALE_PORTS=${BENCH_WORKERS_PORTS:-8000}
 SHARD_PAIRS=${BENCH_WORKERS_SHARD_PAIRS:-500}
 LEASE_SCANS=${BENCH_WORKERS_LEASE_SCANS:-50}
 END_SCANS=${BENCH_WORKERS_END_SCANS:-5}
-PORT=18191
-BASE="http://127.0.0.1:$PORT"
+# The front ends: one per setup, each on its own port.
+declare -A SERVE_PORT=([sqlite]=18191 [pg]=18192) SERVE_TOKEN
 PG_CLUSTER="$REPO_DIR/tests/support/pg_cluster.sh"
 
 bench_check "bench/workers.sh PATH_TO_PORTLENS" "$@" -- ip nft curl
-for n in "$REPS" "$RATE" "$SCALE_PORTS" "$SHARD_PAIRS" "$LEASE_SCANS" "$END_SCANS"; do
+for n in "$REPS" "$FULL_REPS" "$RATE" "$SCALE_PORTS" "$SHARD_PAIRS" "$LEASE_SCANS" "$END_SCANS"; do
   [[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_WORKERS_* must be positive integers"
 done
 bench_lab wk
@@ -62,21 +67,30 @@ SQLITE_DB="$WORK_DIR/sqlite/portlens.db"
 PG_VERSION=$(for d in /usr/lib/postgresql/*/bin/postgres; do basename "${d%/bin/postgres}"; done | tail -n 1)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# start_serve DB [--workers 0]: the front end in the scanner namespace; sets TOKEN.
+# use sqlite|pg: the front end that api() and the scans below talk to.
+use() {
+  BASE="http://127.0.0.1:${SERVE_PORT[$1]}"
+  TOKEN=${SERVE_TOKEN[$1]:-}
+}
+
+# start_serve sqlite|pg DB [--workers 0]: that setup's front end in the scanner namespace, in
+# use from then on.
 start_serve() {
-  local db=$1
-  shift
-  TOKEN=$(ip netns exec "$SCAN_NS" "$PORTLENS" token create --name "bench-$RANDOM" --admin \
-    --allow 198.19.0.0/16 --db "$db" 2>/dev/null) || die "token create failed on $db"
+  local name=$1 db=$2
+  shift 2
+  SERVE_TOKEN[$name]=$(ip netns exec "$SCAN_NS" "$PORTLENS" token create \
+    --name "bench-$RANDOM" --admin --allow 198.19.0.0/16 --db "$db" 2>/dev/null) ||
+    die "token create failed on $db"
+  use "$name"
   if [[ $db != postgresql:* ]]; then chown nobody: "$db"* ; fi
-  cat >"$WORK_DIR/portlens.toml" <<TOML
-listen = "127.0.0.1:$PORT"
+  cat >"$WORK_DIR/portlens-$name.toml" <<TOML
+listen = "127.0.0.1:${SERVE_PORT[$name]}"
 db = "$db"
 shard_pairs = ${SERVE_SHARD_PAIRS:-$SHARD_PAIRS}
 reverse_dns = false
 user = "nobody"
 TOML
-  ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens.toml" "$@" \
+  ip netns exec "$SCAN_NS" "$PORTLENS" serve --config "$WORK_DIR/portlens-$name.toml" "$@" \
     >>"$WORK_DIR/serve.out" 2>>"$WORK_DIR/serve.err" &
   PIDS+=($!)
   for _ in $(seq 1 100); do
@@ -88,8 +102,8 @@ TOML
 }
 
 # start_workers N PREFIX [--max-scans K]: N `portlens worker` on PostgreSQL (each with its
-# default runners unless told); waits until all are registered (GET /api/v1/workers lists them
-# alive).
+# default runners unless told); waits until all are registered (GET /api/v1/workers of the
+# front end in use lists them alive).
 start_workers() {
   local i count=$1 prefix=$2
   shift 2
@@ -196,7 +210,7 @@ median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 
 FAILED=""
 
 # --- 1. scaling ----------------------------------------------------------------------------------
-start_serve "$PG_URL" --workers 0
+start_serve pg "$PG_URL" --workers 0
 scale_truth=$(truth_open 198.19.0.8 "$SCALE_PORTS")
 shards=$(((SCALE_PORTS + SHARD_PAIRS - 1) / SHARD_PAIRS))
 declare -A AGG RUNS_TEXT
@@ -244,25 +258,34 @@ stop_all
 full_truth=$(truth_open 198.19.0.7 65535)
 FULL='{"targets":"198.19.0.7","ports":"1-65535","mode":"connect"}'
 FULL_SIZES=(65536 "$SHARD_PAIRS")
-declare -A FULL_MS FULL_RUN END_MS END_RUN
+declare -A FULL_MS FULL_RUN FULL_RATIO END_MS END_RUN
 for pairs in "${FULL_SIZES[@]}"; do
-  for store in sqlite pg; do
-    if [ "$store" = sqlite ]; then
-      SERVE_SHARD_PAIRS=$pairs start_serve "$SQLITE_DB"
-    else
-      SERVE_SHARD_PAIRS=$pairs start_serve "$PG_URL" --workers 0
-      start_workers 1 "full$pairs"
-    fi
-    totals=()
-    for rep in $(seq 1 "$REPS"); do
+  SERVE_SHARD_PAIRS=$pairs start_serve sqlite "$SQLITE_DB"
+  SERVE_SHARD_PAIRS=$pairs start_serve pg "$PG_URL" --workers 0
+  start_workers 1 "full$pairs"
+  declare -A totals=([sqlite]="" [pg]="")
+  ratios=()
+  for rep in $(seq 1 "$FULL_REPS"); do
+    for store in sqlite pg; do
+      use "$store"
+      sleep 1  # what the last scan left behind (a WAL checkpoint, autovacuum) is not timed
       scan "$FULL"
       check_open "full range on $store, shards of $pairs, run $rep" "$OPEN" "$full_truth"
-      totals+=("$TOTAL_MS")
+      totals[$store]+="$TOTAL_MS "
+      [ "$store" = sqlite ] && sqlite_ms=$TOTAL_MS
       echo "bench/workers: full range on $store, shards of $pairs, run $rep: $TOTAL_MS ms, of which $QUEUE_MS queued ($OPEN open)" >&2
     done
-    FULL_MS[$store$pairs]=$(median "${totals[@]}")
-    FULL_RUN[$store$pairs]="${totals[*]}"
-    if [ "$pairs" = "$SHARD_PAIRS" ]; then  # untimed scans: a stream's CPU would count above
+    ratios+=("$(python3 -c "print(f'{$TOTAL_MS / $sqlite_ms:.3f}')")")
+  done
+  for store in sqlite pg; do
+    # shellcheck disable=SC2086  # the runs, one word each
+    FULL_MS[$store$pairs]=$(median ${totals[$store]})
+    FULL_RUN[$store$pairs]="${totals[$store]% }"
+  done
+  FULL_RATIO[$pairs]=$(median "${ratios[@]}")
+  if [ "$pairs" = "$SHARD_PAIRS" ]; then  # untimed scans: a stream's CPU would count above
+    for store in sqlite pg; do
+      use "$store"
       delays=()
       for rep in $(seq 1 "$END_SCANS"); do
         end_delay "$FULL"
@@ -270,9 +293,9 @@ for pairs in "${FULL_SIZES[@]}"; do
       done
       END_MS[$store]=$(median "${delays[@]}")
       END_RUN[$store]="${delays[*]}"
-    fi
-    stop_all
-  done
+    done
+  fi
+  stop_all
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -288,7 +311,7 @@ goal() { python3 -c "print('met' if $1 else 'MISSED')"; }
   echo "the API in the lab's scanner namespace; PostgreSQL $PG_VERSION from"
   echo "tests/support/pg_cluster.sh (Unix socket, fsync and synchronous_commit off). Times are the"
   echo "scan's own timestamps: created (queued), started (first shard leased), finished. Medians of"
-  echo "$REPS runs."
+  echo "$REPS runs; the full-range scans of the two setups alternate ($FULL_REPS pairs)."
   echo
   echo "| measure | setup | result | goal |"
   echo "|---|---|---:|---|"
@@ -300,11 +323,11 @@ goal() { python3 -c "print('met' if $1 else 'MISSED')"; }
   echo "| scaling efficiency at 4 workers | rate_4 / (4 x rate_1) | $eff4 | >= 0.90: $(goal "$eff4 >= 0.9") |"
   echo "| lease overhead p50 / p99 / max | $LEASE_SCANS one-shard scans, 2 idle workers, started - created | $LEASE_P50 / $LEASE_P99 / $LEASE_MAX ms | - |"
   for pairs in "${FULL_SIZES[@]}"; do
-    ratio=$(python3 -c "print(f'{${FULL_MS[pg$pairs]} / ${FULL_MS[sqlite$pairs]}:.2f}')")
+    ratio=$(python3 -c "print(f'{${FULL_RATIO[$pairs]}:.2f}')")
     shards_of=$(((65535 + pairs - 1) / pairs))
     echo "| full range, SQLite, serve's 2 in-process runners | 198.19.0.7:1-65535, $shards_of shard(s) of <= $pairs pairs, created -> finished (runs: ${FULL_RUN[sqlite$pairs]} ms) | ${FULL_MS[sqlite$pairs]} ms | - |"
     echo "| full range, PostgreSQL, 1 worker (2 runners) | same (runs: ${FULL_RUN[pg$pairs]} ms) | ${FULL_MS[pg$pairs]} ms | - |"
-    echo "| PostgreSQL / SQLite, $shards_of shard(s) | | ${ratio}x | <= 1.2x: $(goal "$ratio <= 1.2") |"
+    echo "| PostgreSQL / SQLite, $shards_of shard(s) | median of the $FULL_REPS pairs' ratios (run one after the other) | ${ratio}x | <= 1.2x: $(goal "$ratio <= 1.2") |"
   done
   echo "| live stream: end event after the scan's finish, SQLite (polls every 200 ms) | $END_SCANS full-range scans in $SHARD_PAIRS-pair shards, stream of open ports (runs: ${END_RUN[sqlite]} ms) | ${END_MS[sqlite]} ms | - |"
   echo "| live stream: end event after the scan's finish, PostgreSQL (NOTIFY) | same, front end with --workers 0, 1 worker (runs: ${END_RUN[pg]} ms) | ${END_MS[pg]} ms | - |"
