@@ -6,11 +6,14 @@
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "alerts/dispatcher.h"
 #include "cli/serve_privileges.h"
@@ -191,13 +194,28 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
   jobs.start();
   monitors.start();
   alert_dispatcher.start();
-  http.run(stop.flag());
-  // The SYN runner first: its running scans go back to the queue before serve's runner
-  // requeues whatever is still marked running.
-  if (syn_runner) syn_runner->stop();
-  monitors.stop();
-  jobs.stop();
-  alert_dispatcher.stop();
+  // The scans stop when the signal comes, beside the HTTP server's drain (half a second for
+  // the requests in flight, which may still queue or cancel a scan: the store keeps it), not
+  // after it: they went on probing for 0.6-1.4 s after SIGTERM.
+  std::atomic<bool> served{false};
+  std::thread stop_scans([&] {
+    while (!stop.flag().load() && !served.load()) clock.sleepFor(std::chrono::milliseconds(50));
+    // The SYN runner first: its running scans go back to the queue before serve's runner
+    // requeues whatever is still marked running.
+    if (syn_runner) syn_runner->stop();
+    monitors.stop();
+    jobs.stop();
+    alert_dispatcher.stop();
+  });
+  try {
+    http.run(stop.flag());
+  } catch (...) {
+    served = true;
+    stop_scans.join();
+    throw;
+  }
+  served = true;
+  stop_scans.join();
   fmt::print(stderr, "portlens serve: stopped\n");
   context.exit_code = core::kExitOk;
 }

@@ -430,14 +430,16 @@ scan::StateCounts insertCopied(Database& db, std::int64_t scan_id,
     attempt.commit();
   } catch (const UniqueViolation&) {  // `attempt` rolled back: nothing of the batch is stored
     // seq, an identity of its own here (INCLUDING IDENTITY), keeps the batch's order.
-    db.exec("CREATE TEMPORARY TABLE IF NOT EXISTS result_batch (LIKE results INCLUDING IDENTITY)");
+    // Emptied at every commit, and here for a second batch of the same transaction.
+    db.exec(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS result_batch (LIKE results INCLUDING IDENTITY) "
+        "ON COMMIT DELETE ROWS");
     db.exec("DELETE FROM result_batch");
     db.copyFrom("result_batch (" + columns + ")", rows.text());
     auto move =
         db.prepare("INSERT INTO results (" + columns + ") SELECT " + columns +
                    " FROM result_batch ORDER BY seq ON CONFLICT DO NOTHING RETURNING state");
     while (move.step()) ++added[static_cast<scan::PortState>(move.integer(0))];
-    db.exec("DELETE FROM result_batch");
   }
   if (added.total() > 0) notifyScanChanged(db, scan_id);
   return added;

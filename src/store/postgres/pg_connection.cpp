@@ -183,11 +183,23 @@ void PgConnection::copyFrom(std::string_view target, std::string_view rows) {
     sent = libpq().PQputCopyData(conn_, rows.data() + at, static_cast<int>(n)) == 1;
   }
   // Ended either way: a failed send ends the COPY with an error, whose result follows.
-  libpq().PQputCopyEnd(conn_, sent ? nullptr : "portlens: sending the rows failed");
+  const auto stuck = [&] {
+    broken_ = true;  // still inside the COPY: no statement can follow on this connection
+    throw ConnectionLost("PostgreSQL connection left inside a COPY (reopen the store): " +
+                         std::string(libpq().PQerrorMessage(conn_)));
+  };
+  if (libpq().PQputCopyEnd(conn_, sent ? nullptr : "portlens: sending the rows failed") != 1) {
+    if (libpq().PQstatus(conn_) == CONNECTION_OK) stuck();
+  }
   // The COPY's result, then whatever follows until libpq has none (the connection is free for
   // the next statement only then); the first failure is the one reported.
   Result outcome(libpq().PQgetResult(conn_));
-  while (PGresult* more = libpq().PQgetResult(conn_)) libpq().PQclear(more);
+  while (PGresult* more = libpq().PQgetResult(conn_)) {
+    const auto status = libpq().PQresultStatus(more);
+    libpq().PQclear(more);
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) stuck();
+  }
+  if (outcome && libpq().PQresultStatus(outcome.get()) == PGRES_COPY_IN) stuck();
   check(outcome.get(), sql);
 }
 

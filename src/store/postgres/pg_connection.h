@@ -24,7 +24,7 @@ class PgConnection : public Connection {
   std::unique_ptr<StatementImpl> prepare(std::string_view sql) override;
   int changes() const override { return changes_; }
   void beginWrite(bool writer_lock) override;
-  bool healthy() const override { return libpq().PQstatus(conn_) == CONNECTION_OK; }
+  bool healthy() const override { return !broken_ && libpq().PQstatus(conn_) == CONNECTION_OK; }
   bool tableExists(std::string_view name) override;
   void copyFrom(std::string_view target, std::string_view rows) override;
 
@@ -35,6 +35,7 @@ class PgConnection : public Connection {
  private:
   PGconn* conn_ = nullptr;
   int changes_ = 0;
+  bool broken_ = false;  // a COPY could not be ended: unusable though the socket is up
 };
 
 // Opens a libpq connection (notices silenced) or throws StoreError. Shared with the

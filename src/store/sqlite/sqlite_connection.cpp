@@ -3,13 +3,17 @@
 namespace portlens::store {
 namespace {
 
-[[noreturn]] void raise(sqlite3* db, std::string_view what) {
-  std::string message = std::string(what) + ": " + sqlite3_errmsg(db);
+// The error of the last call on `db`, as database.h's contract names it.
+[[noreturn]] void throwLastError(sqlite3* db, const std::string& message) {
   const int code = sqlite3_extended_errcode(db);
   if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
     throw UniqueViolation(message);
   }
   throw StoreError(message);
+}
+
+[[noreturn]] void raise(sqlite3* db, std::string_view what) {
+  throwLastError(db, std::string(what) + ": " + sqlite3_errmsg(db));
 }
 
 class SqliteStatement : public StatementImpl {
@@ -96,7 +100,7 @@ void SqliteConnection::exec(std::string_view sql) {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
     std::string message = error ? error : "unknown error";
     sqlite3_free(error);
-    throw StoreError(message + " (in: " + text.substr(0, 60) + ")");
+    throwLastError(db_, message + " (in: " + text.substr(0, 60) + ")");
   }
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <set>
@@ -182,9 +183,37 @@ TEST_P(ScanStoreTest, LargeBatchesStoreEachPortOnceInOrder) {
   EXPECT_EQ(all[599].record.state, scan::PortState::kOpen) << "port 600 too";
 }
 
+// Batches that each meet ports stored before, one after another on one connection (on
+// PostgreSQL each goes again through the same temporary table): each stores only its new
+// ports, in its own order, counted once.
+TEST_P(ScanStoreTest, OverlappingBatchesOneAfterAnotherStoreOnlyTheirNewPorts) {
+  ScanStore store(path_, clock_);
+  const auto id = store.insertScan(newScan());
+  const auto batch = [](std::uint16_t first, std::uint16_t last) {
+    std::vector<scan::PortRecord> out;
+    for (auto port = last; port >= first; --port) {  // descending: seq must follow the batch
+      out.push_back(rec("198.19.0.7", port, scan::PortState::kClosed));
+    }
+    return out;
+  };
+  store.appendResults(id, batch(1, 10), 10, 0, 0);
+  store.appendResults(id, batch(5, 15), 11, 0, 0);
+  store.appendResults(id, batch(10, 20), 11, 0, 0);
+  const auto all =
+      store.results(id, {scan::kAllPortStates.begin(), scan::kAllPortStates.end()}, 0, 100);
+  std::vector<std::uint16_t> ports(all.size());
+  std::transform(all.begin(), all.end(), ports.begin(),
+                 [](const StoredRecord& r) { return r.record.port; });
+  EXPECT_EQ(ports, (std::vector<std::uint16_t>{10, 9,  8,  7,  6,  5,  4,  3,  2,  1,
+                                               15, 14, 13, 12, 11, 20, 19, 18, 17, 16}));
+  EXPECT_EQ(store.scan(id)->ports_done, 20u);
+  EXPECT_EQ(store.scan(id)->counts.closed, 20u);
+}
+
 // Results of a scan that does not exist (deleted while a worker still stored) are refused
-// with an error on both backends and nothing of the batch is stored: SQLite's foreign key,
-// on PostgreSQL (no foreign key, store_schema.cpp's version 3) the insert's own check.
+// with an error on both backends and nothing of the batch is stored: SQLite's foreign key, on
+// PostgreSQL (no foreign key, store_schema.cpp's version 3) the scan row's UPDATE that changed
+// nothing, which rolls the batch back.
 TEST_P(ScanStoreTest, ResultsOfAScanThatDoesNotExistAreRefused) {
   ScanStore store(path_, clock_);
   const auto id = store.insertScan(newScan());
