@@ -9,6 +9,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -207,15 +208,15 @@ void runServe(const server::ServerConfig& config, CommandContext& context) {
     jobs.stop();
     alert_dispatcher.stop();
   });
+  std::exception_ptr failed;
   try {
     http.run(stop.flag());
   } catch (...) {
-    served = true;
-    stop_scans.join();
-    throw;
+    failed = std::current_exception();
   }
   served = true;
   stop_scans.join();
+  if (failed) std::rethrow_exception(failed);
   fmt::print(stderr, "portlens serve: stopped\n");
   context.exit_code = core::kExitOk;
 }

@@ -454,8 +454,10 @@ scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                             : insertEach(db, scan_id, records);
 }
 
-std::string missingScan(std::int64_t scan_id) {
-  return "results for scan " + std::to_string(scan_id) + ", which does not exist";
+void requireScanUpdated(Database& db, std::int64_t scan_id) {
+  if (db.changes() == 0) {
+    throw StoreError("results for scan " + std::to_string(scan_id) + ", which does not exist");
+  }
 }
 
 void notifyListeners(Database& db, std::string_view channel, std::int64_t scan_id) {
@@ -481,7 +483,7 @@ void ScanStore::appendResults(std::int64_t id, const std::vector<scan::PortRecor
   up.bind(4, i64(added.filtered)).bind(5, i64(probes_sent)).bind(6, probes_per_second);
   up.bind(7, eta_seconds).bind(8, id);
   up.step();
-  if (db_.changes() == 0) throw StoreError(missingScan(id));
+  requireScanUpdated(db_, id);
   tx.commit();
 }
 

@@ -101,10 +101,11 @@ struct TokenRow {
 scan::StateCounts insertResults(Database& db, std::int64_t scan_id,
                                 const std::vector<scan::PortRecord>& records);
 
-// The error for results of a scan that does not exist (deleted meanwhile): the caller's
-// UPDATE of the scan row changed nothing, and its transaction is rolled back with its rows
-// (SQLite's foreign key refuses them first; PostgreSQL's results keep none, store_schema.cpp).
-std::string missingScan(std::int64_t scan_id);
+// After the UPDATE of scan `scan_id`'s row that goes with its results: throws StoreError when
+// it changed nothing (the scan was deleted meanwhile), so the caller's transaction is rolled
+// back with the rows (SQLite's foreign key refuses them first; PostgreSQL's results keep none,
+// store_schema.cpp).
+void requireScanUpdated(Database& db, std::int64_t scan_id);
 
 // PostgreSQL: NOTIFY `channel` with the scan id, delivered at the caller's commit. Nothing on
 // SQLite, which has no notifications (its readers poll).

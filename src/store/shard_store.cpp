@@ -188,7 +188,7 @@ WHERE id = ?1
   scan.bind(1, lease.scan_id).bind(2, i64(added.total())).bind(3, i64(added.open));
   scan.bind(4, i64(added.closed)).bind(5, i64(added.filtered)).bind(6, i64(probes_delta));
   scan.step();
-  if (db_.changes() == 0) throw StoreError(missingScan(lease.scan_id));
+  requireScanUpdated(db_, lease.scan_id);
 }
 
 ShardEnd ShardStore::completeShard(const Lease& lease, const std::string& worker,

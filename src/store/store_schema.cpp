@@ -286,7 +286,7 @@ INSERT INTO shards (scan_id, shard_index, shard_count, mode, host_begin, host_en
 // Version 3: on PostgreSQL, results keep no foreign key. Checked for every row, it took 29% of
 // the server's time per stored result (a full-range scan stores 65,535 rows; bench/workers.sh).
 // Instead the UPDATE of the scan row that goes with every batch, in the same transaction,
-// refuses results of a scan that is gone (scan_store.h, missingScan), and scans are deleted
+// refuses results of a scan that is gone (scan_store.h, requireScanUpdated), and scans are deleted
 // after their results (monitor_store.cpp), all under the one-writer lock. Every foreign key of
 // the table goes, whatever its name. SQLite's check costs little beside its insert: kept.
 constexpr std::string_view kScansV3Sqlite = "-- nothing to change on SQLite";

@@ -199,7 +199,6 @@ void PgConnection::copyFrom(std::string_view target, std::string_view rows) {
     libpq().PQclear(more);
     if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT) stuck();
   }
-  if (outcome && libpq().PQresultStatus(outcome.get()) == PGRES_COPY_IN) stuck();
   check(outcome.get(), sql);
 }
 
